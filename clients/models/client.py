@@ -1,0 +1,300 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from .base import Channel, TimeStampedModel
+
+EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
+
+
+class Contraindication(models.Model):
+    """A health flag from the club's vocabulary: clients carry it, services list it."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("contraindication")
+        verbose_name_plural = _("contraindications")
+
+    def __str__(self):
+        return self.name
+
+
+class Client(TimeStampedModel):
+    """A person the club serves; the accompaniment manager owns the relationship."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "f", _("Female")
+        MALE = "m", _("Male")
+        OTHER = "o", _("Other")
+
+    class Source(models.TextChoices):
+        WALK_IN = "walk_in", _("Walk-in")
+        REFERRAL = "referral", _("Referral")
+        WEBSITE = "website", _("Website")
+        SOCIAL = "social", _("Social networks")
+        ADVERTISING = "advertising", _("Advertising")
+        CORPORATE = "corporate", _("Corporate program")
+        OTHER = "other", _("Other")
+
+    class Stage(models.TextChoices):
+        """Relationship stage, computed from the client's history (never typed in)."""
+
+        ACQUAINTANCE = "acquaintance", _("Acquaintance")
+        TRUST = "trust", _("Trust")
+        LOYALTY = "loyalty", _("Loyalty")
+        AMBASSADOR = "ambassador", _("Ambassador")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        RUSSIAN = "ru", _("Russian")
+        UKRAINIAN = "uk", _("Ukrainian")
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    middle_name = models.CharField(_("middle name"), max_length=100, blank=True)
+    phone = PhoneNumberField(
+        _("phone"), blank=True, help_text=_("Stored in international format, e.g. +380501234567.")
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    language = models.CharField(
+        _("language of messages"),
+        max_length=5,
+        choices=Language.choices,
+        default=Language.UKRAINIAN,
+    )
+
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.WALK_IN
+    )
+    referred_by = models.ForeignKey(
+        "self",
+        verbose_name=_("referred by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    assigned_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accompaniment manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_clients",
+    )
+    stage = models.CharField(
+        _("relationship stage"),
+        max_length=20,
+        choices=Stage.choices,
+        default=Stage.ACQUAINTANCE,
+        editable=False,
+    )
+
+    goals = models.TextField(_("goals"), blank=True)
+    needs = models.TextField(_("needs and preferences"), blank=True)
+    health_notes = models.TextField(_("health notes"), blank=True)
+    contraindications = models.ManyToManyField(
+        Contraindication,
+        verbose_name=_("contraindication flags"),
+        blank=True,
+        related_name="clients",
+    )
+
+    consent_email = models.BooleanField(_("marketing by e-mail"), default=False)
+    consent_sms = models.BooleanField(_("marketing by SMS"), default=False)
+    consent_telegram = models.BooleanField(_("marketing by Telegram"), default=False)
+    consent_calls = models.BooleanField(_("marketing calls"), default=False)
+    telegram_chat_id = models.CharField(_("Telegram chat id"), max_length=64, blank=True)
+    preferred_channel = models.CharField(
+        _("preferred channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="client_name_idx"),
+            models.Index(fields=["phone"], name="client_phone_idx"),
+            models.Index(Lower("email"), name="client_email_lower_idx"),
+            models.Index(fields=["birth_date"], name="client_birth_date_idx"),
+            models.Index(fields=["stage"], name="client_stage_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=~Q(phone=""),
+                name="client_phone_unique",
+                violation_error_message=_("A client with this phone number already exists."),
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="client_email_unique_ci",
+                violation_error_message=_("A client with this e-mail already exists."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(first_name=""),
+                name="client_first_name_required",
+                violation_error_message=_("A client needs a first name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_date__isnull=True) | Q(birth_date__gte=EARLIEST_BIRTH_DATE),
+                name="client_birth_date_plausible",
+                violation_error_message=_("The birth date is too far in the past."),
+            ),
+            models.CheckConstraint(
+                condition=Q(referred_by__isnull=True) | ~Q(referred_by=F("pk")),
+                name="client_not_referred_by_self",
+                violation_error_message=_("A client cannot refer themselves."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    def age(self, on: datetime.date | None = None) -> int | None:
+        if not self.birth_date:
+            return None
+        on = on or timezone.localdate()
+        before_birthday = (on.month, on.day) < (self.birth_date.month, self.birth_date.day)
+        return on.year - self.birth_date.year - before_birthday
+
+    def consents_to(self, channel: str) -> bool:
+        return {
+            Channel.EMAIL: self.consent_email and bool(self.email),
+            Channel.SMS: self.consent_sms and bool(self.phone),
+            Channel.TELEGRAM: self.consent_telegram and bool(self.telegram_chat_id),
+        }.get(channel, False)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.birth_date and self.birth_date > timezone.localdate():
+            raise ValidationError({"birth_date": _("The birth date cannot be in the future.")})
+        if self.referred_by_id and self.pk and self.referred_by_id == self.pk:
+            raise ValidationError({"referred_by": _("A client cannot refer themselves.")})
+
+
+class Measurement(TimeStampedModel):
+    """A body measurement taken by a trainer or the manager; charted over time on the card."""
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="measurements"
+    )
+    measured_on = models.DateField(_("measured on"), default=timezone.localdate)
+    weight_kg = models.DecimalField(
+        _("weight, kg"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    height_cm = models.DecimalField(
+        _("height, cm"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    body_fat_percent = models.DecimalField(
+        _("body fat, %"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    muscle_mass_kg = models.DecimalField(
+        _("muscle mass, kg"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    waist_cm = models.DecimalField(
+        _("waist, cm"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    hips_cm = models.DecimalField(_("hips, cm"), max_digits=4, decimal_places=1, null=True, blank=True)
+    chest_cm = models.DecimalField(
+        _("chest, cm"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    resting_heart_rate = models.PositiveSmallIntegerField(
+        _("resting heart rate, bpm"), null=True, blank=True
+    )
+    blood_pressure_systolic = models.PositiveSmallIntegerField(
+        _("blood pressure, systolic"), null=True, blank=True
+    )
+    blood_pressure_diastolic = models.PositiveSmallIntegerField(
+        _("blood pressure, diastolic"), null=True, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    VALUE_FIELDS = (
+        "weight_kg",
+        "height_cm",
+        "body_fat_percent",
+        "muscle_mass_kg",
+        "waist_cm",
+        "hips_cm",
+        "chest_cm",
+        "resting_heart_rate",
+        "blood_pressure_systolic",
+        "blood_pressure_diastolic",
+    )
+
+    class Meta:
+        ordering = ["client", "-measured_on", "-id"]
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        indexes = [models.Index(fields=["client", "measured_on"], name="measurement_client_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight_kg__isnull=True) | Q(weight_kg__gt=0, weight_kg__lt=500),
+                name="measurement_weight_range",
+                violation_error_message=_("Weight must be between 0 and 500 kg."),
+            ),
+            models.CheckConstraint(
+                condition=Q(height_cm__isnull=True) | Q(height_cm__gt=0, height_cm__lt=300),
+                name="measurement_height_range",
+                violation_error_message=_("Height must be between 0 and 300 cm."),
+            ),
+            models.CheckConstraint(
+                condition=Q(body_fat_percent__isnull=True)
+                | Q(body_fat_percent__gte=0, body_fat_percent__lte=100),
+                name="measurement_body_fat_range",
+                violation_error_message=_("Body fat must be between 0 and 100 %."),
+            ),
+            models.CheckConstraint(
+                condition=Q(muscle_mass_kg__isnull=True) | Q(muscle_mass_kg__gt=0),
+                name="measurement_muscle_mass_positive",
+                violation_error_message=_("Muscle mass must be positive."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(waist_cm__isnull=True) | Q(waist_cm__gt=0))
+                & (Q(hips_cm__isnull=True) | Q(hips_cm__gt=0))
+                & (Q(chest_cm__isnull=True) | Q(chest_cm__gt=0)),
+                name="measurement_girths_positive",
+                violation_error_message=_("Girths must be positive."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(
+                    weight_kg__isnull=True,
+                    height_cm__isnull=True,
+                    body_fat_percent__isnull=True,
+                    muscle_mass_kg__isnull=True,
+                    waist_cm__isnull=True,
+                    hips_cm__isnull=True,
+                    chest_cm__isnull=True,
+                    resting_heart_rate__isnull=True,
+                    blood_pressure_systolic__isnull=True,
+                    blood_pressure_diastolic__isnull=True,
+                ),
+                name="measurement_has_a_value",
+                violation_error_message=_("Enter at least one measured value."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.client} · {self.measured_on:%Y-%m-%d}"

@@ -1,0 +1,121 @@
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from clients import models
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.django.Password("pass-12345-word")
+
+
+class ContraindicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Contraindication
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"flag-{n}")
+    name = factory.Sequence(lambda n: f"Health flag {n}")
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Client
+
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    phone = factory.Sequence(lambda n: f"+38050{n:07d}")
+    email = factory.Sequence(lambda n: f"client{n}@example.com")
+    birth_date = datetime.date(1990, 5, 17)
+
+
+class MeasurementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Measurement
+
+    client = factory.SubFactory(ClientFactory)
+    weight_kg = Decimal("72.5")
+    waist_cm = Decimal("80.0")
+
+
+class MembershipPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.MembershipPlan
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Plan {n}")
+    duration_days = 30
+    price = Decimal("1200.00")
+    max_freeze_days = 14
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Membership
+
+    client = factory.SubFactory(ClientFactory)
+    plan = factory.SubFactory(MembershipPlanFactory)
+    card_number = factory.Sequence(lambda n: f"C{n:07d}")
+    start_date = factory.LazyFunction(timezone.localdate)
+    end_date = factory.LazyAttribute(
+        lambda o: o.start_date + datetime.timedelta(days=o.plan.duration_days - 1)
+    )
+    visit_limit = factory.LazyAttribute(lambda o: o.plan.visit_limit)
+    price = factory.LazyAttribute(lambda o: o.plan.price)
+
+
+class FreezeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Freeze
+
+    membership = factory.SubFactory(MembershipFactory)
+    start_date = factory.LazyFunction(timezone.localdate)
+    end_date = factory.LazyAttribute(lambda o: o.start_date + datetime.timedelta(days=6))
+    reason = "Business trip"
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Visit
+
+    client = factory.SubFactory(ClientFactory)
+    checked_in_at = factory.LazyFunction(timezone.now)
+
+
+class InteractionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Interaction
+
+    client = factory.SubFactory(ClientFactory)
+    kind = models.Interaction.Kind.CALL
+    summary = "Talked about the training schedule"
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Task
+
+    client = factory.SubFactory(ClientFactory)
+    title = factory.Sequence(lambda n: f"Call the client #{n}")
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Notification
+
+    client = factory.SubFactory(ClientFactory)
+    kind = models.Notification.Kind.OTHER
+    channel = models.Channel.EMAIL
+    subject = "Hello"
+    body = "Your card ends soon."
+    dedup_key = factory.Sequence(lambda n: f"test:{n}")

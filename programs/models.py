@@ -1,0 +1,260 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Client, TimeStampedModel
+from staff.models import Department, Service, StaffMember
+
+
+class ProgramTemplate(TimeStampedModel):
+    """A ready-made program ("Back health, 8 weeks") the manager adapts to a client."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    goal = models.CharField(_("goal"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("main department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="program_templates",
+    )
+    duration_weeks = models.PositiveSmallIntegerField(
+        _("duration, weeks"), default=8, validators=[MinValueValidator(1), MaxValueValidator(104)]
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("program template")
+        verbose_name_plural = _("program templates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_weeks__gte=1),
+                name="template_duration_positive",
+                violation_error_message=_("A program lasts at least one week."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgramTemplateItem(models.Model):
+    template = models.ForeignKey(
+        ProgramTemplate, verbose_name=_("template"), on_delete=models.CASCADE, related_name="items"
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="+"
+    )
+    sessions_count = models.PositiveSmallIntegerField(
+        _("sessions"), validators=[MinValueValidator(1)]
+    )
+    sessions_per_week = models.PositiveSmallIntegerField(
+        _("sessions per week"), default=1, validators=[MinValueValidator(1), MaxValueValidator(14)]
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    notes = models.CharField(_("notes"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["template", "position", "id"]
+        verbose_name = _("template item")
+        verbose_name_plural = _("template items")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sessions_count__gte=1, sessions_per_week__gte=1, sessions_per_week__lte=14),
+                name="template_item_counts_positive",
+                violation_error_message=_(
+                    "Sessions must be at least one, and from 1 to 14 per week."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.service} × {self.sessions_count}"
+
+
+class Program(TimeStampedModel):
+    """A client's personal program of trainings and procedures."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="programs"
+    )
+    template = models.ForeignKey(
+        ProgramTemplate,
+        verbose_name=_("from template"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="programs",
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="programs",
+    )
+    name = models.CharField(_("name"), max_length=150)
+    goal = models.TextField(_("goal"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    start_date = models.DateField(_("start date"), default=timezone.localdate)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        indexes = [models.Index(fields=["client", "status"], name="program_client_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="program_end_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(status="active"),
+                name="program_one_active_per_client",
+                violation_error_message=_("This client already has an active program."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} · {self.client}"
+
+
+class ProgramItem(models.Model):
+    """A service in a program: who delivers it, how many sessions, how often."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="items"
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="program_items"
+    )
+    specialist = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("specialist"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="program_items",
+    )
+    sessions_count = models.PositiveSmallIntegerField(
+        _("sessions"), validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
+    sessions_per_week = models.PositiveSmallIntegerField(
+        _("sessions per week"), default=1, validators=[MinValueValidator(1), MaxValueValidator(14)]
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    notes = models.CharField(_("notes"), max_length=255, blank=True)
+    contraindication_override = models.TextField(
+        _("reason to go ahead despite contraindications"),
+        blank=True,
+        help_text=_("Required when the service lists a contraindication the client has."),
+    )
+    override_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("override confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["program", "position", "id"]
+        verbose_name = _("program item")
+        verbose_name_plural = _("program items")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sessions_count__gte=1, sessions_per_week__gte=1, sessions_per_week__lte=14),
+                name="program_item_counts_positive",
+                violation_error_message=_(
+                    "Sessions must be at least one, and from 1 to 14 per week."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.service} × {self.sessions_count}"
+
+    def clean(self):
+        if (
+            self.specialist_id
+            and self.service_id
+            and self.specialist.department_id != self.service.department_id
+        ):
+            raise ValidationError(
+                {"specialist": _("The specialist must belong to the service's department.")}
+            )
+
+
+class Session(TimeStampedModel):
+    """One planned occurrence of a program item: a training or a procedure on a date."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        DONE = "done", _("Done")
+        MISSED = "missed", _("Missed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    item = models.ForeignKey(
+        ProgramItem, verbose_name=_("program item"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    specialist = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("specialist"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    scheduled_at = models.DateTimeField(_("scheduled at"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration, minutes"), default=60, validators=[MinValueValidator(5), MaxValueValidator(600)]
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    completed_at = models.DateTimeField(_("marked at"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["scheduled_at", "id"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        indexes = [
+            models.Index(fields=["specialist", "scheduled_at"], name="session_specialist_idx"),
+            models.Index(fields=["status", "scheduled_at"], name="session_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5, duration_minutes__lte=600),
+                name="session_duration_range",
+                violation_error_message=_("A session lasts between 5 and 600 minutes."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="planned") | Q(completed_at__isnull=False),
+                name="session_marked_has_time",
+                violation_error_message=_("A done, missed or cancelled session needs the time."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item.service} · {timezone.localtime(self.scheduled_at):%Y-%m-%d %H:%M}"

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffConfig(AppConfig):
+    """Departments, staff, services, feedback, surveys and competency assessments."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "staff"
+    verbose_name = _("Staff")

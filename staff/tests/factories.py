@@ -1,0 +1,82 @@
+import datetime
+from decimal import Decimal
+
+import factory
+
+from clients.tests.factories import ClientFactory
+from staff import models
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Department
+        django_get_or_create = ("code",)
+
+    name = factory.Sequence(lambda n: f"Department {n}")
+    code = factory.Sequence(lambda n: f"dept-{n}")
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Service
+
+    department = factory.SubFactory(DepartmentFactory)
+    name = factory.Sequence(lambda n: f"Service {n}")
+    duration_minutes = 60
+    price = Decimal("500.00")
+
+
+class StaffMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.StaffMember
+
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    role = models.StaffMember.Role.TRAINER
+    department = factory.SubFactory(DepartmentFactory)
+
+
+class PayRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.PayRate
+
+    staff_member = factory.SubFactory(StaffMemberFactory)
+    effective_from = datetime.date(2026, 1, 1)
+    monthly_salary = Decimal("20000.00")
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Feedback
+
+    client = factory.SubFactory(ClientFactory)
+    staff_member = factory.SubFactory(StaffMemberFactory)
+    kind = models.Feedback.Kind.THANKS
+    rating = 5
+    text = "Great session"
+
+
+class SurveyResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.SurveyResponse
+
+    client = factory.SubFactory(ClientFactory)
+    score = 9
+
+
+class CompetencyAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CompetencyAssessment
+
+    candidate_name = factory.Faker("name")
+    position = "Accompaniment manager"
+
+
+class CompetencyScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CompetencyScore
+
+    assessment = factory.SubFactory(CompetencyAssessmentFactory)
+    competency = models.Competency.KNOWLEDGE
+    tool = models.AssessmentTool.INTERVIEW
+    score = 4
