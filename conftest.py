@@ -72,3 +72,28 @@ def specialist_user(make_user):
 @pytest.fixture
 def frontdesk(make_user):
     return make_user(roles.ADMINISTRATOR, username="frontdesk-t")
+
+
+@pytest.fixture
+def celery_worker_over_redis(transactional_db):
+    """A real Celery worker (a thread of this process) consuming a private queue over Redis.
+
+    Yields the queue's name; send tasks with `apply_async(queue=...)`. Fails, never skips,
+    when REDIS_URL is set but Redis does not answer.
+    """
+    import uuid
+
+    from celery.contrib.testing.worker import start_worker
+
+    redis_url = service_url_or_skip("REDIS_URL")
+    previous = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_url = redis_url
+    celery_app.conf.result_backend = redis_url
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    with start_worker(
+        celery_app, pool="solo", concurrency=1, queues=[queue], perform_ping_check=False,
+        shutdown_timeout=30,
+    ):
+        yield queue
+    celery_app.conf.task_always_eager, celery_app.conf.broker_url = previous

@@ -192,7 +192,7 @@ class Promotion(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(discount_percent__gte=0, discount_percent__lte=100),
                 name="promotion_percent_range",
-                violation_error_message=_("The discount is between 0 and 100 %."),
+                violation_error_message=_("The discount is between 0 and 100 %%."),
             ),
             models.CheckConstraint(
                 condition=Q(discount_amount__gte=0),

@@ -211,7 +211,7 @@ class PayRate(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(profit_share_percent__gte=0, profit_share_percent__lte=100),
                 name="payrate_percent_range",
-                violation_error_message=_("The profit share is between 0 and 100 %."),
+                violation_error_message=_("The profit share is between 0 and 100 %%."),
             ),
         ]
 

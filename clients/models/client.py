@@ -264,7 +264,7 @@ class Measurement(TimeStampedModel):
                 condition=Q(body_fat_percent__isnull=True)
                 | Q(body_fat_percent__gte=0, body_fat_percent__lte=100),
                 name="measurement_body_fat_range",
-                violation_error_message=_("Body fat must be between 0 and 100 %."),
+                violation_error_message=_("Body fat must be between 0 and 100 %%."),
             ),
             models.CheckConstraint(
                 condition=Q(muscle_mass_kg__isnull=True) | Q(muscle_mass_kg__gt=0),

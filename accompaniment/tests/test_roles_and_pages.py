@@ -1,0 +1,129 @@
+"""Roles are groups with their permissions; the base pages answer each role as it should."""
+
+import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from accompaniment.roles import ROLE_PERMISSIONS, sync_roles
+from clients import roles
+
+
+@pytest.mark.django_db
+def test_migration_creates_the_four_roles_with_their_permissions():
+    assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ROLES)
+    for role, model_actions in ROLE_PERMISSIONS.items():
+        granted = set(
+            Group.objects.get(name=role).permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        )
+        expected = {
+            (label.split(".")[0], f"{action}_{label.split('.')[1]}")
+            for label, actions in model_actions.items()
+            for action in actions
+        }
+        assert granted == expected, role
+
+
+@pytest.mark.django_db
+def test_syncing_roles_again_changes_nothing():
+    before = {g.name: set(g.permissions.values_list("id", flat=True)) for g in Group.objects.all()}
+    sync_roles(django_apps)
+    after = {g.name: set(g.permissions.values_list("id", flat=True)) for g in Group.objects.all()}
+    assert before == after
+
+
+@pytest.mark.django_db
+def test_only_the_director_may_see_pay_and_change_the_upsell_policy(make_user):
+    director, manager, specialist, frontdesk = (make_user(role) for role in roles.ROLES)
+    assert director.has_perm("staff.view_payrate")
+    assert director.has_perm("sales.change_upsellpolicy")
+    for user in (manager, specialist, frontdesk):
+        assert not user.has_perm("staff.view_payrate")
+        assert not user.has_perm("sales.change_upsellpolicy")
+
+
+@pytest.mark.django_db
+def test_a_specialist_cannot_read_client_records_in_the_admin(make_user):
+    specialist = make_user(roles.SPECIALIST)
+    assert not specialist.has_perm("clients.view_client")
+    assert not specialist.has_perm("clients.view_membership")
+
+
+PAGES = ["home", "dashboard"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PAGES)
+def test_anonymous_visitors_are_sent_to_the_login_page(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role, home_status, dashboard_status",
+    [
+        (roles.DIRECTOR, 302, 200),
+        (roles.MANAGER, 200, 403),
+        (roles.SPECIALIST, 200, 403),
+        (roles.ADMINISTRATOR, 200, 403),
+    ],
+)
+def test_home_and_dashboard_by_role(client, make_user, role, home_status, dashboard_status):
+    client.force_login(make_user(role))
+    home = client.get(reverse("home"))
+    assert home.status_code == home_status
+    if home_status == 302:
+        assert home["Location"] == reverse("dashboard")
+    assert client.get(reverse("dashboard")).status_code == dashboard_status
+
+
+@pytest.mark.django_db
+def test_login_with_a_password_lands_a_manager_on_today(client, make_user):
+    make_user(roles.MANAGER, username="olena")
+    response = client.post(
+        reverse("login"), {"username": "olena", "password": "pass-12345-word"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert b"Today" in response.content
+
+
+@pytest.mark.django_db
+def test_wrong_password_is_explained_on_the_login_page(client, make_user):
+    make_user(roles.MANAGER, username="olena")
+    response = client.post(reverse("login"), {"username": "olena", "password": "nope"})
+    assert response.status_code == 200
+    assert b"Please enter a correct username and password" in response.content
+
+
+@pytest.mark.django_db
+def test_the_login_page_uses_local_bootstrap(client):
+    html = client.get(reverse("login")).content.decode()
+    assert "/static/vendor/bootstrap/css/bootstrap.min.css" in html
+    assert "cdn" not in html.lower()
+
+
+@pytest.mark.django_db
+def test_director_reaches_the_admin_site(client, director):
+    client.force_login(director)
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_health_answers_when_the_database_does(client):
+    response = client.get(reverse("health"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": True}
+
+
+def test_messages_are_shown_on_every_page(rf, manager):
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    request.user = manager
+    html = render_to_string("accompaniment/home.html", {"messages": ["Card renewed."]}, request)
+    assert "Card renewed." in html
+    assert "alert" in html
