@@ -22,6 +22,12 @@ def service_url_or_skip(name: str) -> str:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing test users' passwords with PBKDF2 would cost a third of a second each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery_by_default(request):
     """Unit tests run tasks in-process; tests marked `redis` talk to a real worker."""
     if request.node.get_closest_marker("redis"):
@@ -44,6 +50,13 @@ def make_user(db, django_user_model):
             username=username, password="pass-12345-word", **extra
         )
         if role:
+            if not Group.objects.filter(name=role).exists():
+                # A transactional test flushed the groups the roles migration made.
+                from django.apps import apps
+
+                from accompaniment.roles import sync_roles
+
+                sync_roles(apps)
             user.groups.add(Group.objects.get(name=role))
             if role != roles.SPECIALIST:
                 user.is_staff = True
@@ -97,3 +110,50 @@ def celery_worker_over_redis(transactional_db):
     ):
         yield queue
     celery_app.conf.task_always_eager, celery_app.conf.broker_url = previous
+
+
+# --- Real-browser tests ---------------------------------------------------------------------
+# Playwright drives Debian's Chromium (never a browser downloaded by a test tool). Its sync API
+# runs an event loop in this thread, so Django's async-safety check must be told it is fine.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+SCREENSHOTS = os.path.join(os.path.dirname(__file__), "var", "screenshots")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium, live_server):
+    """A fresh browser tab (laptop-sized) against the live test server; `.goto("/path")` works."""
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> str:
+    path = os.path.join(SCREENSHOTS, f"{name}.png")
+    page.screenshot(path=path, full_page=True)
+    return path

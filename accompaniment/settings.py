@@ -59,6 +59,7 @@ THIRD_PARTY_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "phonenumber_field",
+    "django_filters",
 ]
 # In dependency order: clients <- staff <- programs <- sales; accompaniment composes them.
 LOCAL_APPS = [

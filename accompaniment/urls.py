@@ -13,6 +13,9 @@ admin.site.index_title = _("Club data")
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("clients/<int:pk>/", views.client_card, name="client-card"),
+    path("clients/", include("clients.urls")),
+    path("programs/", include("programs.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

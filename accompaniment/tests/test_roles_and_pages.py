@@ -64,21 +64,31 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, name):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "role, home_status, dashboard_status",
+    "role, lands_on, dashboard_status",
     [
-        (roles.DIRECTOR, 302, 200),
-        (roles.MANAGER, 200, 403),
-        (roles.SPECIALIST, 200, 403),
-        (roles.ADMINISTRATOR, 200, 403),
+        (roles.DIRECTOR, "dashboard", 200),
+        (roles.MANAGER, None, 403),
+        (roles.SPECIALIST, "programs:my-sessions", 403),
+        (roles.ADMINISTRATOR, "clients:list", 403),
     ],
 )
-def test_home_and_dashboard_by_role(client, make_user, role, home_status, dashboard_status):
+def test_home_and_dashboard_by_role(client, make_user, role, lands_on, dashboard_status):
+    """The manager's home is Today; the others are sent where their work is."""
     client.force_login(make_user(role))
     home = client.get(reverse("home"))
-    assert home.status_code == home_status
-    if home_status == 302:
-        assert home["Location"] == reverse("dashboard")
+    if lands_on is None:
+        assert home.status_code == 200
+        assert b"Today" in home.content
+    else:
+        assert home.status_code == 302
+        assert home["Location"] == reverse(lands_on)
     assert client.get(reverse("dashboard")).status_code == dashboard_status
+
+
+@pytest.mark.django_db
+def test_a_user_without_a_role_is_told_to_ask_for_one(client, make_user):
+    client.force_login(make_user(None))
+    assert b"has no role" in client.get(reverse("home")).content
 
 
 @pytest.mark.django_db
@@ -124,6 +134,6 @@ def test_messages_are_shown_on_every_page(rf, manager):
 
     request = rf.get("/")
     request.user = manager
-    html = render_to_string("accompaniment/home.html", {"messages": ["Card renewed."]}, request)
+    html = render_to_string("accompaniment/no_role.html", {"messages": ["Card renewed."]}, request)
     assert "Card renewed." in html
     assert "alert" in html

@@ -1,0 +1,233 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from . import roles
+from .models import Client, Contraindication, Interaction, Measurement, MembershipPlan, Task
+from .selectors import clients_visible_to
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def managers_queryset():
+    return (
+        get_user_model()
+        .objects.filter(groups__name=roles.MANAGER, is_active=True)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class ManagerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.get_username()
+
+
+def find_client_by_phone_or_card(text: str) -> Client | None:
+    """The client whose phone (typed in any format) or card number is ``text``."""
+    from phonenumber_field.phonenumber import to_python
+
+    text = text.strip()
+    if not text:
+        return None
+    phone = to_python(text)
+    query = Q(memberships__card_number__iexact=text)
+    if phone and phone.is_valid():
+        query |= Q(phone=phone.as_e164)
+    return Client.objects.filter(query).distinct().first()
+
+
+class ClientForm(forms.ModelForm):
+    """Create or change a client; a duplicate phone or e-mail points to the existing card."""
+
+    phone = PhoneNumberField(label=_("Phone"), required=False)
+    referred_by_lookup = forms.CharField(
+        label=_("Referred by"),
+        required=False,
+        help_text=_("Phone or card number of the client who recommended the club."),
+    )
+    assigned_manager = ManagerChoiceField(
+        label=_("Accompaniment manager"), queryset=None, required=False
+    )
+
+    class Meta:
+        model = Client
+        fields = [
+            "first_name",
+            "middle_name",
+            "last_name",
+            "phone",
+            "email",
+            "birth_date",
+            "gender",
+            "language",
+            "address",
+            "source",
+            "assigned_manager",
+            "goals",
+            "needs",
+            "health_notes",
+            "contraindications",
+            "consent_email",
+            "consent_sms",
+            "consent_telegram",
+            "consent_calls",
+            "preferred_channel",
+            "telegram_chat_id",
+            "notes",
+        ]
+        widgets = {
+            "birth_date": DateInput(),
+            "contraindications": forms.CheckboxSelectMultiple,
+            "goals": forms.Textarea(attrs={"rows": 2}),
+            "needs": forms.Textarea(attrs={"rows": 2}),
+            "health_notes": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["assigned_manager"].queryset = managers_queryset()
+        self.fields["contraindications"].queryset = Contraindication.objects.all()
+        self.fields["contraindications"].required = False
+        self.fields["birth_date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        if not (roles.is_director(user) or roles.is_administrator(user)):
+            # A manager keeps their own clients; only the director reassigns.
+            del self.fields["assigned_manager"]
+        if self.instance.referred_by_id and not self.is_bound:
+            referrer = self.instance.referred_by
+            self.initial["referred_by_lookup"] = str(referrer.phone or "")
+
+    def _duplicate_error(self, field, existing: Client):
+        if clients_visible_to(self.user).filter(pk=existing.pk).exists():
+            return format_html(
+                '{} <a href="{}">{}</a>',
+                _("This client is already in the database:"),
+                reverse("client-card", args=[existing.pk]),
+                existing.full_name,
+            )
+        return _("This belongs to a client of another manager; ask the director.")
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone")
+        if phone:
+            existing = Client.objects.filter(phone=phone).exclude(pk=self.instance.pk).first()
+            if existing:
+                raise forms.ValidationError(self._duplicate_error("phone", existing))
+        return phone or ""
+
+    def clean_email(self):
+        email = (self.cleaned_data.get("email") or "").strip()
+        if email:
+            existing = (
+                Client.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).first()
+            )
+            if existing:
+                raise forms.ValidationError(self._duplicate_error("email", existing))
+        return email
+
+    def clean_birth_date(self):
+        birth_date = self.cleaned_data.get("birth_date")
+        if birth_date and birth_date > timezone.localdate():
+            raise forms.ValidationError(_("The birth date cannot be in the future."))
+        return birth_date
+
+    def clean_referred_by_lookup(self):
+        text = self.cleaned_data.get("referred_by_lookup", "")
+        if not text.strip():
+            self.instance.referred_by = None
+            return ""
+        referrer = find_client_by_phone_or_card(text)
+        if referrer is None:
+            raise forms.ValidationError(_("No client has this phone or card number."))
+        if self.instance.pk and referrer.pk == self.instance.pk:
+            raise forms.ValidationError(_("A client cannot refer themselves."))
+        self.instance.referred_by = referrer
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        channel = cleaned.get("preferred_channel")
+        if channel == "telegram" and not cleaned.get("telegram_chat_id"):
+            self.add_error("telegram_chat_id", _("Enter the Telegram chat id to use Telegram."))
+        if channel == "sms" and not cleaned.get("phone"):
+            self.add_error("phone", _("Enter a phone number to use SMS."))
+        if channel == "email" and not cleaned.get("email") and cleaned.get("consent_email"):
+            self.add_error("email", _("Enter an e-mail to send e-mails."))
+        if not cleaned.get("phone") and not cleaned.get("email") and not self.errors:
+            raise forms.ValidationError(_("Enter a phone number or an e-mail to reach the client."))
+        return cleaned
+
+
+class SellMembershipForm(forms.Form):
+    plan = forms.ModelChoiceField(
+        label=_("Plan"), queryset=MembershipPlan.objects.filter(is_active=True)
+    )
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    card_number = forms.CharField(
+        label=_("Card number"),
+        max_length=32,
+        required=False,
+        help_text=_("Leave empty to generate one."),
+    )
+
+
+class FreezeForm(forms.Form):
+    start_date = forms.DateField(label=_("First frozen day"), widget=DateInput())
+    days = forms.IntegerField(label=_("Days"), min_value=1, max_value=365)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InteractionForm(forms.ModelForm):
+    follow_up_title = forms.CharField(
+        label=_("Follow-up task"), max_length=200, required=False,
+        help_text=_("Optional: what to do next."),
+    )
+    follow_up_due = forms.DateField(label=_("Due"), required=False, widget=DateInput())
+
+    class Meta:
+        model = Interaction
+        fields = ["kind", "direction", "summary", "outcome"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "outcome": forms.Textarea(attrs={"rows": 1}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("follow_up_due") and not cleaned.get("follow_up_title"):
+            self.add_error("follow_up_title", _("Name the follow-up task."))
+        due = cleaned.get("follow_up_due")
+        if due and due < timezone.localdate():
+            self.add_error("follow_up_due", _("The due date cannot be in the past."))
+        return cleaned
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ["title", "due_date", "description"]
+        widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+
+
+class MeasurementForm(forms.ModelForm):
+    class Meta:
+        model = Measurement
+        fields = ["measured_on", *Measurement.VALUE_FIELDS, "notes"]
+        widgets = {"measured_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 1})}
+
+    def clean_measured_on(self):
+        measured_on = self.cleaned_data["measured_on"]
+        if measured_on > timezone.localdate():
+            raise forms.ValidationError(_("A measurement cannot be dated in the future."))
+        return measured_on

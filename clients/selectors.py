@@ -1,0 +1,212 @@
+"""Read queries about clients and memberships that pages, reminders and the dashboard share."""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from . import roles
+from .models import Client, Freeze, Membership
+
+
+def clients_visible_to(user) -> QuerySet[Client]:
+    """The one rule of who sees which client records.
+
+    Directors and front-desk administrators see every client; an accompaniment manager sees
+    the clients assigned to them; anybody else (specialists included) sees none here —
+    specialists reach their clients only through their sessions, without contact details.
+    """
+    if not user.is_authenticated:
+        return Client.objects.none()
+    if roles.is_director(user) or roles.is_administrator(user):
+        return Client.objects.all()
+    if roles.is_manager(user):
+        return Client.objects.filter(assigned_manager=user)
+    return Client.objects.none()
+
+
+def freeze_covering(on: datetime.date, membership_ref="pk") -> Exists:
+    """Exists() of a freeze of the membership that covers the day ``on`` (open ones included)."""
+    return Exists(
+        Freeze.objects.filter(membership=OuterRef(membership_ref), start_date__lte=on).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
+    )
+
+
+def memberships_valid_on(on: datetime.date) -> QuerySet[Membership]:
+    """Memberships that let a client in on ``on``: started, not ended, not cancelled, not
+    frozen, with visits left."""
+    from django.db.models import F
+
+    return (
+        Membership.objects.filter(
+            status=Membership.Status.ACTIVE, start_date__lte=on, end_date__gte=on
+        )
+        .filter(Q(visit_limit__isnull=True) | Q(visits_used__lt=F("visit_limit")))
+        .exclude(freeze_covering(on))
+    )
+
+
+def memberships_active_on(on: datetime.date) -> QuerySet[Membership]:
+    """Memberships running on ``on`` (started, not ended, not cancelled), frozen or not."""
+    return Membership.objects.filter(
+        status=Membership.Status.ACTIVE, start_date__lte=on, end_date__gte=on
+    )
+
+
+def membership_state(membership: Membership, on: datetime.date | None = None) -> str:
+    """One word for what a membership is on a day: cancelled, not_started, expired, frozen,
+    used_up or active. Uses ``membership.freezes`` (prefetch it for lists)."""
+    on = on or timezone.localdate()
+    if membership.status == Membership.Status.CANCELLED:
+        return "cancelled"
+    if membership.start_date > on:
+        return "not_started"
+    if membership.end_date < on:
+        return "expired"
+    if any(
+        f.start_date <= on and (f.end_date is None or f.end_date >= on)
+        for f in membership.freezes.all()
+    ):
+        return "frozen"
+    if membership.visit_limit is not None and membership.visits_used >= membership.visit_limit:
+        return "used_up"
+    return "active"
+
+
+AT_RISK_DAYS = 14
+
+
+def client_search_q(text: str) -> Q:
+    """Match a client by name words, phone typed in any format, e-mail or card number."""
+    from phonenumber_field.phonenumber import to_python
+
+    text = text.strip()
+    if not text:
+        return Q()
+    query = Q(
+        Exists(Membership.objects.filter(client=OuterRef("pk"), card_number__iexact=text))
+    )
+    if "@" in text:
+        return query | Q(email__iexact=text)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if digits and len(digits) >= 4 and len(digits) >= len(text.replace(" ", "")) - 4:
+        phone = to_python(text)
+        if phone and phone.is_valid():
+            query |= Q(phone=phone.as_e164)
+        else:
+            query |= Q(phone__contains=digits)
+        return query
+    words = text.split()
+    name_q = Q()
+    for word in words:
+        name_q &= (
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(middle_name__icontains=word)
+        )
+    return query | name_q | Q(email__istartswith=text)
+
+
+def last_visit_subquery():
+    from django.db.models import Subquery
+
+    from .models import Visit
+
+    return Subquery(
+        Visit.objects.filter(client=OuterRef("pk"))
+        .order_by("-checked_in_at")
+        .values("checked_in_at")[:1]
+    )
+
+
+def current_membership_subquery(field: str, on: datetime.date):
+    """A field of the client's membership that matters today: the running one that ends
+    last, else the latest one."""
+    from django.db.models import Subquery
+
+    return Subquery(
+        Membership.objects.filter(client=OuterRef("pk"))
+        .exclude(status=Membership.Status.CANCELLED)
+        .order_by("-end_date", "-id")
+        .values(field)[:1]
+    )
+
+
+def has_running_membership(on: datetime.date) -> Exists:
+    return Exists(memberships_active_on(on).filter(client=OuterRef("pk")))
+
+
+def at_risk_q(on: datetime.date, days: int = AT_RISK_DAYS) -> Q:
+    """Clients whose membership runs (and is not frozen) but who have not come for ``days``
+    days (nor ever, if their membership started that long ago)."""
+    from .models import Visit
+
+    since = timezone.make_aware(
+        datetime.datetime.combine(on - datetime.timedelta(days=days), datetime.time.min)
+    )
+    running_long_enough = Exists(
+        memberships_active_on(on)
+        .filter(client=OuterRef("pk"), start_date__lte=on - datetime.timedelta(days=days))
+        .exclude(freeze_covering(on))
+    )
+    recent_visit = Exists(Visit.objects.filter(client=OuterRef("pk"), checked_in_at__gte=since))
+    return Q(running_long_enough) & ~Q(recent_visit)
+
+
+def memberships_ending_without_renewal(on: datetime.date, within_days: int):
+    """Running memberships ending within ``within_days`` days with no membership of the same
+    client starting after them."""
+    later = Membership.objects.filter(
+        client=OuterRef("client"), start_date__gt=OuterRef("end_date")
+    ).exclude(status=Membership.Status.CANCELLED)
+    return (
+        memberships_active_on(on)
+        .filter(end_date__lte=on + datetime.timedelta(days=within_days))
+        .exclude(Exists(later))
+    )
+
+
+def client_for_card(queryset, pk):
+    """One client with what the card header and profile show, in one query (+ flags)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        queryset.select_related("assigned_manager", "referred_by").prefetch_related(
+            "contraindications"
+        ),
+        pk=pk,
+    )
+
+
+def memberships_for_card(client) -> list[Membership]:
+    """The client's memberships, newest first, each with its freezes and state for today."""
+    from django.db.models import Prefetch
+
+    today = timezone.localdate()
+    memberships = list(
+        client.memberships.select_related("plan").prefetch_related(
+            Prefetch("freezes", queryset=Freeze.objects.order_by("start_date"))
+        )
+    )
+    for membership in memberships:
+        membership.state = membership_state(membership, today)
+        membership.days_left_today = membership.days_left(today)
+        membership.freeze_days_left = membership.plan.max_freeze_days - sum(
+            f.days or 0 for f in membership.freezes.all()
+        )
+    return memberships
+
+
+def current_membership(memberships: list[Membership]) -> Membership | None:
+    """The membership that matters today: a running one (the one ending last), else the next
+    to start, else the last that ended."""
+    live = [m for m in memberships if m.state in ("active", "frozen", "used_up")]
+    if live:
+        return max(live, key=lambda m: m.end_date)
+    upcoming = [m for m in memberships if m.state == "not_started"]
+    if upcoming:
+        return min(upcoming, key=lambda m: m.start_date)
+    ended = [m for m in memberships if m.state == "expired"]
+    return max(ended, key=lambda m: m.end_date) if ended else None

@@ -1,0 +1,307 @@
+"""Pages of the client workspace: the client list, client forms and the card's actions.
+
+The client card itself is composed in accompaniment/views.py, since it shows programs,
+feedback and sales as well.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import roles, services
+from .access import client_workspace, visible_client_or_404
+from .filters import ClientFilter
+from .forms import (
+    ClientForm,
+    FreezeForm,
+    InteractionForm,
+    MeasurementForm,
+    SellMembershipForm,
+    TaskForm,
+)
+from .models import Client, Freeze, Membership, Task
+from .selectors import (
+    clients_visible_to,
+    current_membership_subquery,
+    last_visit_subquery,
+    membership_state,
+)
+
+PAGE_SIZE = 25
+
+
+def _card(client) -> str:
+    return reverse("client-card", args=[client.pk])
+
+
+def _apply_validation_error(form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the form's fields (or on top of the form)."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@client_workspace
+def client_list(request):
+    today = timezone.localdate()
+    queryset = (
+        clients_visible_to(request.user)
+        .select_related("assigned_manager")
+        .annotate(
+            membership_end=current_membership_subquery("end_date", today),
+            membership_plan=current_membership_subquery("plan__name", today),
+            membership_card=current_membership_subquery("card_number", today),
+            last_visit=last_visit_subquery(),
+        )
+        .order_by("last_name", "first_name", "id")
+    )
+    client_filter = ClientFilter(request.GET or None, queryset=queryset, user=request.user)
+    rows = client_filter.qs if client_filter.is_bound and client_filter.is_valid() else queryset
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for client in page.object_list:
+        if client.membership_end is not None:
+            client.days_left = (client.membership_end - today).days
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "clients/client_list.html",
+        {
+            "filter": client_filter,
+            "page": page,
+            "query_string": query.urlencode(),
+            "today": today,
+            "show_manager": roles.is_director(request.user) or roles.is_administrator(request.user),
+        },
+    )
+
+
+@client_workspace
+def client_create(request):
+    form = ClientForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        client = form.save(commit=False)
+        if "assigned_manager" not in form.fields and roles.is_manager(request.user):
+            client.assigned_manager = request.user
+        try:
+            services.client_save(
+                client=client,
+                contraindications=form.cleaned_data["contraindications"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Client %(name)s added.") % {"name": client.full_name})
+            return redirect(_card(client))
+    return render(request, "clients/client_form.html", {"form": form, "title": _("New client")})
+
+
+@client_workspace
+def client_edit(request, pk):
+    client = visible_client_or_404(request.user, pk)
+    form = ClientForm(request.POST or None, instance=client, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_save(
+                client=form.save(commit=False),
+                contraindications=form.cleaned_data["contraindications"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(_card(client))
+    return render(
+        request,
+        "clients/client_form.html",
+        {"form": form, "client": client, "title": _("Edit %(name)s") % {"name": client}},
+    )
+
+
+def _action_page(request, client, form, title, submit_label, extra=None):
+    return render(
+        request,
+        "clients/action_form.html",
+        {"client": client, "form": form, "title": title, "submit_label": submit_label, **(extra or {})},
+    )
+
+
+@client_workspace
+def membership_sell(request, pk):
+    client = visible_client_or_404(request.user, pk)
+    renew = request.GET.get("renew") == "1" or request.POST.get("renew") == "1"
+    start = services.renewal_start_date(client)
+    form = SellMembershipForm(request.POST or None, initial={"start_date": start})
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_sell(
+                client=client,
+                plan=form.cleaned_data["plan"],
+                start_date=form.cleaned_data["start_date"],
+                card_number=form.cleaned_data["card_number"].strip(),
+                seller=request.user,
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Membership %(card)s sold: %(start)s – %(end)s.")
+                % {
+                    "card": membership.card_number,
+                    "start": membership.start_date.strftime("%d.%m.%Y"),
+                    "end": membership.end_date.strftime("%d.%m.%Y"),
+                },
+            )
+            return redirect(_card(client))
+    title = _("Renew the membership") if renew else _("Sell a membership")
+    return _action_page(request, client, form, title, _("Sell"), {"renew": renew})
+
+
+@client_workspace
+def membership_freeze(request, pk, membership_pk):
+    client = visible_client_or_404(request.user, pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("plan"), pk=membership_pk, client=client
+    )
+    left = membership.plan.max_freeze_days - services.freeze_days_used(membership)
+    form = FreezeForm(
+        request.POST or None, initial={"start_date": timezone.localdate(), "days": min(7, max(left, 1))}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            freeze = services.membership_freeze(
+                membership=membership,
+                start_date=form.cleaned_data["start_date"],
+                days=form.cleaned_data["days"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            membership.refresh_from_db()
+            messages.success(
+                request,
+                _("Frozen for %(days)d days; the membership now ends on %(end)s.")
+                % {"days": freeze.days, "end": membership.end_date.strftime("%d.%m.%Y")},
+            )
+            return redirect(_card(client))
+    return _action_page(
+        request,
+        client,
+        form,
+        _("Freeze membership %(card)s") % {"card": membership.card_number},
+        _("Freeze"),
+        {"note": _("Freeze days left on this membership: %(left)d.") % {"left": max(left, 0)}},
+    )
+
+
+@require_POST
+@client_workspace
+def check_in(request, pk):
+    client = visible_client_or_404(request.user, pk)
+    try:
+        visit = services.visit_check_in(client=client, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _("Check-in refused: %(reason)s") % {"reason": " ".join(error.messages)})
+    else:
+        membership = visit.membership
+        membership.refresh_from_db()
+        left = membership.visits_left
+        text = _("%(name)s checked in.") % {"name": client.full_name}
+        if left is not None:
+            text += " " + _("Visits left: %(left)d.") % {"left": left}
+        messages.success(request, text)
+    return redirect(_card(client))
+
+
+@client_workspace
+def interaction_create(request, pk):
+    client = visible_client_or_404(request.user, pk)
+    form = InteractionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.interaction_log(
+                client=client,
+                manager=request.user,
+                kind=data["kind"],
+                summary=data["summary"],
+                outcome=data["outcome"],
+                follow_up_title=data["follow_up_title"],
+                follow_up_due=data["follow_up_due"],
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Interaction logged."))
+            return redirect(_card(client) + "#timeline")
+    return _action_page(request, client, form, _("Log an interaction"), _("Save"))
+
+
+@client_workspace
+def task_create(request, pk):
+    client = visible_client_or_404(request.user, pk)
+    form = TaskForm(request.POST or None, initial={"due_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_create(
+                client=client,
+                assigned_to=client.assigned_manager or request.user,
+                title=form.cleaned_data["title"],
+                due_date=form.cleaned_data["due_date"],
+                description=form.cleaned_data["description"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Task added."))
+            return redirect(_card(client) + "#tasks")
+    return _action_page(request, client, form, _("New task"), _("Add"))
+
+
+@require_POST
+@client_workspace
+def task_done(request, task_pk):
+    task = get_object_or_404(
+        Task.objects.filter(client__in=clients_visible_to(request.user))
+        | Task.objects.filter(assigned_to=request.user),
+        pk=task_pk,
+    )
+    services.task_complete(task=task, user=request.user)
+    messages.success(request, _("Task “%(title)s” done.") % {"title": task.title})
+    next_url = request.POST.get("next")
+    if next_url and next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect(_card(task.client) if task.client_id else reverse("home"))
+
+
+@client_workspace
+def measurement_add(request, pk):
+    client = visible_client_or_404(request.user, pk)
+    form = MeasurementForm(request.POST or None, initial={"measured_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        measurement = form.save(commit=False)
+        measurement.client = client
+        measurement.created_by = request.user
+        try:
+            measurement.full_clean()
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            measurement.save()
+            messages.success(request, _("Measurement saved."))
+            return redirect(_card(client) + "#measurements")
+    return _action_page(request, client, form, _("New measurement"), _("Save"))

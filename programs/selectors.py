@@ -1,0 +1,31 @@
+"""Read queries about programs and sessions."""
+
+from django.db.models import Prefetch, QuerySet
+
+from .models import Program, ProgramItem, Session
+
+
+def programs_for_card(client) -> list[Program]:
+    """The client's programs, the active one first, with items, specialists and sessions."""
+    sessions = Session.objects.select_related("specialist").order_by("scheduled_at")
+    items = ProgramItem.objects.select_related("service", "specialist").prefetch_related(
+        Prefetch("sessions", queryset=sessions)
+    )
+    programs = list(
+        client.programs.select_related("manager", "template").prefetch_related(
+            Prefetch("items", queryset=items)
+        )
+    )
+    order = {Program.Status.ACTIVE: 0, Program.Status.DRAFT: 1}
+    programs.sort(key=lambda p: (order.get(p.status, 2), -p.start_date.toordinal()))
+    return programs
+
+
+def sessions_of_specialist(staff_member) -> QuerySet[Session]:
+    """A specialist's sessions with what they may know of the client (never contacts)."""
+    return (
+        Session.objects.filter(specialist=staff_member)
+        .select_related("item__service", "item__program__client")
+        .prefetch_related("item__program__client__contraindications")
+        .order_by("scheduled_at")
+    )

@@ -1,0 +1,216 @@
+"""Building programs, running them and marking their sessions."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clients.models import Client
+from staff.models import Service, StaffMember
+
+from .models import Program, ProgramItem, ProgramTemplate, Session
+
+DEFAULT_SESSION_TIME = datetime.time(10, 0)
+
+
+@dataclass
+class ItemDraft:
+    """One line of a program being built."""
+
+    service: Service
+    sessions_count: int
+    sessions_per_week: int
+    specialist: StaffMember | None = None
+    notes: str = ""
+    override_reason: str = ""
+
+
+def contraindications_conflict(client: Client, service: Service) -> list:
+    """The client's health flags that the service lists as contraindications."""
+    client_flags = {flag.pk: flag for flag in client.contraindications.all()}
+    return [client_flags[f.pk] for f in service.contraindications.all() if f.pk in client_flags]
+
+
+def item_errors(client: Client, draft: ItemDraft) -> dict[str, str]:
+    """What is wrong with one line, by field: a specialist from another department, or a
+    contraindicated service without the manager's confirmed reason."""
+    errors = {}
+    if draft.specialist and draft.specialist.department_id != draft.service.department_id:
+        errors["specialist"] = _(
+            "%(specialist)s works in %(department)s, not in %(service_department)s."
+        ) % {
+            "specialist": draft.specialist,
+            "department": draft.specialist.department,
+            "service_department": draft.service.department,
+        }
+    conflicts = contraindications_conflict(client, draft.service)
+    if conflicts and not draft.override_reason.strip():
+        errors["override_reason"] = _(
+            "%(service)s is contraindicated for this client (%(flags)s). Go ahead only with "
+            "a reason, which is recorded."
+        ) % {"service": draft.service, "flags": ", ".join(str(f) for f in conflicts)}
+    return errors
+
+
+@transaction.atomic
+def program_create(
+    *,
+    client: Client,
+    manager,
+    name: str,
+    start_date: datetime.date,
+    items: list[ItemDraft],
+    template: ProgramTemplate | None = None,
+    goal: str = "",
+    notes: str = "",
+) -> Program:
+    """Create a draft program with its items; refuses contraindicated services unless each is
+    confirmed with a reason. Forms call ``item_errors`` first to place messages per line."""
+    if not items:
+        raise ValidationError(_("Add at least one service to the program."))
+    problems = [message for draft in items for message in item_errors(client, draft).values()]
+    if problems:
+        raise ValidationError(problems)
+    program = Program(
+        client=client,
+        manager=manager,
+        name=name,
+        start_date=start_date,
+        template=template,
+        goal=goal,
+        notes=notes,
+        created_by=manager,
+    )
+    program.full_clean()
+    program.save()
+    for position, draft in enumerate(items):
+        confirmed = bool(contraindications_conflict(client, draft.service))
+        item = ProgramItem(
+            program=program,
+            service=draft.service,
+            specialist=draft.specialist,
+            sessions_count=draft.sessions_count,
+            sessions_per_week=draft.sessions_per_week,
+            position=position,
+            notes=draft.notes,
+            contraindication_override=draft.override_reason.strip() if confirmed else "",
+            override_confirmed_by=manager if confirmed else None,
+        )
+        item.full_clean()
+        item.save()
+    return program
+
+
+def template_drafts(template: ProgramTemplate) -> list[dict]:
+    """Initial lines for a program built from a template."""
+    return [
+        {
+            "service": item.service_id,
+            "sessions_count": item.sessions_count,
+            "sessions_per_week": item.sessions_per_week,
+            "notes": item.notes,
+        }
+        for item in template.items.all()
+    ]
+
+
+def session_dates(start: datetime.date, count: int, per_week: int) -> list[datetime.date]:
+    """Spread ``count`` sessions, ``per_week`` a week, evenly over the weeks from ``start``."""
+    offsets = [round(i * 7 / per_week) for i in range(per_week)]
+    return [
+        start + datetime.timedelta(weeks=n // per_week, days=offsets[n % per_week])
+        for n in range(count)
+    ]
+
+
+def _generate_sessions(program: Program) -> int:
+    tz = timezone.get_default_timezone()
+    sessions = []
+    for item in program.items.select_related("service"):
+        for day in session_dates(program.start_date, item.sessions_count, item.sessions_per_week):
+            sessions.append(
+                Session(
+                    item=item,
+                    specialist_id=item.specialist_id,
+                    scheduled_at=timezone.make_aware(
+                        datetime.datetime.combine(day, DEFAULT_SESSION_TIME), tz
+                    ),
+                    duration_minutes=item.service.duration_minutes,
+                )
+            )
+    Session.objects.bulk_create(sessions)
+    return len(sessions)
+
+
+TRANSITIONS = {
+    Program.Status.DRAFT: {Program.Status.ACTIVE, Program.Status.CANCELLED},
+    Program.Status.ACTIVE: {Program.Status.COMPLETED, Program.Status.CANCELLED},
+}
+
+
+@transaction.atomic
+def program_set_status(*, program: Program, status: str, user) -> Program:
+    """Move a program along draft → active → completed / cancelled.
+
+    Activating plans its sessions from the start date; cancelling or completing cancels the
+    sessions still planned.
+    """
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if status not in TRANSITIONS.get(program.status, set()):
+        raise ValidationError(
+            _("A %(current)s program cannot become %(new)s.")
+            % {
+                "current": program.get_status_display().lower(),
+                "new": Program.Status(status).label.lower(),
+            }
+        )
+    if status == Program.Status.ACTIVE and Program.objects.filter(
+        client=program.client_id, status=Program.Status.ACTIVE
+    ).exists():
+        raise ValidationError(
+            _("This client already has an active program: complete or cancel it first.")
+        )
+    program.status = status
+    if status in (Program.Status.COMPLETED, Program.Status.CANCELLED):
+        program.end_date = max(timezone.localdate(), program.start_date)
+        Session.objects.filter(item__program=program, status=Session.Status.PLANNED).update(
+            status=Session.Status.CANCELLED, completed_at=timezone.now()
+        )
+    try:
+        with transaction.atomic():
+            program.save(update_fields=["status", "end_date", "updated_at"])
+    except IntegrityError:
+        raise ValidationError(
+            _("This client already has an active program: complete or cancel it first.")
+        ) from None
+    if status == Program.Status.ACTIVE and not Session.objects.filter(item__program=program).exists():
+        _generate_sessions(program)
+    return program
+
+
+def session_mark(*, session: Session, status: str, user, notes: str = "") -> Session:
+    """Mark a planned session done, missed or cancelled (once)."""
+    if status not in (Session.Status.DONE, Session.Status.MISSED, Session.Status.CANCELLED):
+        raise ValidationError(_("Choose done, missed or cancelled."))
+    updated = Session.objects.filter(pk=session.pk, status=Session.Status.PLANNED).update(
+        status=status, completed_at=timezone.now(), notes=notes or session.notes,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        raise ValidationError(_("This session is already marked."))
+    session.refresh_from_db()
+    return session
+
+
+__all__ = [
+    "ItemDraft",
+    "contraindications_conflict",
+    "program_create",
+    "program_set_status",
+    "session_dates",
+    "session_mark",
+    "template_drafts",
+]

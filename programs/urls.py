@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programs"
+
+urlpatterns = [
+    path("new/<int:client_pk>/", views.program_create, name="create"),
+    path("<int:pk>/", views.program_detail, name="detail"),
+    path("<int:pk>/print/", views.program_print, name="print"),
+    path("<int:pk>/status/", views.program_status, name="status"),
+    path("sessions/<int:pk>/mark/", views.session_mark, name="session-mark"),
+    path("my-sessions/", views.my_sessions, name="my-sessions"),
+]

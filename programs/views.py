@@ -1,0 +1,183 @@
+"""Building a client's program, running it, printing it; specialists' own sessions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clients import roles
+from clients.access import client_workspace, visible_client_or_404
+from clients.selectors import clients_visible_to
+from staff.models import StaffMember
+
+from . import services
+from .forms import ProgramForm, ProgramItemFormSet
+from .models import Program, ProgramItem, ProgramTemplate, Session
+from .selectors import sessions_of_specialist
+
+
+def _visible_program_or_404(user, pk) -> Program:
+    items = ProgramItem.objects.select_related("service", "specialist").prefetch_related(
+        Prefetch("sessions", queryset=Session.objects.select_related("specialist"))
+    )
+    return get_object_or_404(
+        Program.objects.filter(client__in=clients_visible_to(user))
+        .select_related("client", "manager", "template")
+        .prefetch_related(Prefetch("items", queryset=items), "client__contraindications"),
+        pk=pk,
+    )
+
+
+@client_workspace
+def program_create(request, client_pk):
+    """Build a program from a template (?template=ID prefills the lines) or from scratch."""
+    client = visible_client_or_404(request.user, client_pk)
+    template = None
+    template_id = request.GET.get("template") or request.POST.get("template")
+    if template_id and str(template_id).isdigit():
+        template = ProgramTemplate.objects.filter(pk=template_id, is_active=True).first()
+    if request.method == "POST":
+        form = ProgramForm(request.POST)
+        formset = ProgramItemFormSet(request.POST, prefix="items")
+        if form.is_valid() and formset.is_valid():
+            lines = [
+                (line_form, services.ItemDraft(
+                    service=line["service"],
+                    specialist=line["specialist"],
+                    sessions_count=line["sessions_count"],
+                    sessions_per_week=line["sessions_per_week"],
+                    notes=line["notes"],
+                    override_reason=line["override_reason"],
+                ))
+                for line_form in formset.forms
+                if (line := line_form.cleaned_data) and not line.get("DELETE")
+            ]
+            drafts = [draft for _form, draft in lines]
+            for line_form, draft in lines:
+                for field, message in services.item_errors(client, draft).items():
+                    line_form.add_error(field, message)
+            if not drafts:
+                form.add_error(None, _("Add at least one service to the program."))
+        if form.is_valid() and formset.is_valid():
+            try:
+                program = services.program_create(
+                    client=client,
+                    manager=request.user,
+                    name=form.cleaned_data["name"],
+                    start_date=form.cleaned_data["start_date"],
+                    template=form.cleaned_data["template"],
+                    goal=form.cleaned_data["goal"],
+                    notes=form.cleaned_data["notes"],
+                    items=drafts,
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("Program “%(name)s” saved as a draft.") % {"name": program.name})
+                return redirect("programs:detail", program.pk)
+    else:
+        initial = {"start_date": timezone.localdate(), "name": template.name if template else ""}
+        if template:
+            initial["template"] = template.pk
+            initial["goal"] = template.goal
+        form = ProgramForm(initial=initial)
+        lines = services.template_drafts(template) if template else [{}]
+        formset = ProgramItemFormSet(prefix="items", initial=lines)
+    return render(
+        request,
+        "programs/program_form.html",
+        {
+            "client": client,
+            "form": form,
+            "formset": formset,
+            "templates": ProgramTemplate.objects.filter(is_active=True),
+            "template": template,
+        },
+    )
+
+
+@client_workspace
+def program_detail(request, pk):
+    program = _visible_program_or_404(request.user, pk)
+    return render(
+        request,
+        "programs/program_detail.html",
+        {"program": program, "client": program.client, "today": timezone.localdate()},
+    )
+
+
+@client_workspace
+def program_print(request, pk):
+    program = _visible_program_or_404(request.user, pk)
+    return render(request, "programs/program_print.html", {"program": program, "client": program.client})
+
+
+@require_POST
+@client_workspace
+def program_status(request, pk):
+    program = _visible_program_or_404(request.user, pk)
+    try:
+        program = services.program_set_status(
+            program=program, status=request.POST.get("status", ""), user=request.user
+        )
+    except (ValidationError, ValueError) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else _("Unknown status.")
+        messages.error(request, text)
+    else:
+        messages.success(request, _("The program is now %(status)s.") % {"status": program.get_status_display().lower()})
+    return redirect("programs:detail", pk)
+
+
+@require_POST
+@login_required
+def session_mark(request, pk):
+    """The session's specialist, or someone who sees the client, marks a session."""
+    session = get_object_or_404(
+        Session.objects.select_related("item__program__client", "specialist"), pk=pk
+    )
+    user = request.user
+    own = session.specialist is not None and session.specialist.user_id == user.pk
+    if not own and not clients_visible_to(user).filter(pk=session.item.program.client_id).exists():
+        raise PermissionDenied
+    try:
+        services.session_mark(session=session, status=request.POST.get("status", ""), user=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Session marked %(status)s.") % {"status": session.get_status_display().lower()})
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    if own:
+        return redirect("programs:my-sessions")
+    return redirect("programs:detail", session.item.program_id)
+
+
+@login_required
+def my_sessions(request):
+    """A specialist's sessions: clients' names, health flags and the items they deliver,
+    never contact details."""
+    staff_member = StaffMember.objects.filter(user=request.user).first()
+    if staff_member is None or not roles.is_specialist(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    show = request.GET.get("show", "upcoming")
+    sessions = sessions_of_specialist(staff_member)
+    start_of_today = timezone.make_aware(
+        timezone.datetime.combine(today, timezone.datetime.min.time())
+    )
+    if show == "past":
+        sessions = sessions.filter(scheduled_at__lt=start_of_today).reverse()
+    else:
+        show = "upcoming"
+        sessions = sessions.filter(scheduled_at__gte=start_of_today)
+    return render(
+        request,
+        "programs/my_sessions.html",
+        {"sessions": list(sessions[:100]), "staff_member": staff_member, "show": show, "today": today},
+    )
