@@ -8,12 +8,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test venv dev-venv assets migrate seed check-python clean
+.PHONY: run test venv dev-venv assets browser migrate seed check-python clean
 
 run: venv assets migrate seed ## Serve the demo club on http://127.0.0.1:8000
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: dev-venv assets ## Run the whole test suite
+test: dev-venv assets browser ## Run the whole test suite
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -46,6 +46,17 @@ static/vendor/.installed: package.json package-lock.json
 	touch $@
 
 assets: static/vendor/.installed
+
+# Browser tests drive Debian's Chromium; install it when missing and we may (root with apt).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "NOTE: /usr/bin/chromium is missing: browser tests will be skipped (sudo apt-get install chromium)"; \
+	  fi; \
+	fi
 
 migrate: venv
 	mkdir -p var

@@ -7,7 +7,6 @@ feedback and sales as well.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,13 +24,8 @@ from .forms import (
     SellMembershipForm,
     TaskForm,
 )
-from .models import Client, Freeze, Membership, Task
-from .selectors import (
-    clients_visible_to,
-    current_membership_subquery,
-    last_visit_subquery,
-    membership_state,
-)
+from .models import Interaction, Membership, Task
+from .selectors import clients_visible_to, current_membership_subquery, last_visit_subquery
 
 PAGE_SIZE = 25
 
@@ -229,7 +223,9 @@ def check_in(request, pk):
 @client_workspace
 def interaction_create(request, pk):
     client = visible_client_or_404(request.user, pk)
-    form = InteractionForm(request.POST or None)
+    kind = request.GET.get("kind")
+    initial = {"kind": kind} if kind in Interaction.Kind.values else {}
+    form = InteractionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

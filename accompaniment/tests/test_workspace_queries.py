@@ -24,7 +24,7 @@ def grow(manager, specialist, n: int):
     """n clients of ``manager`` with everything the pages show; returns the first one."""
     flags = [cf.ContraindicationFactory() for _ in range(2)]
     first = None
-    for i in range(n):
+    for _ in range(n):
         client = cf.ClientFactory(
             assigned_manager=manager, birth_date=TODAY.replace(year=1990)
         )

@@ -5,7 +5,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.dispatch import Signal
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
