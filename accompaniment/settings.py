@@ -255,3 +255,33 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# ---------------------------------------------------------------------------------------------
+# Reminders and the outbox (all thresholds in days, counted in the club's local date)
+# ---------------------------------------------------------------------------------------------
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+REMINDER_EXPIRY_DAYS = env.list("REMINDER_EXPIRY_DAYS", cast=int, default=[14, 7, 1])
+REMINDER_RENEWAL_CALL_DAYS = env.int("REMINDER_RENEWAL_CALL_DAYS", default=7)
+REMINDER_RENEWAL_OFFER_AFTER_DAYS = env.int("REMINDER_RENEWAL_OFFER_AFTER_DAYS", default=3)
+REMINDER_VISITS_LEFT = env.int("REMINDER_VISITS_LEFT", default=2)
+REMINDER_ONBOARDING_DAYS = env.list("REMINDER_ONBOARDING_DAYS", cast=int, default=[3, 14, 30])
+REMINDER_LAPSED_DAYS = env.int("REMINDER_LAPSED_DAYS", default=14)
+# No messages to clients between these local hours; delivery waits until the morning.
+QUIET_HOURS_START = env.int("QUIET_HOURS_START", default=21)
+QUIET_HOURS_END = env.int("QUIET_HOURS_END", default=9)
+# When the preferred channel fails for good, the next consented one in this order is tried.
+MESSAGE_CHANNEL_ORDER = env.list("MESSAGE_CHANNEL_ORDER", default=["email", "telegram", "sms"])
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=3)
+OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=60)
+OUTBOX_CHUNK_SIZE = env.int("OUTBOX_CHUNK_SIZE", default=200)
+# SMS and Telegram backends in the style of EMAIL_BACKEND: files by default.
+SMS_BACKEND = env.str("SMS_BACKEND", default="clients.messaging.backends.FileSmsBackend")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_SENDER = env.str("SMS_SENDER", default="CLUB")
+TELEGRAM_BACKEND = env.str(
+    "TELEGRAM_BACKEND", default="clients.messaging.backends.FileTelegramBackend"
+)
+TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org")
+MESSAGES_FILE_PATH = VAR_DIR / "messages"

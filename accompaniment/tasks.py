@@ -12,3 +12,39 @@ def worker_status() -> dict:
     from clients.models import Client
 
     return {"database": connection.vendor, "clients": Client.objects.count()}
+
+
+@shared_task(name="accompaniment.daily_reminders")
+def daily_reminders(day: str | None = None) -> dict:
+    """The daily sweep for the club's local date, then delivery of what it queued."""
+    import datetime
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from clients.tasks import deliver_outbox
+
+    from .reminders import reminders_sweep
+
+    on = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    report = reminders_sweep(on=on)
+    transaction.on_commit(deliver_outbox.delay)
+    return report
+
+
+@shared_task(name="accompaniment.morning_digest")
+def morning_digest(day: str | None = None) -> int:
+    """Each manager's Today agenda by e-mail."""
+    import datetime
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from clients.tasks import deliver_outbox
+
+    from .reminders import digest_sweep
+
+    on = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    queued = digest_sweep(on=on)
+    transaction.on_commit(deliver_outbox.delay)
+    return queued

@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from clients import public_views as client_public_views
+
 from . import views
 
 admin.site.site_header = _("Accompaniment CRM administration")
@@ -20,6 +22,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", views.health, name="health"),
+    path("u/<str:token>/", client_public_views.unsubscribe, name="unsubscribe"),
     path("admin/", admin.site.urls),
 ]
 

@@ -3,12 +3,10 @@
 They only compose the apps' selectors; each rule lives in the app that owns the data.
 """
 
-import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Window
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,24 +14,18 @@ from django.views.decorators.cache import never_cache
 
 from clients import roles
 from clients.access import client_workspace
-from clients.models import Interaction, Measurement, Task
+from clients.models import Measurement, Task
 from clients.selectors import (
-    at_risk_q,
     client_for_card,
     clients_visible_to,
     current_membership,
-    last_visit_subquery,
-    memberships_ending_without_renewal,
     memberships_for_card,
 )
 from programs.selectors import programs_for_card
-from sales.selectors import offers_for_client, pending_recommendations_for, sales_for_client
-from staff.models import Feedback
+from sales.selectors import offers_for_client, sales_for_client
 from staff.selectors import feedback_for_client
 
-AGENDA_ROWS = 15
-NEW_CLIENT_DAYS = 30
-EXPIRY_DAYS = 7
+from .selectors import today_agenda
 
 
 @login_required
@@ -50,64 +42,6 @@ def home(request):
     if roles.is_specialist(user):
         return redirect("programs:my-sessions")
     return render(request, "accompaniment/no_role.html")
-
-
-def _section(queryset, limit=AGENDA_ROWS):
-    """The first rows of a section and how many there are in all, in one query."""
-    rows = list(queryset.annotate(section_total=Window(Count("pk")))[:limit])
-    count = rows[0].section_total if rows else 0
-    return {"rows": rows, "count": count, "more": count > len(rows)}
-
-
-def today_agenda(user) -> dict:
-    """The manager's working day, in priority order; each section counted and capped."""
-    today = timezone.localdate()
-    mine = clients_visible_to(user)
-    birthdays = mine.filter(birth_date__month=today.month, birth_date__day=today.day)
-    if (today.month, today.day) == (2, 28) and not _is_leap(today.year):
-        birthdays = mine.filter(birth_date__month=2, birth_date__day__in=[28, 29])
-    intro = Interaction.objects.filter(client=OuterRef("pk"), kind=Interaction.Kind.INTRO_VISIT)
-    return {
-        "today": today,
-        "complaints": _section(
-            Feedback.objects.filter(
-                client__in=mine,
-                kind=Feedback.Kind.COMPLAINT,
-                status__in=[Feedback.Status.NEW, Feedback.Status.RELAYED],
-            )
-            .select_related("client", "staff_member", "service")
-            .order_by("received_at")
-        ),
-        "expiring": _section(
-            memberships_ending_without_renewal(today, EXPIRY_DAYS)
-            .filter(client__in=mine)
-            .select_related("client", "plan")
-            .order_by("end_date", "id")
-        ),
-        "tasks": _section(
-            Task.objects.filter(
-                assigned_to=user, status=Task.Status.OPEN, due_date__lte=today
-            )
-            .select_related("client")
-            .order_by("due_date", "id")
-        ),
-        "recommendations": _section(pending_recommendations_for(mine)),
-        "at_risk": _section(
-            mine.filter(at_risk_q(today))
-            .annotate(last_visit=last_visit_subquery())
-            .order_by("last_visit", "id")
-        ),
-        "birthdays": _section(birthdays.order_by("last_name", "first_name")),
-        "new_clients": _section(
-            mine.filter(created_at__date__gte=today - datetime.timedelta(days=NEW_CLIENT_DAYS))
-            .exclude(Exists(intro))
-            .order_by("created_at")
-        ),
-    }
-
-
-def _is_leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 CARD_TIMELINE_ROWS = 30

@@ -72,6 +72,10 @@ class Notification(models.Model):
     )
     reason = models.TextField(_("reason skipped or last error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
+    channels_tried = models.CharField(
+        _("channels tried before"), max_length=50, blank=True,
+        help_text=_("Channels that failed for good before the current one."),
+    )
     not_before = models.DateTimeField(
         _("not before"), null=True, blank=True, help_text=_("Held until then (quiet hours).")
     )

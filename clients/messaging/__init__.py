@@ -1,0 +1,1 @@
+"""Messages to clients and staff: channel backends, the outbox's delivery, unsubscribe links."""

@@ -1,0 +1,42 @@
+"""Pages a client opens from a message, without logging in."""
+
+from django.core import signing
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from .messaging.links import read_unsubscribe_token
+from .models import Channel, Client
+
+CONSENT_FIELDS = {
+    Channel.EMAIL: "consent_email",
+    Channel.SMS: "consent_sms",
+    Channel.TELEGRAM: "consent_telegram",
+}
+
+
+@csrf_exempt  # the signed token is the credential; mail providers POST for one-click (RFC 8058)
+def unsubscribe(request, token):
+    """GET asks to confirm; POST turns the consent for that channel off and says so."""
+    try:
+        client_id, channel = read_unsubscribe_token(token)
+        field = CONSENT_FIELDS[channel]
+        client = Client.objects.get(pk=client_id)
+    except (signing.BadSignature, KeyError, ValueError, Client.DoesNotExist):
+        return render(
+            request, "clients/unsubscribe.html",
+            {"invalid": True, "title": _("This link is not valid")}, status=400,
+        )
+    channel_label = Channel(channel).label
+    if request.method == "POST":
+        if getattr(client, field):
+            setattr(client, field, False)
+            client.save(update_fields=[field, "updated_at"])
+        return render(
+            request, "clients/unsubscribe.html",
+            {"done": True, "channel": channel_label, "title": _("You are unsubscribed")},
+        )
+    return render(
+        request, "clients/unsubscribe.html",
+        {"channel": channel_label, "title": _("Unsubscribe"), "already": not getattr(client, field)},
+    )

@@ -1,0 +1,255 @@
+"""What the daily sweep produces for the clients app: reminders to clients (outbox rows) and
+follow-up tasks for managers. Every producer is set-based: its query count does not depend on
+the number of memberships, and every row carries a dedup key so a second sweep adds nothing.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext, override
+
+from .messaging.outbox import message_for_client
+from .models import Client, Membership, MembershipPlan, Notification, Task, Visit
+from .selectors import at_risk_q, freeze_covering, memberships_active_on
+
+
+def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The club-local day as an aware [start, end) interval (DST-safe)."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    end = timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    )
+    return start, end
+
+
+def _no_later_membership():
+    """No other running or future membership of the client starts after this one ends."""
+    return ~Exists(
+        Membership.objects.filter(client=OuterRef("client"), start_date__gt=OuterRef("end_date"))
+        .exclude(status=Membership.Status.CANCELLED)
+    )
+
+
+def expiry_thresholds() -> dict[int, list[int]]:
+    """threshold in days → ids of the plans that use it (a plan's own list, or the default)."""
+    default = set(settings.REMINDER_EXPIRY_DAYS)
+    by_days: dict[int, list[int]] = {}
+    for plan in MembershipPlan.objects.only("id", "expiry_reminder_days"):
+        for days in plan.reminder_days or default:
+            by_days.setdefault(days, []).append(plan.pk)
+    return by_days
+
+
+def memberships_due_for_expiry_reminder(on: datetime.date, days: int, plan_ids) -> "QuerySet[Membership]":
+    """Running memberships of those plans ending ``days`` days after ``on``; frozen, cancelled
+    and already renewed ones are skipped."""
+    return (
+        memberships_active_on(on)
+        .filter(plan_id__in=plan_ids, end_date=on + datetime.timedelta(days=days))
+        .exclude(freeze_covering(on))
+        .filter(_no_later_membership())
+        .select_related("client", "plan", "client__assigned_manager")
+    )
+
+
+def expiry_messages(on: datetime.date) -> list[Notification]:
+    rows = []
+    for days, plan_ids in sorted(expiry_thresholds().items()):
+        for membership in memberships_due_for_expiry_reminder(on, days, plan_ids):
+            rows.append(
+                message_for_client(
+                    client=membership.client,
+                    kind=Notification.Kind.MEMBERSHIP_EXPIRY,
+                    dedup_key=f"expiry:{membership.pk}:{membership.end_date}:{days}",
+                    template="membership_expiry",
+                    context={"membership": membership, "days": days},
+                    related=membership,
+                )
+            )
+    return rows
+
+
+def renewal_call_tasks(on: datetime.date) -> list[Task]:
+    """At REMINDER_RENEWAL_CALL_DAYS before the end, the manager calls about renewal."""
+    days = settings.REMINDER_RENEWAL_CALL_DAYS
+    memberships = (
+        memberships_active_on(on)
+        .filter(end_date=on + datetime.timedelta(days=days), client__assigned_manager__isnull=False)
+        .exclude(freeze_covering(on))
+        .filter(_no_later_membership())
+        .select_related("client", "plan", "client__assigned_manager")
+    )
+    tasks = []
+    for membership in memberships:
+        manager = membership.client.assigned_manager
+        with override(settings.LANGUAGE_CODE):
+            title = gettext("Call about renewal: %(plan)s ends %(date)s") % {
+                "plan": membership.plan.name, "date": membership.end_date.strftime("%d.%m.%Y"),
+            }
+        tasks.append(
+            Task(
+                client=membership.client, assigned_to=manager, kind=Task.Kind.RENEWAL_CALL,
+                title=title, due_date=on, dedup_key=f"renewal-call:{membership.pk}:{membership.end_date}",
+            )
+        )
+    return tasks
+
+
+def renewal_offers(on: datetime.date) -> list[Notification]:
+    """REMINDER_RENEWAL_OFFER_AFTER_DAYS after a membership ended without renewal."""
+    ended_on = on - datetime.timedelta(days=settings.REMINDER_RENEWAL_OFFER_AFTER_DAYS)
+    memberships = (
+        Membership.objects.filter(status=Membership.Status.ACTIVE, end_date=ended_on)
+        .filter(_no_later_membership())
+        .select_related("client", "plan")
+    )
+    return [
+        message_for_client(
+            client=membership.client,
+            kind=Notification.Kind.RENEWAL_OFFER,
+            dedup_key=f"renewal-offer:{membership.pk}:{membership.end_date}",
+            template="renewal_offer",
+            context={"membership": membership},
+            related=membership,
+        )
+        for membership in memberships
+    ]
+
+
+def visit_pack_messages(on: datetime.date) -> list[Notification]:
+    """Once, when a membership with a visit limit has REMINDER_VISITS_LEFT visits left."""
+    left = settings.REMINDER_VISITS_LEFT
+    memberships = (
+        memberships_active_on(on)
+        .filter(visit_limit__isnull=False)
+        .annotate(left=F("visit_limit") - F("visits_used"))
+        .filter(left=left)
+        .filter(_no_later_membership())
+        .select_related("client", "plan")
+    )
+    return [
+        message_for_client(
+            client=membership.client,
+            kind=Notification.Kind.VISIT_PACK,
+            dedup_key=f"visits-left:{membership.pk}:{left}",
+            template="visit_pack",
+            context={"membership": membership, "left": left},
+            related=membership,
+        )
+        for membership in memberships
+    ]
+
+
+def birthday_clients(on: datetime.date):
+    """Clients whose birthday is ``on``; those born on 29 February are greeted on the 28th in
+    other years."""
+    query = Q(birth_date__month=on.month, birth_date__day=on.day)
+    leap = on.year % 4 == 0 and (on.year % 100 != 0 or on.year % 400 == 0)
+    if (on.month, on.day) == (2, 28) and not leap:
+        query |= Q(birth_date__month=2, birth_date__day=29)
+    return Client.objects.filter(query)
+
+
+def birthday_messages(on: datetime.date) -> list[Notification]:
+    return [
+        message_for_client(
+            client=client,
+            kind=Notification.Kind.BIRTHDAY,
+            dedup_key=f"birthday:{client.pk}:{on.year}",
+            template="birthday",
+            context={},
+            related=client,
+        )
+        for client in birthday_clients(on)
+    ]
+
+
+def onboarding_tasks(on: datetime.date) -> list[Task]:
+    """Follow-ups for a new client's manager on days 3, 14 and 30 after the first visit."""
+    tasks = []
+    days_list = settings.REMINDER_ONBOARDING_DAYS
+    if not days_list:
+        return tasks
+    earliest, _end = _day_bounds(on - datetime.timedelta(days=max(days_list)))
+    _start, latest = _day_bounds(on - datetime.timedelta(days=min(days_list)))
+    firsts = (
+        Visit.objects.values("client")
+        .annotate(first=Min("checked_in_at"))
+        .filter(first__gte=earliest, first__lt=latest)
+        .values_list("client", "first")
+    )
+    first_by_client = {client_id: timezone.localdate(first) for client_id, first in firsts}
+    wanted = {
+        client_id: (on - first).days
+        for client_id, first in first_by_client.items()
+        if (on - first).days in days_list
+    }
+    clients = Client.objects.filter(pk__in=wanted, assigned_manager__isnull=False).select_related(
+        "assigned_manager"
+    )
+    for client in clients:
+        day = wanted[client.pk]
+        with override(settings.LANGUAGE_CODE):
+            title = gettext("Onboarding: day %(day)d after the first visit") % {"day": day}
+        tasks.append(
+            Task(
+                client=client, assigned_to=client.assigned_manager, kind=Task.Kind.ONBOARDING,
+                title=title, due_date=on, dedup_key=f"onboarding:{client.pk}:{day}",
+            )
+        )
+    return tasks
+
+
+def lapsed_tasks(on: datetime.date) -> list[Task]:
+    """No visit for REMINDER_LAPSED_DAYS while the membership runs: a task for the manager
+    (never a message to the client). Once per lapse: a new visit starts a new one."""
+    from .selectors import last_visit_subquery
+
+    clients = (
+        Client.objects.filter(at_risk_q(on, settings.REMINDER_LAPSED_DAYS))
+        .filter(assigned_manager__isnull=False)
+        .annotate(last_visit=last_visit_subquery())
+        .select_related("assigned_manager")
+    )
+    tasks = []
+    for client in clients:
+        since = timezone.localdate(client.last_visit).isoformat() if client.last_visit else "never"
+        with override(settings.LANGUAGE_CODE):
+            title = gettext("No visits for %(days)d days: call the client") % {
+                "days": settings.REMINDER_LAPSED_DAYS
+            }
+        tasks.append(
+            Task(
+                client=client, assigned_to=client.assigned_manager, kind=Task.Kind.LAPSED,
+                title=title, due_date=on, dedup_key=f"lapsed:{client.pk}:{since}",
+            )
+        )
+    return tasks
+
+
+def tasks_write(tasks: list[Task], *, dry_run: bool = False) -> int:
+    """Create the tasks whose dedup key is new; returns how many were new."""
+    if not tasks:
+        return 0
+    keys = [task.dedup_key for task in tasks]
+    existing = set(Task.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True))
+    new = [task for task in tasks if task.dedup_key not in existing]
+    if not dry_run and new:
+        Task.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    return len(new)
+
+
+# The producers of this app, by the name the sweep reports them under.
+MESSAGE_PRODUCERS = {
+    "membership expiry": expiry_messages,
+    "renewal offers": renewal_offers,
+    "visits running out": visit_pack_messages,
+    "birthdays": birthday_messages,
+}
+TASK_PRODUCERS = {
+    "renewal calls": renewal_call_tasks,
+    "onboarding touchpoints": onboarding_tasks,
+    "lapsed clients": lapsed_tasks,
+}

@@ -1,0 +1,286 @@
+"""Delivering the outbox over real channels: SMTP on loopback, an SMS gateway and Telegram's
+Bot API served by local HTTP servers started by the tests."""
+
+import datetime
+import json
+import socket
+import threading
+from email import message_from_bytes
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import mail
+from django.urls import reverse
+
+from accompaniment.reminders import reminders_sweep
+from clients.messaging.links import unsubscribe_token
+from clients.messaging.outbox import due_ids, notification_deliver, outbox_deliver
+from clients.models import Notification
+from clients.tests import factories as cf
+
+KYIV = ZoneInfo("Europe/Kyiv")
+DAYTIME = datetime.datetime(2026, 11, 22, 11, 0, tzinfo=KYIV)
+NIGHT = datetime.datetime(2026, 11, 22, 23, 0, tzinfo=KYIV)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Inbox:
+    """aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield inbox
+    controller.stop()
+
+
+class RecordingHandler(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802 - http.server's naming
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.server.requests.append({"path": self.path, "headers": dict(self.headers), "json": body})
+        status, answer = self.server.answer
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(json.dumps(answer).encode())
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def http_server():
+    server = HTTPServer(("127.0.0.1", 0), RecordingHandler)
+    server.requests = []
+    server.answer = (200, {"ok": True})
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def expiring_membership(client, days=7):
+    today = DAYTIME.date()
+    return cf.MembershipFactory(
+        client=client, start_date=today - datetime.timedelta(days=30),
+        end_date=today + datetime.timedelta(days=days), plan__name="Gym, 3 months",
+    )
+
+
+@pytest.mark.django_db
+def test_reminder_arrives_over_real_smtp_with_subject_language_and_unsubscribe(smtp_server, settings):
+    settings.SITE_URL = "https://crm.club.example"
+    client = cf.ClientFactory(email="olena@example.com", consent_email=True, language="uk")
+    expiring_membership(client)
+    reminders_sweep(on=DAYTIME.date())
+    assert outbox_deliver(due_ids(DAYTIME), now=DAYTIME)["sent"] == 1
+
+    assert len(smtp_server.messages) == 1
+    message = smtp_server.messages[0]
+    assert message["To"] == "olena@example.com"
+    assert message["Subject"] == "Your membership ends in 7 days"
+    assert message["Content-Language"] == "uk"
+    assert "".join(message["List-Unsubscribe"].split()).startswith("<https://crm.club.example/u/")
+    parts = {part.get_content_type(): part.get_payload(decode=True).decode() for part in message.walk() if not part.is_multipart()}
+    assert "Gym, 3 months" in parts["text/plain"]
+    assert "https://crm.club.example/u/" in parts["text/html"]
+    row = Notification.objects.get()
+    assert (row.status, row.to_address, row.attempts) == ("sent", "olena@example.com", 1)
+
+
+@pytest.mark.django_db
+def test_smtp_down_fails_rows_after_the_retries_and_never_stops_the_batch(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    email_client = cf.ClientFactory(consent_email=True)
+    sms_client = cf.ClientFactory(consent_sms=True, preferred_channel="sms", consent_email=False)
+    expiring_membership(email_client)
+    expiring_membership(sms_client)
+    reminders_sweep(on=DAYTIME.date())
+    moment = DAYTIME
+    for attempt in range(3):
+        outcomes = outbox_deliver(due_ids(moment), now=moment)
+        moment += datetime.timedelta(hours=1)
+    email_row = Notification.objects.get(client=email_client)
+    assert email_row.status == "failed"
+    assert email_row.attempts == 3
+    assert email_row.reason.startswith("email: ")
+    assert "refused" in email_row.reason.lower() or "connect" in email_row.reason.lower()
+    assert Notification.objects.get(client=sms_client).status == "sent"
+    assert outcomes["failed"] == 1
+
+
+@pytest.mark.django_db
+def test_a_failed_attempt_waits_longer_each_time(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
+    settings.OUTBOX_RETRY_SECONDS = 60
+    expiring_membership(cf.ClientFactory(consent_email=True))
+    reminders_sweep(on=DAYTIME.date())
+    row = Notification.objects.get()
+    assert notification_deliver(row.pk, now=DAYTIME) == "retry"
+    row.refresh_from_db()
+    assert row.not_before == DAYTIME + datetime.timedelta(seconds=60)
+    assert due_ids(DAYTIME + datetime.timedelta(seconds=30)) == []
+    assert notification_deliver(row.pk, now=DAYTIME + datetime.timedelta(seconds=61)) == "retry"
+    row.refresh_from_db()
+    assert row.not_before == DAYTIME + datetime.timedelta(seconds=61 + 120)
+
+
+@pytest.mark.django_db
+def test_when_email_fails_for_good_the_next_consented_channel_is_tried(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    client = cf.ClientFactory(consent_email=True, consent_sms=True, preferred_channel="email")
+    expiring_membership(client)
+    reminders_sweep(on=DAYTIME.date())
+    row = Notification.objects.get()
+    assert notification_deliver(row.pk, now=DAYTIME) == "retry"
+    row.refresh_from_db()
+    assert (row.channel, row.channels_tried) == ("sms", "email")
+    assert notification_deliver(row.pk, now=DAYTIME) == "sent"
+
+
+@pytest.mark.django_db
+def test_night_delivery_waits_for_the_morning():
+    expiring_membership(cf.ClientFactory(consent_email=True))
+    reminders_sweep(on=DAYTIME.date())
+    row = Notification.objects.get()
+    assert notification_deliver(row.pk, now=NIGHT) == "held"
+    row.refresh_from_db()
+    assert row.not_before == datetime.datetime(2026, 11, 23, 9, 0, tzinfo=KYIV)
+    assert mail.outbox == []
+    assert row.pk not in due_ids(NIGHT + datetime.timedelta(hours=2))
+    assert notification_deliver(row.pk, now=row.not_before) == "sent"
+
+
+@pytest.mark.django_db
+def test_a_client_who_withdrew_consent_meanwhile_is_skipped():
+    client = cf.ClientFactory(consent_email=True)
+    expiring_membership(client)
+    reminders_sweep(on=DAYTIME.date())
+    client.consent_email = False
+    client.save()
+    row = Notification.objects.get()
+    assert notification_deliver(row.pk, now=DAYTIME) == "skipped"
+    row.refresh_from_db()
+    assert row.status == "skipped" and "consent" in row.reason
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_row_is_sent_once_even_if_delivered_twice():
+    expiring_membership(cf.ClientFactory(consent_email=True))
+    reminders_sweep(on=DAYTIME.date())
+    row = Notification.objects.get()
+    assert notification_deliver(row.pk, now=DAYTIME) == "sent"
+    assert notification_deliver(row.pk, now=DAYTIME) == "busy"
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_sms_goes_to_the_http_gateway_with_the_token(http_server, settings):
+    settings.SMS_BACKEND = "clients.messaging.backends.HttpSmsBackend"
+    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{http_server.server_port}/send"
+    settings.SMS_GATEWAY_TOKEN = "secret-token"
+    client = cf.ClientFactory(consent_sms=True, preferred_channel="sms", phone="+380501234567")
+    expiring_membership(client)
+    reminders_sweep(on=DAYTIME.date())
+    assert outbox_deliver(due_ids(DAYTIME), now=DAYTIME)["sent"] == 1
+    request = http_server.requests[0]
+    assert request["path"] == "/send"
+    assert request["headers"]["Authorization"] == "Bearer secret-token"
+    assert request["json"]["to"] == "+380 50 123 4567" or request["json"]["to"].replace(" ", "") == "+380501234567"
+    assert "Gym, 3 months" in request["json"]["text"]
+
+
+@pytest.mark.django_db
+def test_an_sms_gateway_error_is_kept_on_the_row(http_server, settings):
+    settings.SMS_BACKEND = "clients.messaging.backends.HttpSmsBackend"
+    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{http_server.server_port}/send"
+    http_server.answer = (503, {"error": "maintenance"})
+    expiring_membership(cf.ClientFactory(consent_sms=True, preferred_channel="sms"))
+    reminders_sweep(on=DAYTIME.date())
+    row = Notification.objects.get()
+    assert notification_deliver(row.pk, now=DAYTIME) == "retry"
+    row.refresh_from_db()
+    assert row.reason.startswith("sms: HTTP 503")
+
+
+@pytest.mark.django_db
+def test_telegram_goes_through_the_bot_api(http_server, settings):
+    settings.TELEGRAM_BACKEND = "clients.messaging.backends.TelegramBotBackend"
+    settings.TELEGRAM_API_URL = f"http://127.0.0.1:{http_server.server_port}"
+    settings.TELEGRAM_BOT_TOKEN = "123:ABC"
+    client = cf.ClientFactory(consent_telegram=True, preferred_channel="telegram", telegram_chat_id="4242")
+    expiring_membership(client)
+    reminders_sweep(on=DAYTIME.date())
+    assert outbox_deliver(due_ids(DAYTIME), now=DAYTIME)["sent"] == 1
+    request = http_server.requests[0]
+    assert request["path"] == "/bot123:ABC/sendMessage"
+    assert request["json"]["chat_id"] == "4242"
+    assert request["json"]["text"].startswith("Your membership ends in 7 days")
+
+
+@pytest.mark.django_db
+def test_telegram_refusal_is_recorded(http_server, settings):
+    settings.TELEGRAM_BACKEND = "clients.messaging.backends.TelegramBotBackend"
+    settings.TELEGRAM_API_URL = f"http://127.0.0.1:{http_server.server_port}"
+    settings.TELEGRAM_BOT_TOKEN = "123:ABC"
+    http_server.answer = (200, {"ok": False, "description": "Forbidden: bot was blocked by the user"})
+    expiring_membership(cf.ClientFactory(consent_telegram=True, preferred_channel="telegram", telegram_chat_id="1"))
+    reminders_sweep(on=DAYTIME.date())
+    row = Notification.objects.get()
+    notification_deliver(row.pk, now=DAYTIME)
+    row.refresh_from_db()
+    assert "bot was blocked" in row.reason
+
+
+@pytest.mark.django_db
+def test_the_unsubscribe_link_turns_the_consent_off(client):
+    person = cf.ClientFactory(consent_email=True, consent_sms=True)
+    url = reverse("unsubscribe", args=[unsubscribe_token(person.pk, "email")])
+    assert "Stop receiving messages from the club by E-mail?" in client.get(url).content.decode()
+    person.refresh_from_db()
+    assert person.consent_email  # a GET (a mail scanner, a preview) changes nothing
+    response = client.post(url)
+    assert "You will no longer receive messages from the club by E-mail." in response.content.decode()
+    person.refresh_from_db()
+    assert not person.consent_email and person.consent_sms
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("mangle", [lambda t: t[:-2] + "xx", lambda t: "garbage", lambda t: t.replace(":", "", 1)])
+def test_a_tampered_unsubscribe_link_changes_nothing(client, mangle):
+    person = cf.ClientFactory(consent_email=True)
+    url = reverse("unsubscribe", args=[mangle(unsubscribe_token(person.pk, "email"))])
+    response = client.post(url)
+    assert response.status_code == 400
+    assert "This link is not valid" in response.content.decode()
+    person.refresh_from_db()
+    assert person.consent_email

@@ -1,0 +1,230 @@
+"""The reminder sweep: who gets what on which club-local day, exactly once."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accompaniment.reminders import reminders_sweep
+from clients import reminders
+from clients.messaging.outbox import in_quiet_hours, quiet_hours_end
+from clients.models import Client, Membership, Notification, Task
+from clients.tests import factories as cf
+
+ON = datetime.date(2026, 11, 22)
+KYIV = ZoneInfo("Europe/Kyiv")
+
+
+def consenting_client(**extra):
+    return cf.ClientFactory(consent_email=True, **extra)
+
+
+def membership_ending_in(days, client=None, **extra):
+    return cf.MembershipFactory(
+        client=client or consenting_client(),
+        start_date=ON - datetime.timedelta(days=60),
+        end_date=ON + datetime.timedelta(days=days),
+        **extra,
+    )
+
+
+def expiry_rows():
+    return Notification.objects.filter(kind=Notification.Kind.MEMBERSHIP_EXPIRY)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days, reminded", [(14, True), (7, True), (1, True), (13, False), (0, False), (30, False)])
+def test_default_expiry_thresholds(days, reminded):
+    membership_ending_in(days)
+    reminders_sweep(on=ON)
+    assert expiry_rows().count() == (1 if reminded else 0)
+
+
+@pytest.mark.django_db
+def test_a_plan_may_set_its_own_thresholds():
+    long_card = cf.MembershipPlanFactory(name="Year", expiry_reminder_days="30,14,7,1")
+    short_pack = cf.MembershipPlanFactory(name="Pack", expiry_reminder_days="7,1")
+    membership_ending_in(30, plan=long_card)
+    membership_ending_in(14, plan=short_pack)
+    membership_ending_in(7, plan=short_pack)
+    reminders_sweep(on=ON)
+    keys = sorted(expiry_rows().values_list("dedup_key", flat=True))
+    assert [key.rsplit(":", 1)[1] for key in keys] == ["30", "7"]
+
+
+@pytest.mark.django_db
+def test_frozen_cancelled_and_renewed_memberships_get_no_expiry_reminder():
+    frozen = membership_ending_in(7)
+    cf.FreezeFactory(membership=frozen, start_date=ON - datetime.timedelta(days=1), end_date=ON + datetime.timedelta(days=2))
+    membership_ending_in(7, status=Membership.Status.CANCELLED, cancelled_on=ON)
+    renewed = membership_ending_in(7)
+    cf.MembershipFactory(client=renewed.client, start_date=renewed.end_date + datetime.timedelta(days=1))
+    reminded = membership_ending_in(7)
+    reminders_sweep(on=ON)
+    assert list(expiry_rows().values_list("object_id", flat=True)) == [reminded.pk]
+
+
+@pytest.mark.django_db
+def test_a_client_without_consent_gets_a_skipped_row_with_the_reason():
+    membership_ending_in(7, client=cf.ClientFactory(consent_email=False))
+    reminders_sweep(on=ON)
+    row = expiry_rows().get()
+    assert row.status == Notification.Status.SKIPPED
+    assert "consent" in row.reason
+
+
+@pytest.mark.django_db
+def test_the_message_is_in_the_clients_language_and_channel_with_an_unsubscribe_link():
+    client = consenting_client(language="ru", preferred_channel="sms", consent_sms=True)
+    membership_ending_in(14, client=client)
+    reminders_sweep(on=ON)
+    row = expiry_rows().get()
+    assert (row.language, row.channel) == ("ru", "sms")
+    assert "/u/" in row.body
+    assert row.subject == "Your membership ends in 14 days"
+
+
+@pytest.mark.django_db
+def test_at_seven_days_the_manager_gets_a_renewal_call_task(manager):
+    membership_ending_in(7, client=consenting_client(assigned_manager=manager))
+    membership_ending_in(14, client=consenting_client(assigned_manager=manager))
+    reminders_sweep(on=ON)
+    task = Task.objects.get(kind=Task.Kind.RENEWAL_CALL)
+    assert task.assigned_to == manager
+    assert task.due_date == ON
+
+
+@pytest.mark.django_db
+def test_three_days_after_expiry_a_renewal_offer_unless_renewed():
+    lapsed = membership_ending_in(-3)
+    renewed = membership_ending_in(-3)
+    cf.MembershipFactory(client=renewed.client, start_date=ON)
+    membership_ending_in(-2)
+    reminders_sweep(on=ON)
+    offers = Notification.objects.filter(kind=Notification.Kind.RENEWAL_OFFER)
+    assert list(offers.values_list("client", flat=True)) == [lapsed.client_id]
+
+
+@pytest.mark.django_db
+def test_two_visits_left_is_reminded_once():
+    pack = membership_ending_in(20, plan=cf.MembershipPlanFactory(visit_limit=8))
+    Membership.objects.filter(pk=pack.pk).update(visits_used=6)
+    membership_ending_in(20, plan=cf.MembershipPlanFactory(visit_limit=8))  # 8 left
+    reminders_sweep(on=ON)
+    reminders_sweep(on=ON + datetime.timedelta(days=1))
+    rows = Notification.objects.filter(kind=Notification.Kind.VISIT_PACK)
+    assert list(rows.values_list("object_id", flat=True)) == [pack.pk]
+
+
+@pytest.mark.django_db
+def test_birthdays_including_the_29th_of_february_in_other_years():
+    cf.ClientFactory(consent_email=True, birth_date=datetime.date(1990, 11, 22))
+    cf.ClientFactory(consent_email=True, birth_date=datetime.date(1992, 2, 29))
+    cf.ClientFactory(consent_email=True, birth_date=datetime.date(1990, 11, 23))
+    reminders_sweep(on=ON)
+    assert Notification.objects.filter(kind=Notification.Kind.BIRTHDAY).count() == 1
+    reminders_sweep(on=datetime.date(2027, 2, 28))
+    assert Notification.objects.filter(kind=Notification.Kind.BIRTHDAY).count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day, expected", [(3, True), (14, True), (30, True), (4, False)])
+def test_onboarding_touchpoints_after_the_first_visit(manager, day, expected):
+    client = cf.ClientFactory(assigned_manager=manager)
+    first = timezone.make_aware(datetime.datetime.combine(ON - datetime.timedelta(days=day), datetime.time(23, 30)))
+    cf.VisitFactory(client=client, checked_in_at=first)
+    cf.VisitFactory(client=client, checked_in_at=first + datetime.timedelta(days=1))
+    reminders_sweep(on=ON)
+    assert Task.objects.filter(kind=Task.Kind.ONBOARDING).exists() == expected
+
+
+@pytest.mark.django_db
+def test_a_first_visit_just_before_local_midnight_counts_for_that_local_day(manager):
+    """Days after the first visit are counted in Kyiv dates: 00:30 local on 20 November is
+    still 19 November in UTC, and must count as the 20th."""
+    client = cf.ClientFactory(assigned_manager=manager)
+    late = datetime.datetime(2026, 11, 19, 23, 30, tzinfo=KYIV)  # 21:30 UTC, local 19 Nov
+    cf.VisitFactory(client=client, checked_in_at=late)
+    reminders_sweep(on=ON)  # 22 Nov − 19 Nov = day 3
+    assert Task.objects.filter(kind=Task.Kind.ONBOARDING, client=client).exists()
+    early = datetime.datetime(2026, 11, 20, 0, 30, tzinfo=KYIV)  # 22:30 UTC on 19 Nov
+    other = cf.ClientFactory(assigned_manager=manager)
+    cf.VisitFactory(client=other, checked_in_at=early)
+    reminders_sweep(on=ON)  # local 20 Nov: day 2, no task yet
+    assert not Task.objects.filter(kind=Task.Kind.ONBOARDING, client=other).exists()
+
+
+@pytest.mark.django_db
+def test_a_lapsed_client_is_a_task_for_the_manager_not_a_message(manager):
+    client = consenting_client(assigned_manager=manager)
+    membership_ending_in(40, client=client)
+    cf.VisitFactory(client=client, checked_in_at=timezone.now() - datetime.timedelta(days=30))
+    before = Notification.objects.count()
+    reminders_sweep(on=timezone.localdate())
+    assert Task.objects.filter(kind=Task.Kind.LAPSED, client=client, assigned_to=manager).count() == 1
+    assert Notification.objects.count() == before
+    reminders_sweep(on=timezone.localdate())
+    assert Task.objects.filter(kind=Task.Kind.LAPSED).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_second_sweep_for_the_same_day_queues_nothing_new(manager):
+    for days in (14, 7, 1, -3):
+        membership_ending_in(days, client=consenting_client(assigned_manager=manager))
+    first = reminders_sweep(on=ON)
+    rows, tasks = Notification.objects.count(), Task.objects.count()
+    second = reminders_sweep(on=ON)
+    assert sum(first.values()) == rows + tasks > 0
+    assert sum(second.values()) == 0
+    assert (Notification.objects.count(), Task.objects.count()) == (rows, tasks)
+
+
+@pytest.mark.django_db
+def test_a_dry_run_writes_nothing():
+    membership_ending_in(7)
+    report = reminders_sweep(on=ON, dry_run=True)
+    assert report["membership expiry"] == 1
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_sweeps_query_count_does_not_grow_with_memberships(manager):
+    def sweep_queries():
+        Notification.objects.all().delete()
+        Task.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            reminders_sweep(on=ON)
+        return len(queries)
+
+    for days in (14, 7, 1, -3, 20):
+        membership_ending_in(days, client=consenting_client(assigned_manager=manager))
+    small = sweep_queries()
+    for _ in range(6):
+        for days in (14, 7, 1, -3, 20):
+            membership_ending_in(days, client=consenting_client(assigned_manager=manager))
+    assert sweep_queries() == small
+
+
+@pytest.mark.parametrize(
+    "local, quiet",
+    [((20, 59), False), ((21, 0), True), ((2, 0), True), ((8, 59), True), ((9, 0), False)],
+)
+def test_quiet_hours(local, quiet):
+    moment = datetime.datetime(2026, 11, 22, *local, tzinfo=KYIV)
+    assert in_quiet_hours(moment) == quiet
+
+
+def test_quiet_hours_end_at_nine_local_across_the_spring_dst_change():
+    # Kyiv moves clocks from 03:00 to 04:00 on 29 March 2026: 9:00 local is then 06:00 UTC.
+    evening = datetime.datetime(2026, 3, 28, 22, 0, tzinfo=KYIV)
+    morning = quiet_hours_end(evening)
+    assert morning.astimezone(KYIV).replace(tzinfo=None) == datetime.datetime(2026, 3, 29, 9, 0)
+    assert morning.astimezone(datetime.UTC).hour == 6
+
+
+def test_the_club_date_is_the_local_one_around_midnight():
+    just_after_midnight = datetime.datetime(2026, 11, 21, 22, 30, tzinfo=datetime.UTC)
+    assert timezone.localdate(just_after_midnight) == datetime.date(2026, 11, 22)
