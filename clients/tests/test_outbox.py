@@ -284,3 +284,23 @@ def test_a_tampered_unsubscribe_link_changes_nothing(client, mangle):
     assert "This link is not valid" in response.content.decode()
     person.refresh_from_db()
     assert person.consent_email
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_batch_loses_nothing(settings):
+    settings.SMS_BACKEND = "clients.tests.support.DyingBackend"
+    from clients.tests import support as tests_support
+
+    tests_support.SENT = []
+    for n in range(5):
+        expiring_membership(cf.ClientFactory(consent_sms=True, preferred_channel="sms", phone=f"+38050700000{n}"))
+    reminders_sweep(on=DAYTIME.date())
+    with pytest.raises(SystemExit):
+        outbox_deliver(due_ids(DAYTIME), now=DAYTIME)
+    statuses = sorted(Notification.objects.values_list("status", flat=True))
+    assert statuses == ["queued", "queued", "queued", "sent", "sent"]
+
+    settings.SMS_BACKEND = "clients.messaging.backends.FileSmsBackend"
+    settings.MESSAGES_FILE_PATH = settings.BASE_DIR / "var" / "test-messages"
+    assert outbox_deliver(due_ids(DAYTIME), now=DAYTIME) == {"sent": 3}
+    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
