@@ -1,3 +1,476 @@
-from django.contrib import admin
+"""The admin site for the front desk: clients, memberships, visits, tasks and the outbox.
 
-# Register your models here.
+Also the small pieces every app's admin shares (``CreatedByAdminMixin``,
+``at_most_one_inline_formset``); higher apps import them from here.
+"""
+
+import datetime
+import uuid
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import (
+    Client,
+    Contraindication,
+    Freeze,
+    Interaction,
+    Measurement,
+    Membership,
+    MembershipPlan,
+    Notification,
+    Task,
+    TimeStampedModel,
+    Visit,
+)
+from .selectors import client_search_q, clients_visible_to, current_membership_subquery
+
+RECORD_FIELDS = ("created_at", "updated_at", "created_by")
+
+
+def stamp_creator(obj, user) -> None:
+    """Remember who created a new row of a model that records it."""
+    if isinstance(obj, TimeStampedModel) and obj._state.adding:
+        obj.created_by = user
+
+
+class CreatedByAdminMixin:
+    """Sets ``created_by`` on rows added through the admin, inline rows included, and shows the
+    who-and-when of a ``TimeStampedModel`` read-only (in a collapsed "Record" section when the
+    admin declares fieldsets)."""
+
+    def _records_creation(self) -> bool:
+        return issubclass(self.model, TimeStampedModel)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if self._records_creation():
+            readonly += tuple(name for name in RECORD_FIELDS if name not in readonly)
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.fieldsets and self._records_creation():
+            record = (_("Record"), {"fields": RECORD_FIELDS, "classes": ["collapse"]})
+            fieldsets = [*fieldsets, record]
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        stamp_creator(obj, request.user)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            stamp_creator(inline_form.instance, request.user)
+        super().save_formset(request, form, formset, change)
+
+
+def at_most_one_inline_formset(constraint_name: str, is_the_one):
+    """An inline formset class that keeps at most one row for which ``is_the_one(cleaned_data)``.
+
+    A partial unique constraint ("one open freeze per membership") is checked form by form
+    against the database only, so two such new rows sent together would reach the database
+    and fail there. This refuses them next to the inline, with the constraint's own message.
+    """
+
+    class AtMostOneInlineFormSet(BaseInlineFormSet):
+        def clean(self):
+            super().clean()
+            kept = [
+                form.cleaned_data
+                for form in self.forms
+                if form.cleaned_data and not self._should_delete_form(form)
+            ]
+            if sum(1 for data in kept if is_the_one(data)) > 1:
+                constraint = next(
+                    c for c in self.model._meta.constraints if c.name == constraint_name
+                )
+                raise ValidationError(constraint.get_violation_error_message())
+
+    return AtMostOneInlineFormSet
+
+
+# ---------------------------------------------------------------------------------------------
+# Clients
+# ---------------------------------------------------------------------------------------------
+@admin.register(Contraindication)
+class ContraindicationAdmin(admin.ModelAdmin):
+    list_display = ("name", "code")
+    search_fields = ("name", "code", "description")
+    prepopulated_fields = {"code": ("name",)}
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = (
+        "card_number",
+        "plan",
+        "start_date",
+        "end_date",
+        "visit_limit",
+        "visits_used",
+        "price",
+        "status",
+    )
+    # Cancelling needs a date and a reason: that is done on the membership's own page.
+    readonly_fields = ("status",)
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("plan")
+
+
+class MeasurementInline(admin.TabularInline):
+    model = Measurement
+    fields = ("measured_on", *Measurement.VALUE_FIELDS)
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Client)
+class ClientAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "full_name",
+        "phone",
+        "email",
+        "current_card",
+        "current_card_ends",
+        "stage",
+        "assigned_manager",
+        "created_at",
+    )
+    list_filter = (
+        "stage",
+        "source",
+        "preferred_channel",
+        ("assigned_manager", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("assigned_manager",)
+    search_fields = (
+        "first_name",
+        "last_name",
+        "middle_name",
+        "phone",
+        "email",
+        "memberships__card_number",
+    )
+    search_help_text = _("Name, phone, e-mail or membership card number.")
+    date_hierarchy = "created_at"
+    autocomplete_fields = ("referred_by", "assigned_manager")
+    filter_horizontal = ("contraindications",)
+    readonly_fields = ("stage",)
+    inlines = (MembershipInline, MeasurementInline)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("last_name", "first_name", "middle_name"),
+                    ("phone", "email"),
+                    ("birth_date", "gender"),
+                    "address",
+                    "language",
+                )
+            },
+        ),
+        (
+            _("Relationship"),
+            {"fields": ("assigned_manager", "stage", ("source", "referred_by"), "notes")},
+        ),
+        (
+            _("Goals and health"),
+            {"fields": ("goals", "needs", "health_notes", "contraindications")},
+        ),
+        (
+            _("Messages and consent"),
+            {
+                "fields": (
+                    "preferred_channel",
+                    ("consent_email", "consent_sms", "consent_telegram", "consent_calls"),
+                    "telegram_chat_id",
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        """The clients this user may see (a manager: their own), with today's card."""
+        today = timezone.localdate()
+        visible = super().get_queryset(request) & clients_visible_to(request.user)
+        return visible.annotate(
+            current_card=current_membership_subquery("card_number", today),
+            current_card_ends=current_membership_subquery("end_date", today),
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        """The admin's word-by-word search, plus the app's own client search (which also
+        finds a phone typed in any format, e.g. "050 123 45 67")."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found |= queryset.filter(client_search_q(search_term))
+        return found, may_have_duplicates
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def full_name(self, obj):
+        return obj.full_name
+
+    @admin.display(description=_("card"), ordering="current_card")
+    def current_card(self, obj):
+        return obj.current_card
+
+    @admin.display(description=_("card valid until"), ordering="current_card_ends")
+    def current_card_ends(self, obj):
+        return obj.current_card_ends
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+    list_display = ("client", "measured_on", "weight_kg", "body_fat_percent", "waist_cm")
+    list_select_related = ("client",)
+    search_fields = ("client__first_name", "client__last_name", "client__phone")
+    date_hierarchy = "measured_on"
+    autocomplete_fields = ("client",)
+
+
+# ---------------------------------------------------------------------------------------------
+# Plans, memberships, freezes, visits
+# ---------------------------------------------------------------------------------------------
+@admin.register(MembershipPlan)
+class MembershipPlanAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "name",
+        "category",
+        "duration_days",
+        "visit_limit",
+        "price",
+        "max_freeze_days",
+        "is_active",
+    )
+    list_filter = ("category", "is_active")
+    search_fields = ("name", "description")
+
+
+class ValidityListFilter(admin.SimpleListFilter):
+    """Where a membership stands today, by its dates (the club's local date)."""
+
+    title = _("validity")
+    parameter_name = "validity"
+    EXPIRING_WITHIN_DAYS = 14
+
+    def lookups(self, request, model_admin):
+        return (
+            ("running", _("Running today")),
+            ("expiring", _("Ends within 14 days")),
+            ("upcoming", _("Not started yet")),
+            ("expired", _("Expired")),
+        )
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        match self.value():
+            case "running":
+                return queryset.filter(start_date__lte=today, end_date__gte=today)
+            case "expiring":
+                soon = today + datetime.timedelta(days=self.EXPIRING_WITHIN_DAYS)
+                return queryset.filter(start_date__lte=today, end_date__range=(today, soon))
+            case "upcoming":
+                return queryset.filter(start_date__gt=today)
+            case "expired":
+                return queryset.filter(end_date__lt=today)
+        return queryset
+
+
+class FreezeInline(admin.TabularInline):
+    model = Freeze
+    fields = ("start_date", "end_date", "reason")
+    formset = at_most_one_inline_formset(
+        "freeze_one_open_per_membership", lambda row: row.get("end_date") is None
+    )
+    extra = 0
+
+
+@admin.register(Membership)
+class MembershipAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "card_number",
+        "client",
+        "plan",
+        "start_date",
+        "end_date",
+        "days_left",
+        "status",
+        "visits",
+    )
+    list_filter = (ValidityListFilter, "status", "plan")
+    list_select_related = ("client", "plan")
+    search_fields = (
+        "card_number",
+        "client__first_name",
+        "client__last_name",
+        "client__phone",
+        "client__email",
+    )
+    date_hierarchy = "end_date"
+    autocomplete_fields = ("client", "sold_by")
+    inlines = (FreezeInline,)
+    fieldsets = (
+        (None, {"fields": ("client", "plan", "card_number", "price", "sold_by")}),
+        (_("Validity"), {"fields": (("start_date", "end_date"), ("visit_limit", "visits_used"))}),
+        (_("Status"), {"fields": ("status", "cancelled_on", "cancel_reason", "notes")}),
+    )
+
+    @admin.display(description=_("days left"), ordering="end_date")
+    def days_left(self, obj):
+        return max(obj.days_left(), 0)
+
+    @admin.display(description=_("visits used"))
+    def visits(self, obj):
+        limit = "∞" if obj.visit_limit is None else obj.visit_limit
+        return f"{obj.visits_used} / {limit}"
+
+
+@admin.register(Freeze)
+class FreezeAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+    list_display = ("membership", "client", "start_date", "end_date", "reason")
+    list_select_related = ("membership__client", "membership__plan")
+    search_fields = (
+        "membership__card_number",
+        "membership__client__first_name",
+        "membership__client__last_name",
+    )
+    date_hierarchy = "start_date"
+    autocomplete_fields = ("membership",)
+
+    @admin.display(description=_("client"), ordering="membership__client__last_name")
+    def client(self, obj):
+        return obj.membership.client
+
+
+@admin.register(Visit)
+class VisitAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+    list_display = ("checked_in_at", "client", "membership", "checked_out_at", "note")
+    list_select_related = ("client", "membership__plan")
+    search_fields = (
+        "client__first_name",
+        "client__last_name",
+        "client__phone",
+        "membership__card_number",
+    )
+    date_hierarchy = "checked_in_at"
+    autocomplete_fields = ("client", "membership")
+
+
+# ---------------------------------------------------------------------------------------------
+# Relationship: interactions and tasks
+# ---------------------------------------------------------------------------------------------
+@admin.register(Interaction)
+class InteractionAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+    list_display = ("occurred_at", "client", "kind", "direction", "manager", "summary")
+    list_filter = ("kind", "direction", ("manager", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("client", "manager")
+    search_fields = ("client__first_name", "client__last_name", "summary", "outcome")
+    date_hierarchy = "occurred_at"
+    autocomplete_fields = ("client", "manager")
+
+
+@admin.register(Task)
+class TaskAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "client", "kind", "due_date", "status", "assigned_to")
+    list_filter = ("status", "kind", ("assigned_to", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("client", "assigned_to")
+    search_fields = ("title", "description", "client__first_name", "client__last_name")
+    date_hierarchy = "due_date"
+    autocomplete_fields = ("client", "assigned_to", "interaction")
+
+
+# ---------------------------------------------------------------------------------------------
+# The outbox
+# ---------------------------------------------------------------------------------------------
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-mostly: a message is written by the app and delivered by the sender; here one can
+    see why it was not sent, queue a failed or skipped one again, or write one by hand."""
+
+    list_display = (
+        "created_at",
+        "kind",
+        "channel",
+        "recipient",
+        "to_address",
+        "subject",
+        "status",
+        "attempts",
+        "sent_at",
+    )
+    list_filter = ("status", "kind", "channel")
+    list_select_related = ("client", "user")
+    search_fields = (
+        "dedup_key",
+        "to_address",
+        "subject",
+        "client__first_name",
+        "client__last_name",
+        "user__username",
+    )
+    date_hierarchy = "created_at"
+    autocomplete_fields = ("client", "user")
+    actions = ("retry",)
+    fields = (
+        ("client", "user"),
+        ("kind", "channel", "language"),
+        "to_address",
+        "subject",
+        "body",
+        "body_html",
+        "not_before",
+        "dedup_key",
+        ("status", "attempts", "channels_tried"),
+        "reason",
+        ("created_at", "sent_at"),
+        ("content_type", "object_id"),
+    )
+    delivery_fields = (
+        "status",
+        "attempts",
+        "channels_tried",
+        "reason",
+        "created_at",
+        "sent_at",
+        "content_type",
+        "object_id",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:  # a message written by hand: the sender fills in the delivery
+            return self.delivery_fields
+        return [name for row in self.fields for name in (row if isinstance(row, tuple) else (row,))]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("dedup_key", f"manual:{uuid.uuid4().hex}")
+        return initial
+
+    @admin.display(description=_("to"))
+    def recipient(self, obj):
+        return obj.client or obj.user
+
+    @admin.action(
+        description=_("Send the selected failed or skipped messages again"),
+        permissions=["change"],
+    )
+    def retry(self, request, queryset):
+        """Queue them again with a fresh round of attempts; the outbox sweep (every minute)
+        sends them, checking consent and quiet hours anew."""
+        count = queryset.filter(
+            status__in=(Notification.Status.FAILED, Notification.Status.SKIPPED)
+        ).update(status=Notification.Status.QUEUED, reason="", attempts=0, not_before=None)
+        self.message_user(
+            request,
+            ngettext("%(count)d message queued again.", "%(count)d messages queued again.", count)
+            % {"count": count},
+        )

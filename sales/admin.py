@@ -1,3 +1,156 @@
-from django.contrib import admin
+"""The admin site for products, recommendations, offers, the sales ledger and expenses."""
 
-# Register your models here.
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from clients.admin import CreatedByAdminMixin
+
+from .models import (
+    DepartmentExpense,
+    Offer,
+    Product,
+    Promotion,
+    Recommendation,
+    Sale,
+    UpsellPolicy,
+)
+
+CLIENT_SEARCH = ("client__first_name", "client__last_name", "client__phone")
+
+
+class ItemColumnMixin:
+    """An "item" column: the service, product or membership plan a row is about."""
+
+    @admin.display(description=_("item"))
+    def item(self, obj):
+        return (
+            obj.service
+            or obj.product
+            or getattr(obj, "plan", None)
+            or getattr(obj, "membership", None)
+        )
+
+
+@admin.register(Product)
+class ProductAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "sku", "department", "price", "stock", "is_active")
+    list_filter = ("department", "is_active")
+    list_select_related = ("department",)
+    search_fields = ("name", "sku", "description")
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(ItemColumnMixin, CreatedByAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "client", "item", "specialist", "status", "decided_by")
+    list_filter = ("status", "specialist__department")
+    list_select_related = ("client", "specialist", "service", "product", "decided_by")
+    search_fields = (*CLIENT_SEARCH, "specialist__last_name", "service__name", "product__name")
+    date_hierarchy = "created_at"
+    autocomplete_fields = (
+        "client",
+        "specialist",
+        "session",
+        "service",
+        "product",
+        "decided_by",
+    )
+
+
+@admin.register(Promotion)
+class PromotionAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "name",
+        "starts_on",
+        "ends_on",
+        "discount_percent",
+        "discount_amount",
+        "is_active",
+        "running",
+    )
+    list_filter = ("is_active",)
+    search_fields = ("name", "description")
+    date_hierarchy = "starts_on"
+    filter_horizontal = ("services", "plans", "products")
+
+    @admin.display(description=_("running today"), boolean=True)
+    def running(self, obj):
+        return obj.is_running()
+
+
+@admin.register(UpsellPolicy)
+class UpsellPolicyAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+    list_display = ("stage", "max_offers_per_30_days", "min_days_after_decline")
+
+
+@admin.register(Offer)
+class OfferAdmin(ItemColumnMixin, CreatedByAdminMixin, admin.ModelAdmin):
+    list_display = ("offered_at", "client", "item", "source", "outcome", "manager")
+    list_filter = ("outcome", "source", ("manager", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("client", "manager", "service", "product", "plan")
+    search_fields = (*CLIENT_SEARCH, "service__name", "product__name", "plan__name")
+    date_hierarchy = "offered_at"
+    autocomplete_fields = (
+        "client",
+        "manager",
+        "recommendation",
+        "promotion",
+        "service",
+        "product",
+        "plan",
+    )
+    readonly_fields = ("policy_override_reason", "overridden_by")
+
+
+@admin.register(Sale)
+class SaleAdmin(ItemColumnMixin, CreatedByAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "sold_at",
+        "client",
+        "kind",
+        "item",
+        "department",
+        "quantity",
+        "unit_price",
+        "discount",
+        "amount",
+        "seller",
+    )
+    list_filter = ("kind", "department", ("seller", admin.RelatedOnlyFieldListFilter))
+    list_select_related = (
+        "client",
+        "department",
+        "service",
+        "product",
+        "membership__plan",
+        "seller",
+    )
+    search_fields = (*CLIENT_SEARCH, "membership__card_number", "note")
+    date_hierarchy = "sold_at"
+    autocomplete_fields = (
+        "client",
+        "membership",
+        "service",
+        "product",
+        "offer",
+        "promotion",
+        "seller",
+    )
+    readonly_fields = ("amount",)
+    fieldsets = (
+        (None, {"fields": ("client", "department", "kind", "sold_at", "seller")}),
+        (_("What was sold"), {"fields": ("membership", "service", "product")}),
+        (
+            _("Money"),
+            {"fields": (("quantity", "unit_price"), "discount", "amount", "promotion", "offer")},
+        ),
+        (None, {"fields": ("note",)}),
+    )
+
+
+@admin.register(DepartmentExpense)
+class DepartmentExpenseAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+    list_display = ("incurred_on", "department", "kind", "amount", "description")
+    list_filter = ("department", "kind")
+    list_select_related = ("department",)
+    search_fields = ("description", "department__name")
+    date_hierarchy = "incurred_on"
