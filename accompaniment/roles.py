@@ -45,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "django_celery_beat.periodictask": ALL,
         "django_celery_beat.crontabschedule": ALL,
         "django_celery_beat.intervalschedule": ALL,
+        "auth.user": VIEW,
     },
     MANAGER: {
         "clients.client": EDIT,
@@ -73,6 +74,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "sales.sale": ("view", "add"),
         "sales.upsellpolicy": VIEW,
         "sales.promotion": VIEW,
+        "auth.user": VIEW,
     },
     SPECIALIST: {
         "clients.contraindication": VIEW,
@@ -105,6 +107,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "sales.sale": ("view", "add"),
         "sales.promotion": VIEW,
         "sales.departmentexpense": EDIT,
+        "auth.user": VIEW,
     },
 }
 

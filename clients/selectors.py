@@ -122,14 +122,19 @@ def last_visit_subquery():
 
 
 def current_membership_subquery(field: str, on: datetime.date):
-    """A field of the client's membership that matters today: the running one that ends
-    last, else the latest one."""
-    from django.db.models import Subquery
+    """A field of the membership that matters on ``on``: a running one (the one ending last),
+    else the latest one that is not cancelled."""
+    from django.db.models import Case, IntegerField, Subquery, Value, When
 
+    running_first = Case(
+        When(start_date__lte=on, end_date__gte=on, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
     return Subquery(
         Membership.objects.filter(client=OuterRef("pk"))
         .exclude(status=Membership.Status.CANCELLED)
-        .order_by("-end_date", "-id")
+        .order_by(running_first, "-end_date", "-id")
         .values(field)[:1]
     )
 
