@@ -12,6 +12,7 @@ from clients import reminders as client_reminders
 from clients import roles
 from clients.messaging.outbox import message_for_user, outbox_write
 from clients.models import Notification
+from staff.services import surveys_quarterly
 
 from .selectors import today_agenda
 
@@ -36,6 +37,7 @@ def reminders_sweep(*, on: datetime.date, dry_run: bool = False) -> dict[str, in
     report = {}
     for name, producer in client_reminders.MESSAGE_PRODUCERS.items():
         report[name] = outbox_write(producer(on), dry_run=dry_run)
+    report["quality surveys"] = outbox_write(surveys_quarterly(on), dry_run=dry_run)
     for name, producer in client_reminders.TASK_PRODUCERS.items():
         report[name] = client_reminders.tasks_write(producer(on), dry_run=dry_run)
     return report

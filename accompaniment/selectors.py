@@ -35,8 +35,11 @@ def today_agenda(user, on: datetime.date | None = None) -> dict:
     if (today.month, today.day) == (2, 28) and not _is_leap(today.year):
         birthdays = mine.filter(birth_date__month=2, birth_date__day__in=[28, 29])
     intro = Interaction.objects.filter(client=OuterRef("pk"), kind=Interaction.Kind.INTRO_VISIT)
+    from staff.services import complaints_overdue_since
+
     return {
         "today": today,
+        "overdue_since": complaints_overdue_since(),
         "complaints": _section(
             Feedback.objects.filter(
                 client__in=mine,

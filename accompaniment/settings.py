@@ -285,3 +285,10 @@ TELEGRAM_BACKEND = env.str(
 TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
 TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org")
 MESSAGES_FILE_PATH = VAR_DIR / "messages"
+
+# ---------------------------------------------------------------------------------------------
+# Feedback and quality surveys
+# ---------------------------------------------------------------------------------------------
+COMPLAINT_OVERDUE_HOURS = env.int("COMPLAINT_OVERDUE_HOURS", default=48)
+SURVEY_MIN_DAYS_BETWEEN = env.int("SURVEY_MIN_DAYS_BETWEEN", default=30)
+SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=14)

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from clients import public_views as client_public_views
+from staff import views as staff_views
 
 from . import views
 
@@ -18,11 +19,14 @@ urlpatterns = [
     path("clients/<int:pk>/", views.client_card, name="client-card"),
     path("clients/", include("clients.urls")),
     path("programs/", include("programs.urls")),
+    path("staff/members/<int:pk>/", views.staff_member_page, name="staff-member"),
+    path("staff/", include("staff.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", views.health, name="health"),
     path("u/<str:token>/", client_public_views.unsubscribe, name="unsubscribe"),
+    path("s/<str:token>/", staff_views.survey, name="survey"),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,7 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -23,6 +24,9 @@ from clients.selectors import (
 )
 from programs.selectors import programs_for_card
 from sales.selectors import offers_for_client, sales_for_client
+from programs.models import Session
+from staff import selectors as staff_selectors
+from staff.models import StaffMember
 from staff.selectors import feedback_for_client
 
 from .selectors import today_agenda
@@ -98,6 +102,40 @@ def _measurement_chart(measurements: list[Measurement]) -> dict:
             if any(getattr(m, name) is not None for m in measurements)
         ],
     }
+
+
+@login_required
+def staff_member_page(request, pk):
+    """A staff member: services, sessions this month, feedback, latest competency assessment.
+    Directors and managers see everyone; a specialist only their own page."""
+    user = request.user
+    member = get_object_or_404(StaffMember.objects.select_related("department", "user"), pk=pk)
+    if not (roles.is_director(user) or roles.is_manager(user) or member.user_id == user.pk):
+        raise PermissionDenied
+    month_start = timezone.localdate().replace(day=1)
+    sessions = Session.objects.filter(specialist=member, scheduled_at__date__gte=month_start)
+    counts = sessions.aggregate(
+        done=Count("id", filter=Q(status=Session.Status.DONE)),
+        planned=Count("id", filter=Q(status=Session.Status.PLANNED)),
+    )
+    assessment = staff_selectors.latest_assessment(member)
+    return render(
+        request,
+        "staff/member_detail.html",
+        {
+            "member": member,
+            "services": list(member.services.select_related("department")),
+            "sessions_done": counts["done"],
+            "sessions_planned": counts["planned"],
+            "feedback": list(
+                staff_selectors.feedback_visible_to(user)
+                .filter(staff_member=member)
+                .select_related("client", "service")[:30]
+            ),
+            "assessment": assessment,
+            "assessment_chart": staff_selectors.assessment_chart(assessment),
+        },
+    )
 
 
 @login_required

@@ -234,6 +234,9 @@ class Session(TimeStampedModel):
     )
     completed_at = models.DateTimeField(_("marked at"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    feedback = models.ManyToManyField(
+        "staff.Feedback", verbose_name=_("feedback"), blank=True, related_name="sessions"
+    )
 
     class Meta:
         ordering = ["scheduled_at", "id"]

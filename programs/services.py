@@ -202,6 +202,13 @@ def session_mark(*, session: Session, status: str, user, notes: str = "") -> Ses
     if not updated:
         raise ValidationError(_("This session is already marked."))
     session.refresh_from_db()
+    if status == Session.Status.DONE:
+        from staff.tasks import survey_after_session
+
+        item = ProgramItem.objects.select_related("program").get(pk=session.item_id)
+        transaction.on_commit(
+            lambda: survey_after_session.delay(item.program.client_id, session.specialist_id, item.service_id)
+        )
     return session
 
 

@@ -309,7 +309,9 @@ class Feedback(TimeStampedModel):
                 violation_error_message=_("The rating is from 1 to 5."),
             ),
             models.CheckConstraint(
-                condition=Q(staff_member__isnull=False) | Q(service__isnull=False),
+                condition=Q(staff_member__isnull=False)
+                | Q(service__isnull=False)
+                | Q(channel="survey"),
                 name="feedback_about_staff_or_service",
                 violation_error_message=_("Say which staff member or service this is about."),
             ),

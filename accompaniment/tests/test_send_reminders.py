@@ -37,16 +37,17 @@ def test_send_reminders_queues_sends_and_a_second_run_sends_nothing(manager, set
     call_command("send_reminders", stdout=out)
     text = out.getvalue()
     assert "membership expiry        queued 5" in text
+    assert "quality surveys          queued 5" in text  # the quarter's survey, once per client
     assert "managers' digest         queued 1" in text
-    assert "Delivery: sent 6" in text
-    assert len(mail.outbox) == 6
+    assert "Delivery: sent 11" in text
+    assert len(mail.outbox) == 11
     digest = next(m for m in mail.outbox if m.to == ["olena@club.example"])
     assert "Memberships ending within 7 days: " in digest.body
 
     out = StringIO()
     call_command("send_reminders", stdout=out)
     assert "Delivery: nothing due" in out.getvalue()
-    assert len(mail.outbox) == 6
+    assert len(mail.outbox) == 11
 
 
 @pytest.mark.django_db

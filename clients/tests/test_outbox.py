@@ -14,9 +14,9 @@ from aiosmtpd.controller import Controller
 from django.core import mail
 from django.urls import reverse
 
-from accompaniment.reminders import reminders_sweep
 from clients.messaging.links import unsubscribe_token
-from clients.messaging.outbox import due_ids, notification_deliver, outbox_deliver
+from clients.messaging.outbox import due_ids, notification_deliver, outbox_deliver, outbox_write
+from clients.reminders import expiry_messages
 from clients.models import Notification
 from clients.tests import factories as cf
 
@@ -82,6 +82,10 @@ def http_server():
     server.server_close()
 
 
+def queue_expiry_reminders():
+    outbox_write(expiry_messages(DAYTIME.date()))
+
+
 def expiring_membership(client, days=7):
     today = DAYTIME.date()
     return cf.MembershipFactory(
@@ -95,7 +99,7 @@ def test_reminder_arrives_over_real_smtp_with_subject_language_and_unsubscribe(s
     settings.SITE_URL = "https://crm.club.example"
     client = cf.ClientFactory(email="olena@example.com", consent_email=True, language="uk")
     expiring_membership(client)
-    reminders_sweep(on=DAYTIME.date())
+    queue_expiry_reminders()
     assert outbox_deliver(due_ids(DAYTIME), now=DAYTIME)["sent"] == 1
 
     assert len(smtp_server.messages) == 1
@@ -120,7 +124,7 @@ def test_smtp_down_fails_rows_after_the_retries_and_never_stops_the_batch(settin
     sms_client = cf.ClientFactory(consent_sms=True, preferred_channel="sms", consent_email=False)
     expiring_membership(email_client)
     expiring_membership(sms_client)
-    reminders_sweep(on=DAYTIME.date())
+    queue_expiry_reminders()
     moment = DAYTIME
     for attempt in range(3):
         outcomes = outbox_deliver(due_ids(moment), now=moment)
@@ -140,7 +144,7 @@ def test_a_failed_attempt_waits_longer_each_time(settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
     settings.OUTBOX_RETRY_SECONDS = 60
     expiring_membership(cf.ClientFactory(consent_email=True))
-    reminders_sweep(on=DAYTIME.date())
+    queue_expiry_reminders()
     row = Notification.objects.get()
     assert notification_deliver(row.pk, now=DAYTIME) == "retry"
     row.refresh_from_db()
@@ -158,7 +162,7 @@ def test_when_email_fails_for_good_the_next_consented_channel_is_tried(settings)
     settings.OUTBOX_MAX_ATTEMPTS = 1
     client = cf.ClientFactory(consent_email=True, consent_sms=True, preferred_channel="email")
     expiring_membership(client)
-    reminders_sweep(on=DAYTIME.date())
+    queue_expiry_reminders()
     row = Notification.objects.get()
     assert notification_deliver(row.pk, now=DAYTIME) == "retry"
     row.refresh_from_db()
@@ -169,7 +173,7 @@ def test_when_email_fails_for_good_the_next_consented_channel_is_tried(settings)
 @pytest.mark.django_db
 def test_night_delivery_waits_for_the_morning():
     expiring_membership(cf.ClientFactory(consent_email=True))
-    reminders_sweep(on=DAYTIME.date())
+    queue_expiry_reminders()
     row = Notification.objects.get()
     assert notification_deliver(row.pk, now=NIGHT) == "held"
     row.refresh_from_db()
@@ -183,7 +187,7 @@ def test_night_delivery_waits_for_the_morning():
 def test_a_client_who_withdrew_consent_meanwhile_is_skipped():
     client = cf.ClientFactory(consent_email=True)
     expiring_membership(client)
-    reminders_sweep(on=DAYTIME.date())
+    queue_expiry_reminders()
     client.consent_email = False
     client.save()
     row = Notification.objects.get()
@@ -196,7 +200,7 @@ def test_a_client_who_withdrew_consent_meanwhile_is_skipped():
 @pytest.mark.django_db
 def test_a_row_is_sent_once_even_if_delivered_twice():
     expiring_membership(cf.ClientFactory(consent_email=True))
-    reminders_sweep(on=DAYTIME.date())
+    queue_expiry_reminders()
     row = Notification.objects.get()
     assert notification_deliver(row.pk, now=DAYTIME) == "sent"
     assert notification_deliver(row.pk, now=DAYTIME) == "busy"
@@ -210,7 +214,7 @@ def test_sms_goes_to_the_http_gateway_with_the_token(http_server, settings):
     settings.SMS_GATEWAY_TOKEN = "secret-token"
     client = cf.ClientFactory(consent_sms=True, preferred_channel="sms", phone="+380501234567")
     expiring_membership(client)
-    reminders_sweep(on=DAYTIME.date())
+    queue_expiry_reminders()
     assert outbox_deliver(due_ids(DAYTIME), now=DAYTIME)["sent"] == 1
     request = http_server.requests[0]
     assert request["path"] == "/send"
@@ -225,7 +229,7 @@ def test_an_sms_gateway_error_is_kept_on_the_row(http_server, settings):
     settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{http_server.server_port}/send"
     http_server.answer = (503, {"error": "maintenance"})
     expiring_membership(cf.ClientFactory(consent_sms=True, preferred_channel="sms"))
-    reminders_sweep(on=DAYTIME.date())
+    queue_expiry_reminders()
     row = Notification.objects.get()
     assert notification_deliver(row.pk, now=DAYTIME) == "retry"
     row.refresh_from_db()
@@ -239,7 +243,7 @@ def test_telegram_goes_through_the_bot_api(http_server, settings):
     settings.TELEGRAM_BOT_TOKEN = "123:ABC"
     client = cf.ClientFactory(consent_telegram=True, preferred_channel="telegram", telegram_chat_id="4242")
     expiring_membership(client)
-    reminders_sweep(on=DAYTIME.date())
+    queue_expiry_reminders()
     assert outbox_deliver(due_ids(DAYTIME), now=DAYTIME)["sent"] == 1
     request = http_server.requests[0]
     assert request["path"] == "/bot123:ABC/sendMessage"
@@ -254,7 +258,7 @@ def test_telegram_refusal_is_recorded(http_server, settings):
     settings.TELEGRAM_BOT_TOKEN = "123:ABC"
     http_server.answer = (200, {"ok": False, "description": "Forbidden: bot was blocked by the user"})
     expiring_membership(cf.ClientFactory(consent_telegram=True, preferred_channel="telegram", telegram_chat_id="1"))
-    reminders_sweep(on=DAYTIME.date())
+    queue_expiry_reminders()
     row = Notification.objects.get()
     notification_deliver(row.pk, now=DAYTIME)
     row.refresh_from_db()
@@ -294,7 +298,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(settings):
     tests_support.SENT = []
     for n in range(5):
         expiring_membership(cf.ClientFactory(consent_sms=True, preferred_channel="sms", phone=f"+38050700000{n}"))
-    reminders_sweep(on=DAYTIME.date())
+    queue_expiry_reminders()
     with pytest.raises(SystemExit):
         outbox_deliver(due_ids(DAYTIME), now=DAYTIME)
     statuses = sorted(Notification.objects.values_list("status", flat=True))

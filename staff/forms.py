@@ -1,0 +1,123 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clients.forms import DateInput
+
+from .models import (
+    DEFAULT_TOOL,
+    AssessmentTool,
+    Competency,
+    CompetencyAssessment,
+    Feedback,
+    Service,
+    StaffMember,
+)
+
+
+class FeedbackForm(forms.ModelForm):
+    class Meta:
+        model = Feedback
+        fields = ["kind", "staff_member", "service", "rating", "channel", "text"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "rating": forms.Select(choices=[("", "—")] + [(n, n) for n in range(1, 6)]),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff_member"].queryset = StaffMember.objects.filter(is_active=True).select_related("department")
+        self.fields["service"].queryset = Service.objects.filter(is_active=True).select_related("department")
+        self.fields["channel"].choices = [
+            c for c in Feedback.Channel.choices if c[0] != Feedback.Channel.SURVEY
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("staff_member") and not cleaned.get("service"):
+            raise forms.ValidationError(_("Say which staff member or service this is about."))
+        return cleaned
+
+
+class AnswerForm(forms.Form):
+    staff_response = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was done; the client is told if they agreed to messages."),
+    )
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DateInput(), required=False)
+    end = forms.DateField(label=_("To"), widget=DateInput(), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False,
+        choices=[("complaints", _("Complaints")), ("rating", _("Rating")), ("thanks", _("Thanks")), ("nps", _("NPS"))],
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        cleaned["start"] = cleaned.get("start") or today.replace(day=1)
+        cleaned["end"] = cleaned.get("end") or today
+        if cleaned["start"] > cleaned["end"]:
+            self.add_error("end", _("The end of the period cannot be before its start."))
+        return cleaned
+
+
+class SurveyForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How likely are you to recommend the club to a friend?"),
+        choices=[(n, str(n)) for n in range(11)], coerce=int, widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("What could we do better?"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AssessmentForm(forms.ModelForm):
+    class Meta:
+        model = CompetencyAssessment
+        fields = ["staff_member", "candidate_name", "position", "occasion", "assessed_on", "decision", "summary"]
+        widgets = {"assessed_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for competency in Competency:
+            self.fields[f"score_{competency.value}"] = forms.TypedChoiceField(
+                label=competency.label, choices=[(n, n) for n in range(1, 6)], coerce=int,
+            )
+            self.fields[f"tool_{competency.value}"] = forms.ChoiceField(
+                label=_("Tool"), choices=AssessmentTool.choices,
+                initial=DEFAULT_TOOL[competency],
+            )
+            self.fields[f"notes_{competency.value}"] = forms.CharField(
+                label=_("Notes"), required=False, max_length=2000,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("staff_member") and not (cleaned.get("candidate_name") or "").strip():
+            raise forms.ValidationError(_("Choose a staff member or name the candidate."))
+        return cleaned
+
+    def competency_rows(self):
+        return [
+            (c, self[f"score_{c.value}"], self[f"tool_{c.value}"], self[f"notes_{c.value}"])
+            for c in Competency
+        ]
+
+    def scores(self) -> list[dict]:
+        return [
+            {
+                "competency": c.value,
+                "score": self.cleaned_data[f"score_{c.value}"],
+                "tool": self.cleaned_data[f"tool_{c.value}"],
+                "notes": self.cleaned_data[f"notes_{c.value}"],
+            }
+            for c in Competency
+        ]
