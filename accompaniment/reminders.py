@@ -12,6 +12,7 @@ from clients import reminders as client_reminders
 from clients import roles
 from clients.messaging.outbox import message_for_user, outbox_write
 from clients.models import Notification
+from sales.stages import stages_refresh
 from staff.services import surveys_quarterly
 
 from .selectors import today_agenda
@@ -35,6 +36,8 @@ def digest_messages(on: datetime.date) -> list[Notification]:
 def reminders_sweep(*, on: datetime.date, dry_run: bool = False) -> dict[str, int]:
     """Queue what is due on ``on`` (the club's local date); returns new rows by producer."""
     report = {}
+    if not dry_run:
+        report["stages changed"] = stages_refresh(on)
     for name, producer in client_reminders.MESSAGE_PRODUCERS.items():
         report[name] = outbox_write(producer(on), dry_run=dry_run)
     report["quality surveys"] = outbox_write(surveys_quarterly(on), dry_run=dry_run)

@@ -292,3 +292,15 @@ MESSAGES_FILE_PATH = VAR_DIR / "messages"
 COMPLAINT_OVERDUE_HOURS = env.int("COMPLAINT_OVERDUE_HOURS", default=48)
 SURVEY_MIN_DAYS_BETWEEN = env.int("SURVEY_MIN_DAYS_BETWEEN", default=30)
 SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=14)
+
+# ---------------------------------------------------------------------------------------------
+# Sales
+# ---------------------------------------------------------------------------------------------
+# Which department (by code) a membership plan's sale belongs to, by the plan's category.
+MEMBERSHIP_CATEGORY_DEPARTMENTS = {
+    "gym": "fitness",
+    "group": "fitness",
+    "all": "fitness",
+    "spa": "spa",
+    "cosmetology": "cosmetology",
+}

@@ -21,6 +21,7 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("staff/members/<int:pk>/", views.staff_member_page, name="staff-member"),
     path("staff/", include("staff.urls")),
+    path("sales/", include("sales.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -23,7 +23,9 @@ from clients.selectors import (
     memberships_for_card,
 )
 from programs.selectors import programs_for_card
-from sales.selectors import offers_for_client, sales_for_client
+from sales.selectors import offers_for_client, pending_recommendations_for, sales_for_client
+from sales.services import offer_allowance
+from sales.stages import stage_with_reasons
 from programs.models import Session
 from staff import selectors as staff_selectors
 from staff.models import StaffMember
@@ -57,6 +59,8 @@ def client_card(request, pk):
     client = client_for_card(clients_visible_to(request.user), pk)
     memberships = memberships_for_card(client)
     measurements = list(client.measurements.order_by("measured_on", "id"))
+    stage, stage_reasons = stage_with_reasons(client)
+    client.stage = stage  # shown as computed now; stored nightly by sales.stages.stages_refresh
     return render(
         request,
         "accompaniment/client_card.html",
@@ -79,6 +83,9 @@ def client_card(request, pk):
             "sales": list(sales_for_client(client)[:20]),
             "messages_sent": list(client.notifications.all()[:20]),
             "referrals": list(client.referrals.all()[:20]),
+            "stage_reasons": stage_reasons,
+            "allowance": offer_allowance(client, stage=stage),
+            "recommendations": list(pending_recommendations_for([client.pk])),
             "can_edit": True,
         },
     )

@@ -324,6 +324,17 @@ class MembershipAdmin(CreatedByAdminMixin, admin.ModelAdmin):
         (_("Status"), {"fields": ("status", "cancelled_on", "cancel_reason", "notes")}),
     )
 
+    def save_model(self, request, obj, form, change):
+        """A membership added here is a sale like one sold from the card: the ledger gets its
+        row in the same transaction (the admin saves inside one)."""
+        super().save_model(request, obj, form, change)
+        if not change:
+            from .services import membership_sold
+
+            membership_sold.send(
+                sender=Membership, membership=obj, seller=obj.sold_by or request.user
+            )
+
     @admin.display(description=_("days left"), ordering="end_date")
     def days_left(self, obj):
         return max(obj.days_left(), 0)

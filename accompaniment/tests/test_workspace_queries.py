@@ -84,7 +84,7 @@ PAGES = {
     "program": lambda c: reverse("programs:detail", args=[c.programs.get().pk]),
     "print program": lambda c: reverse("programs:print", args=[c.programs.get().pk]),
 }
-MAX_QUERIES = 22
+MAX_QUERIES = 26
 
 
 def count_queries(client, url) -> int:

@@ -158,6 +158,9 @@ def test_a_bad_filter_value_is_explained_not_a_500(as_manager):
 
 
 def test_selling_a_membership_from_the_card(as_manager, own_client):
+    from staff.tests.factories import DepartmentFactory
+
+    DepartmentFactory(name="Fitness", code="fitness")
     plan = cf.MembershipPlanFactory(name="Gym, 1 month", duration_days=30, visit_limit=12)
     response = as_manager.post(
         reverse("clients:membership-sell", args=[own_client.pk]),
@@ -167,6 +170,8 @@ def test_selling_a_membership_from_the_card(as_manager, own_client):
     membership = own_client.memberships.get()
     assert membership.end_date == TODAY + datetime.timedelta(days=29)
     assert membership.visit_limit == 12
+    sale = membership.sales.get()  # the ledger row, written in the same transaction
+    assert (sale.amount, sale.department.code, sale.kind) == (plan.price, "fitness", "membership")
 
 
 def test_selling_with_a_taken_card_number_is_explained(as_manager, own_client):

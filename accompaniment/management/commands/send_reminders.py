@@ -35,7 +35,10 @@ class Command(BaseCommand):
         verb = "would queue" if dry_run else "queued"
         self.stdout.write(f"Reminders for {on.isoformat()}:")
         for name, count in report.items():
-            self.stdout.write(f"  {name:<24} {verb} {count}")
+            if name == "stages changed":
+                self.stdout.write(f"  relationship stages      {count} changed")
+            else:
+                self.stdout.write(f"  {name:<24} {verb} {count}")
         if dry_run:
             self.stdout.write("Dry run: nothing written, nothing sent.")
             return

@@ -1,0 +1,255 @@
+"""Writes of the sales app: the ledger, offers under the upsell policy, recommendations,
+promotion sends. Each validates and runs in one transaction."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from clients import roles
+from clients.messaging.outbox import message_for_client, outbox_write
+from clients.models import Client, Membership, Notification
+from staff.models import Department
+
+from .models import Offer, Recommendation, Sale, UpsellPolicy
+
+OFFER_WINDOW_DAYS = 30
+
+
+# --- the ledger -----------------------------------------------------------------------------
+def department_for_plan(plan) -> Department:
+    code = settings.MEMBERSHIP_CATEGORY_DEPARTMENTS.get(plan.category)
+    department = Department.objects.filter(code=code).first() if code else None
+    department = department or Department.objects.order_by("id").first()
+    if department is None:
+        raise ValidationError(_("Create a department before selling memberships."))
+    return department
+
+
+def sale_for_membership(*, membership: Membership, seller, promotion=None, offer=None) -> Sale:
+    """The ledger row of a membership sold (called inside the selling transaction)."""
+    sale = Sale(
+        client=membership.client,
+        department=department_for_plan(membership.plan),
+        kind=Sale.Kind.MEMBERSHIP,
+        membership=membership,
+        seller=seller,
+        unit_price=membership.price,
+        quantity=1,
+        promotion=promotion,
+        offer=offer,
+        sold_at=timezone.now(),
+        created_by=seller,
+        note=membership.card_number,
+    )
+    sale.full_clean()
+    sale.save()
+    return sale
+
+
+def on_membership_sold(sender, *, membership, seller, **kwargs):
+    """Receiver of clients' membership_sold signal: every membership sold is a Sale."""
+    sale_for_membership(membership=membership, seller=seller)
+
+
+# --- the upsell policy ----------------------------------------------------------------------
+def policy_for(stage: str) -> UpsellPolicy | None:
+    return UpsellPolicy.objects.filter(stage=stage).first()
+
+
+def offer_allowance(client: Client, on: datetime.datetime | None = None, stage: str | None = None) -> dict:
+    """How many offers the policy of the client's stage (computed now unless given) still
+    allows in the last 30 days, and from when the next one is allowed (None: now)."""
+    from .stages import stage_with_reasons
+
+    now = on or timezone.now()
+    stage = stage or stage_with_reasons(client)[0]
+    policy = policy_for(stage)
+    if policy is None:
+        return {"policy": None, "left": None, "next_allowed": None}
+    window_start = now - datetime.timedelta(days=OFFER_WINDOW_DAYS)
+    recent = list(
+        Offer.objects.filter(client=client, offered_at__gt=window_start)
+        .order_by("offered_at")
+        .values_list("offered_at", flat=True)
+    )
+    left = max(policy.max_offers_per_30_days - len(recent), 0)
+    next_allowed = None
+    if left == 0:
+        if policy.max_offers_per_30_days == 0:
+            next_allowed = "never"
+        else:
+            oldest_counted = recent[len(recent) - policy.max_offers_per_30_days]
+            next_allowed = oldest_counted + datetime.timedelta(days=OFFER_WINDOW_DAYS)
+    last_decline = (
+        Offer.objects.filter(client=client, outcome=Offer.Outcome.DECLINED)
+        .order_by("-offered_at")
+        .values_list("offered_at", flat=True)
+        .first()
+    )
+    if last_decline and policy.min_days_after_decline:
+        after_decline = last_decline + datetime.timedelta(days=policy.min_days_after_decline)
+        if after_decline > now and next_allowed != "never":
+            next_allowed = max(next_allowed or after_decline, after_decline)
+    return {"policy": policy, "left": left, "next_allowed": next_allowed, "stage": stage}
+
+
+def _policy_refusal(client: Client, allowance: dict) -> str:
+    stage = Client.Stage(allowance["stage"]).label.lower()
+    if allowance["next_allowed"] == "never":
+        return _("At the %(stage)s stage the policy allows no offers.") % {"stage": stage}
+    return _(
+        "At the %(stage)s stage the policy allows no more offers now; the next one is allowed "
+        "from %(date)s."
+    ) % {"stage": stage, "date": formats.date_format(timezone.localtime(allowance["next_allowed"]), "SHORT_DATE_FORMAT")}
+
+
+@transaction.atomic
+def offer_record(
+    *,
+    client: Client,
+    manager,
+    service=None,
+    product=None,
+    plan=None,
+    source: str = Offer.Source.MANAGER,
+    outcome: str = Offer.Outcome.PENDING,
+    outcome_reason: str = "",
+    recommendation: Recommendation | None = None,
+    promotion=None,
+    override_reason: str = "",
+) -> Offer:
+    """Record an upsell attempt. Beyond the client's stage policy it is refused with the date
+    the next offer is allowed, unless a director overrides it with a reason (kept)."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    allowance = offer_allowance(client)
+    overridden = False
+    if allowance["policy"] is not None and allowance["next_allowed"] is not None:
+        if not override_reason.strip():
+            raise ValidationError(_policy_refusal(client, allowance))
+        if not roles.is_director(manager):
+            raise ValidationError(_("Only the director may override the upsell policy."))
+        overridden = True
+    offer = Offer(
+        client=client, manager=manager, service=service, product=product, plan=plan,
+        source=source, recommendation=recommendation, promotion=promotion,
+        outcome=outcome, outcome_reason=outcome_reason, created_by=manager,
+        policy_override_reason=override_reason.strip() if overridden else "",
+        overridden_by=manager if overridden else None,
+    )
+    offer.full_clean()
+    offer.save()
+    if outcome == Offer.Outcome.ACCEPTED:
+        sale_for_offer(offer=offer, seller=manager)
+    return offer
+
+
+@transaction.atomic
+def offer_set_outcome(*, offer: Offer, outcome: str, reason: str, user) -> Offer:
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if offer.outcome == Offer.Outcome.ACCEPTED:
+        raise ValidationError(_("This offer is already accepted and sold."))
+    if outcome == Offer.Outcome.DECLINED and not reason.strip():
+        raise ValidationError({"outcome_reason": _("Write down why the client declined.")})
+    offer.outcome = outcome
+    offer.outcome_reason = reason.strip()
+    offer.save(update_fields=["outcome", "outcome_reason", "updated_at"])
+    if outcome == Offer.Outcome.ACCEPTED:
+        sale_for_offer(offer=offer, seller=user)
+    return offer
+
+
+def _promotion_discount(promotion, price: Decimal) -> Decimal:
+    if promotion is None or not promotion.is_running():
+        return Decimal("0")
+    discount = price * promotion.discount_percent / Decimal(100) + promotion.discount_amount
+    return min(discount, price).quantize(Decimal("0.01"))
+
+
+def sale_for_offer(*, offer: Offer, seller) -> Sale:
+    """An accepted offer of a service or product becomes a Sale; of a plan, a membership."""
+    if offer.plan_id:
+        from clients.services import membership_sell, renewal_start_date
+
+        membership = membership_sell(
+            client=offer.client, plan=offer.plan, start_date=renewal_start_date(offer.client),
+            seller=seller,
+        )
+        sale = Sale.objects.get(membership=membership)
+        Sale.objects.filter(pk=sale.pk).update(offer=offer, promotion=offer.promotion)
+        return sale
+    item = offer.service or offer.product
+    department = item.department
+    sale = Sale(
+        client=offer.client, department=department,
+        kind=Sale.Kind.SERVICE if offer.service_id else Sale.Kind.PRODUCT,
+        service=offer.service, product=offer.product, offer=offer, promotion=offer.promotion,
+        seller=seller, unit_price=item.price, discount=_promotion_discount(offer.promotion, item.price),
+        created_by=seller,
+    )
+    sale.full_clean()
+    sale.save()
+    return sale
+
+
+# --- recommendations ------------------------------------------------------------------------
+def recommendation_create(*, specialist, client: Client, reason: str, service=None, product=None, session=None) -> Recommendation:
+    recommendation = Recommendation(
+        specialist=specialist, client=client, service=service, product=product,
+        session=session, reason=reason, created_by=specialist.user,
+    )
+    recommendation.full_clean()
+    recommendation.save()
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_decide(
+    *, recommendation: Recommendation, accept: bool, reason: str, user, offer_outcome: str | None = None,
+    override_reason: str = "",
+) -> Recommendation:
+    """Accept (and, when an outcome is given, record the offer made from it) or decline with a
+    reason."""
+    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    if recommendation.status != Recommendation.Status.PENDING:
+        raise ValidationError(_("This recommendation has already been decided."))
+    if not accept and not reason.strip():
+        raise ValidationError({"decision_reason": _("Give the reason for declining.")})
+    recommendation.status = Recommendation.Status.ACCEPTED if accept else Recommendation.Status.DECLINED
+    recommendation.decided_by = user
+    recommendation.decided_at = timezone.now()
+    recommendation.decision_reason = reason.strip()
+    recommendation.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "updated_at"])
+    if accept and offer_outcome:
+        offer_record(
+            client=recommendation.client, manager=user, service=recommendation.service,
+            product=recommendation.product, source=Offer.Source.RECOMMENDATION,
+            recommendation=recommendation, outcome=offer_outcome, override_reason=override_reason,
+        )
+    return recommendation
+
+
+# --- promotions -----------------------------------------------------------------------------
+def promotion_send(*, promotion, clients, dry_run: bool = False) -> int:
+    """Queue the promotion to the given clients (its segment), once per client per promotion."""
+    rows = [
+        message_for_client(
+            client=client,
+            kind=Notification.Kind.PROMOTION,
+            dedup_key=f"promo:{promotion.pk}:{client.pk}",
+            template="promotion",
+            context={"promotion": promotion},
+            related=promotion,
+        )
+        for client in clients
+    ]
+    queued = outbox_write(rows, dry_run=dry_run)
+    if queued and not dry_run:
+        from clients.tasks import deliver_outbox
+
+        transaction.on_commit(deliver_outbox.delay)
+    return queued

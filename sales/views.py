@@ -1,0 +1,259 @@
+"""Offers, recommendations, promotions, ambassadors and the manager's pay report."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clients import roles
+from clients.access import client_workspace, visible_client_or_404
+from clients.models import Notification
+from clients.selectors import clients_visible_to
+from programs.models import Session
+from staff.models import Department, StaffMember
+
+from . import selectors, services
+from .forms import DecisionForm, OfferForm, OutcomeForm, PayReportForm, RecommendationForm
+from .models import Offer, Promotion, Recommendation, Sale
+from .segments import SegmentForm, segment_clients
+
+
+def _errors_to_form(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@client_workspace
+def offer_create(request, client_pk):
+    client = visible_client_or_404(request.user, client_pk)
+    form = OfferForm(request.POST or None, can_override=roles.is_director(request.user))
+    allowance = services.offer_allowance(client)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.offer_record(
+                client=client, manager=request.user, service=data["service"], product=data["product"],
+                plan=data["plan"], outcome=data["outcome"], outcome_reason=data["outcome_reason"],
+                override_reason=data.get("override_reason", ""),
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Offer recorded."))
+            return redirect(reverse("client-card", args=[client.pk]) + "#sales")
+    return render(request, "sales/offer_form.html", {
+        "client": client, "form": form, "allowance": allowance, "title": _("Record an offer"),
+        "cancel_url": reverse("client-card", args=[client.pk]),
+    })
+
+
+@client_workspace
+def offer_outcome(request, pk):
+    offer = get_object_or_404(Offer.objects.filter(client__in=clients_visible_to(request.user)).select_related("client"), pk=pk)
+    form = OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_set_outcome(offer=offer, outcome=form.cleaned_data["outcome"],
+                                       reason=form.cleaned_data["outcome_reason"], user=request.user)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Outcome saved."))
+            return redirect(reverse("client-card", args=[offer.client_id]) + "#sales")
+    return render(request, "sales/outcome_form.html", {
+        "offer": offer, "form": form, "client": offer.client,
+        "title": _("Outcome of the offer: %(item)s") % {"item": offer.service or offer.product or offer.plan},
+        "cancel_url": reverse("client-card", args=[offer.client_id]),
+    })
+
+
+def _specialist_or_403(user) -> StaffMember:
+    member = StaffMember.objects.filter(user=user).first() if user.is_authenticated else None
+    if member is None or not roles.is_specialist(user):
+        raise PermissionDenied
+    return member
+
+
+@login_required
+def recommendation_create(request, session_pk):
+    """A specialist recommends a service or a product for the client of their session."""
+    member = _specialist_or_403(request.user)
+    session = get_object_or_404(
+        Session.objects.select_related("item__program__client", "item__service"), pk=session_pk, specialist=member
+    )
+    client = session.item.program.client
+    form = RecommendationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommendation_create(
+                specialist=member, client=client, session=session, reason=form.cleaned_data["reason"],
+                service=form.cleaned_data["service"], product=form.cleaned_data["product"],
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Recommendation sent to the client's manager."))
+            return redirect("sales:my-recommendations")
+    return render(request, "sales/recommendation_form.html", {
+        "form": form, "session": session, "client_name": client.full_name,
+        "title": _("Recommend for %(name)s") % {"name": client.full_name},
+        "cancel_url": reverse("programs:my-sessions"),
+    })
+
+
+@login_required
+def my_recommendations(request):
+    member = _specialist_or_403(request.user)
+    recommendations = Recommendation.objects.filter(specialist=member).select_related("client", "service", "product")
+    return render(request, "sales/my_recommendations.html", {"recommendations": list(recommendations[:100])})
+
+
+@client_workspace
+def recommendation_decide(request, pk):
+    recommendation = get_object_or_404(
+        Recommendation.objects.filter(client__in=clients_visible_to(request.user)).select_related(
+            "client", "specialist", "service", "product"
+        ),
+        pk=pk,
+    )
+    if roles.is_administrator(request.user) and not roles.is_director(request.user):
+        raise PermissionDenied
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        outcome = {"offer_accepted": Offer.Outcome.ACCEPTED, "offer_pending": Offer.Outcome.PENDING}.get(decision)
+        try:
+            services.recommendation_decide(
+                recommendation=recommendation, accept=decision != "decline",
+                reason=form.cleaned_data["reason"], user=request.user, offer_outcome=outcome,
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Decision saved."))
+            return redirect(reverse("client-card", args=[recommendation.client_id]) + "#sales")
+    allowance = services.offer_allowance(recommendation.client)
+    return render(request, "sales/decide.html", {
+        "recommendation": recommendation, "form": form, "allowance": allowance,
+        "title": _("Decide on a recommendation"),
+        "cancel_url": reverse("client-card", args=[recommendation.client_id]),
+    })
+
+
+def _marketing_or_403(user):
+    if not (roles.is_director(user) or roles.is_manager(user)):
+        raise PermissionDenied
+
+
+@login_required
+def promotion_list(request):
+    _marketing_or_403(request.user)
+    promotions = Promotion.objects.annotate(redeemed=Count("sales"), revenue=Sum("sales__amount"))
+    return render(request, "sales/promotion_list.html", {"promotions": promotions, "today": timezone.localdate()})
+
+
+@login_required
+def promotion_detail(request, pk):
+    """Preview the segment, change it, send the promotion, see sent / redeemed / revenue."""
+    _marketing_or_403(request.user)
+    promotion = get_object_or_404(Promotion, pk=pk)
+    form = SegmentForm(request.POST or None, initial=promotion.segment)
+    if request.method == "POST" and form.is_valid():
+        promotion.segment = form.segment()
+        promotion.save(update_fields=["segment", "updated_at"])
+        if "send" in request.POST:
+            if not roles.is_director(request.user) and not promotion.is_running():
+                messages.error(request, _("Only a running promotion can be sent."))
+            else:
+                queued = services.promotion_send(promotion=promotion, clients=segment_clients(promotion.segment))
+                messages.success(request, _("Queued to %(n)d clients (each client gets it once).") % {"n": queued})
+        else:
+            messages.success(request, _("Segment saved."))
+        return redirect("sales:promotion", pk)
+    matching = segment_clients(promotion.segment).select_related("assigned_manager").order_by("last_name", "first_name")
+    page = Paginator(matching, 25).get_page(request.GET.get("page"))
+    related = Notification.objects.filter(kind=Notification.Kind.PROMOTION, dedup_key__startswith=f"promo:{promotion.pk}:")
+    stats = {
+        "sent": related.filter(status=Notification.Status.SENT).count(),
+        "queued": related.filter(status=Notification.Status.QUEUED).count(),
+        "skipped": related.filter(status=Notification.Status.SKIPPED).count(),
+        **Sale.objects.filter(promotion=promotion).aggregate(redeemed=Count("id"), revenue=Sum("amount")),
+    }
+    return render(request, "sales/promotion_detail.html", {"promotion": promotion, "form": form, "page": page, "stats": stats})
+
+
+@login_required
+def ambassador_list(request):
+    _marketing_or_403(request.user)
+    rows = selectors.ambassadors()
+    if not roles.is_director(request.user):
+        rows = rows.filter(pk__in=clients_visible_to(request.user))
+    return render(request, "sales/ambassadors.html", {"rows": rows})
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@login_required
+def pay_report(request):
+    """The block's month and its head manager's pay: directors only."""
+    if not roles.is_director(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    first = Department.objects.order_by("name").first()
+    initial = {"month": today.replace(day=1), "department": first.code if first else None}
+    form = PayReportForm(request.GET or None, initial=initial)
+    report = None
+    if form.is_bound and form.is_valid():
+        report = selectors.pay_report(month=form.cleaned_data["month"], department=form.cleaned_data["department"])
+    elif not form.is_bound and first is not None:
+        report = selectors.pay_report(month=initial["month"], department=first)
+    if report and request.GET.get("export") == "csv":
+        return _pay_csv(report)
+    return render(request, "sales/pay_report.html", {"form": form, "report": report})
+
+
+def _pay_csv(report) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="pay-{report["department"].code}-{report["start"]:%Y-%m}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow([_("Line"), _("Amount")])
+    writer.writerow([_("Turnover"), report["turnover"]])
+    writer.writerow([_("Consumables"), report["consumables"]])
+    for member in report["staff"]:
+        writer.writerow([_csv_cell(_("Salary: %(name)s") % {"name": member}), member.rate_salary or 0])
+    writer.writerow([_("Staff salaries"), report["salaries"]])
+    writer.writerow([_("Block profit"), report["profit"]])
+    head = report["head"]
+    if head:
+        writer.writerow([_csv_cell(_("Head of block: %(name)s") % {"name": head["member"]}), ""])
+        writer.writerow([_("Salary"), head["salary"]])
+        writer.writerow([_("Head-of-block rate"), head["head_rate"]])
+        writer.writerow([_("Share of profit, %"), head["percent"]])
+        writer.writerow([_("Share of profit"), head["share"]])
+        writer.writerow([_("Pay"), head["total"]])
+    return response
+
