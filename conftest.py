@@ -22,6 +22,15 @@ def service_url_or_skip(name: str) -> str:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_content_type_cache():
+    """A transactional test flushes and recreates content types with new ids; forget the
+    cached ones so that generic relations (the outbox's related object) stay valid."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing test users' passwords with PBKDF2 would cost a third of a second each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

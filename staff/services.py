@@ -43,7 +43,7 @@ def feedback_record(
 @transaction.atomic
 def feedback_relay(*, feedback: Feedback, user) -> Feedback:
     """Pass the feedback on to the staff member concerned; they are told by e-mail."""
-    feedback = Feedback.objects.select_for_update().select_related(
+    feedback = Feedback.objects.select_for_update(of=("self",)).select_related(
         "staff_member__user", "client", "service"
     ).get(pk=feedback.pk)
     if feedback.status != Feedback.Status.NEW:
@@ -84,7 +84,7 @@ def feedback_answer(*, feedback: Feedback, staff_member: StaffMember, text: str)
 @transaction.atomic
 def feedback_resolve(*, feedback: Feedback, resolution: str, user) -> Feedback:
     """Close a complaint with its resolution; the client is told if they consented."""
-    feedback = Feedback.objects.select_for_update().select_related("client").get(pk=feedback.pk)
+    feedback = Feedback.objects.select_for_update(of=("self",)).select_related("client").get(pk=feedback.pk)
     if feedback.kind != Feedback.Kind.COMPLAINT:
         raise ValidationError(_("Only complaints are resolved; thanks and suggestions are relayed."))
     if feedback.status == Feedback.Status.RESOLVED:

@@ -95,7 +95,7 @@ def membership_freeze(
     Refused when the plan's freeze allowance would be exceeded, when the membership is
     cancelled or over by then, when the reason is missing, or when it overlaps another freeze.
     """
-    membership = Membership.objects.select_for_update().select_related("plan").get(
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("plan").get(
         pk=membership.pk
     )
     errors = {}

@@ -1,0 +1,385 @@
+"""Sales: the ledger, the trust-aware policy, stages, recommendations, segments, pay."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from clients import roles
+from clients.models import Client, Notification
+from clients.services import membership_sell
+from clients.tests import factories as cf
+from programs.tests import factories as pf
+from sales import selectors, services
+from sales.models import Offer, Recommendation, Sale
+from sales.segments import segment_clients
+from sales.stages import stage_with_reasons, stages_refresh
+from sales.tests import factories as sf
+from staff.tests import factories as stf
+
+TODAY = timezone.localdate()
+NOW = timezone.now()
+
+
+def days_ago(n):
+    return TODAY - datetime.timedelta(days=n)
+
+
+def visits(client, n, within_days=28):
+    for i in range(n):
+        cf.VisitFactory(client=client, checked_in_at=NOW - datetime.timedelta(days=i % within_days))
+
+
+# --- stages -----------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_a_new_client_is_an_acquaintance():
+    client = cf.ClientFactory()
+    cf.MembershipFactory(client=client, start_date=days_ago(5))
+    visits(client, 6)
+    assert stage_with_reasons(client)[0] == "acquaintance"
+
+
+@pytest.mark.django_db
+def test_regular_visits_after_a_month_build_trust_and_an_open_complaint_breaks_it():
+    client = cf.ClientFactory()
+    cf.MembershipFactory(client=client, start_date=days_ago(40))
+    visits(client, 4)
+    assert stage_with_reasons(client)[0] == "trust"
+    stf.FeedbackFactory(client=client, kind="complaint")
+    assert stage_with_reasons(client)[0] == "acquaintance"
+
+
+@pytest.mark.django_db
+def test_a_low_nps_answer_keeps_a_client_from_trust():
+    client = cf.ClientFactory()
+    cf.MembershipFactory(client=client, start_date=days_ago(40))
+    visits(client, 5)
+    stf.SurveyResponseFactory(client=client, score=5)
+    assert stage_with_reasons(client)[0] == "acquaintance"
+
+
+@pytest.mark.django_db
+def test_a_renewal_after_four_months_is_loyalty_and_a_referral_makes_an_ambassador():
+    client = cf.ClientFactory()
+    cf.MembershipFactory(client=client, start_date=days_ago(200), end_date=days_ago(101))
+    cf.MembershipFactory(client=client, start_date=days_ago(100))
+    visits(client, 8)
+    stf.FeedbackFactory(client=client, kind="thanks")
+    assert stage_with_reasons(client)[0] == "loyalty"
+    cf.ClientFactory(referred_by=client)
+    stage, reasons = stage_with_reasons(client)
+    assert stage == "ambassador"
+    assert "1 clients referred" in reasons
+
+
+@pytest.mark.django_db
+def test_stages_refresh_stores_the_computed_stage_for_every_client():
+    trusting = cf.ClientFactory()
+    cf.MembershipFactory(client=trusting, start_date=days_ago(40))
+    visits(trusting, 4)
+    cf.ClientFactory()
+    assert stages_refresh() == 1
+    assert Client.objects.get(pk=trusting.pk).stage == "trust"
+    assert stages_refresh() == 0
+
+
+# --- the policy -------------------------------------------------------------------------------
+@pytest.fixture
+def policies(db):
+    for stage, offers, wait in (("acquaintance", 0, 30), ("trust", 2, 14), ("loyalty", 4, 7), ("ambassador", 6, 3)):
+        sf.UpsellPolicyFactory(stage=stage, max_offers_per_30_days=offers, min_days_after_decline=wait)
+
+
+def trusted_client():
+    client = cf.ClientFactory()
+    cf.MembershipFactory(client=client, start_date=days_ago(40), end_date=TODAY + datetime.timedelta(days=20))
+    visits(client, 4)
+    return client
+
+
+def test_an_acquaintance_gets_no_offer(policies, manager):
+    client = cf.ClientFactory()
+    with pytest.raises(ValidationError, match="allows no offers"):
+        services.offer_record(client=client, manager=manager, service=stf.ServiceFactory())
+    assert not Offer.objects.exists()
+
+
+def test_trust_allows_two_offers_in_30_days_then_says_when(policies, manager):
+    client = trusted_client()
+    services.offer_record(client=client, manager=manager, service=stf.ServiceFactory())
+    first = Offer.objects.get()
+    Offer.objects.filter(pk=first.pk).update(offered_at=NOW - datetime.timedelta(days=10))
+    services.offer_record(client=client, manager=manager, product=sf.ProductFactory())
+    with pytest.raises(ValidationError) as error:
+        services.offer_record(client=client, manager=manager, service=stf.ServiceFactory())
+    expected = timezone.localtime(NOW - datetime.timedelta(days=10) + datetime.timedelta(days=30))
+    assert expected.strftime("%m/%d/%Y") in " ".join(error.value.messages)
+    assert Offer.objects.count() == 2
+
+
+def test_after_a_decline_the_policy_waits(policies, manager):
+    client = trusted_client()
+    services.offer_record(client=client, manager=manager, service=stf.ServiceFactory(), outcome="declined", outcome_reason="Too expensive")
+    allowance = services.offer_allowance(client)
+    assert allowance["left"] == 1
+    assert allowance["next_allowed"] > NOW + datetime.timedelta(days=13)
+
+
+def test_only_the_director_overrides_and_the_reason_is_kept(policies, manager, director):
+    client = cf.ClientFactory()
+    with pytest.raises(ValidationError, match="Only the director"):
+        services.offer_record(client=client, manager=manager, service=stf.ServiceFactory(), override_reason="VIP")
+    offer = services.offer_record(client=client, manager=director, service=stf.ServiceFactory(), override_reason="Asked for it herself")
+    assert offer.policy_override_reason == "Asked for it herself" and offer.overridden_by == director
+
+
+def test_an_accepted_offer_becomes_a_sale_with_the_promotion_discount(policies, manager):
+    client = trusted_client()
+    service = stf.ServiceFactory(price=Decimal("800.00"))
+    promotion = sf.PromotionFactory(starts_on=TODAY, ends_on=TODAY, discount_percent=Decimal("25"))
+    offer = services.offer_record(client=client, manager=manager, service=service, promotion=promotion,
+                                  source="promotion", outcome="accepted")
+    sale = Sale.objects.get(offer=offer)
+    assert (sale.unit_price, sale.discount, sale.amount) == (Decimal("800.00"), Decimal("200.00"), Decimal("600.00"))
+    assert sale.department == service.department and sale.promotion == promotion
+
+
+def test_an_accepted_plan_offer_sells_a_membership_after_the_current_one(policies, manager):
+    stf.DepartmentFactory(code="fitness", name="Fitness")
+    client = trusted_client()
+    current = client.memberships.get()
+    plan = cf.MembershipPlanFactory(category="gym", price=Decimal("3000.00"))
+    offer = services.offer_record(client=client, manager=manager, plan=plan, outcome="accepted")
+    sale = Sale.objects.get(offer=offer)
+    assert sale.membership.start_date == current.end_date + datetime.timedelta(days=1)
+    assert sale.amount == Decimal("3000.00")
+
+
+# --- recommendations ------------------------------------------------------------------------
+@pytest.fixture
+def session_world(make_user, policies):
+    manager = make_user(roles.MANAGER, username="olena")
+    specialist_user = make_user(roles.SPECIALIST, username="maria")
+    specialist = stf.StaffMemberFactory(user=specialist_user)
+    client = trusted_client()
+    Client.objects.filter(pk=client.pk).update(assigned_manager=manager)
+    item = pf.ProgramItemFactory(program__client=client, specialist=specialist, service__department=specialist.department)
+    session = pf.SessionFactory(item=item, specialist=specialist)
+    return {"manager": manager, "specialist_user": specialist_user, "client": client, "session": session}
+
+
+def test_a_specialist_recommends_and_sees_the_outcome(client, session_world):
+    cream = sf.ProductFactory(name="Home-care cream")
+    client.force_login(session_world["specialist_user"])
+    response = client.post(reverse("sales:recommend", args=[session_world["session"].pk]),
+                           {"product": cream.pk, "reason": "Dry skin after peeling"})
+    assert response.status_code == 302
+    recommendation = Recommendation.objects.get()
+    assert recommendation.session == session_world["session"]
+
+    client.force_login(session_world["manager"])
+    assert "Home-care cream" in client.get(reverse("home")).content.decode()
+    client.post(reverse("sales:decide", args=[recommendation.pk]), {"decision": "offer_accepted"})
+    recommendation.refresh_from_db()
+    assert recommendation.status == "accepted"
+    offer = Offer.objects.get()
+    assert (offer.source, offer.recommendation, offer.outcome) == ("recommendation", recommendation, "accepted")
+    assert Sale.objects.get(offer=offer).product == cream
+
+    client.force_login(session_world["specialist_user"])
+    assert "Accepted" in client.get(reverse("sales:my-recommendations")).content.decode()
+
+
+def test_declining_a_recommendation_needs_a_reason(client, session_world):
+    recommendation = sf.RecommendationFactory(client=session_world["client"])
+    client.force_login(session_world["manager"])
+    response = client.post(reverse("sales:decide", args=[recommendation.pk]), {"decision": "decline"})
+    assert "Give the reason for declining" in response.content.decode()
+    client.post(reverse("sales:decide", args=[recommendation.pk]), {"decision": "decline", "reason": "Did a course last month"})
+    recommendation.refresh_from_db()
+    assert recommendation.status == "declined" and not Offer.objects.exists()
+
+
+def test_a_specialist_cannot_recommend_from_someone_elses_session(client, session_world, make_user):
+    other = make_user(roles.SPECIALIST, username="other")
+    stf.StaffMemberFactory(user=other)
+    client.force_login(other)
+    assert client.get(reverse("sales:recommend", args=[session_world["session"].pk])).status_code == 404
+
+
+# --- the ledger and the pay report ----------------------------------------------------------
+@pytest.fixture
+def spa_block(db):
+    spa = stf.DepartmentFactory(name="SPA", code="spa")
+    head = stf.StaffMemberFactory(department=spa, role="manager", is_head_of_department=True)
+    therapist = stf.StaffMemberFactory(department=spa, role="massage")
+    stf.PayRateFactory(staff_member=head, effective_from=datetime.date(2026, 1, 1), monthly_salary=Decimal("20000"),
+                       head_rate=Decimal("5000"), profit_share_percent=Decimal("10"))
+    stf.PayRateFactory(staff_member=therapist, effective_from=datetime.date(2026, 1, 1), monthly_salary=Decimal("15000"))
+    return {"spa": spa, "head": head, "therapist": therapist}
+
+
+def sold(department, amount, when, kind="service", **extra):
+    moment = timezone.make_aware(datetime.datetime.combine(when, datetime.time(12)))
+    return sf.SaleFactory(department=department, unit_price=Decimal(amount), sold_at=moment, kind=kind, **extra)
+
+
+def test_the_pay_report_turnover_equals_the_ledger_to_the_cent(spa_block):
+    spa = spa_block["spa"]
+    october = datetime.date(2026, 10, 1)
+    for amount in ("1234.56", "20000.01", "35000.00", "0.00"):
+        sold(spa, amount, datetime.date(2026, 10, 15))
+    sold(spa, "999.99", datetime.date(2026, 10, 20), kind="refund")
+    sold(spa, "500.00", datetime.date(2026, 9, 30))  # another month
+    sold(stf.DepartmentFactory(), "700.00", datetime.date(2026, 10, 15))  # another block
+    ledger = sum(Sale.objects.filter(department=spa, sold_at__month=10).values_list("amount", flat=True))
+    report = selectors.pay_report(month=october, department=spa)
+    assert report["turnover"] == ledger == Decimal("55234.58")
+
+
+def test_the_pay_report_arithmetic(spa_block):
+    spa = spa_block["spa"]
+    sold(spa, "60000.00", datetime.date(2026, 10, 10))
+    sf.DepartmentExpenseFactory(department=spa, kind="consumables", amount=Decimal("4000"), incurred_on=datetime.date(2026, 10, 3))
+    sf.DepartmentExpenseFactory(department=spa, kind="equipment", amount=Decimal("9999"), incurred_on=datetime.date(2026, 10, 3))
+    report = selectors.pay_report(month=datetime.date(2026, 10, 1), department=spa)
+    assert report["salaries"] == Decimal("35000.00")
+    assert report["profit"] == Decimal("21000.00")  # 60000 − 4000 − 35000
+    assert report["head"]["share"] == Decimal("2100.00")
+    assert report["head"]["total"] == Decimal("27100.00")  # 20000 + 5000 + 10% × 21000
+
+
+def test_a_loss_gives_no_negative_share(spa_block):
+    report = selectors.pay_report(month=datetime.date(2026, 10, 1), department=spa_block["spa"])
+    assert report["profit"] == Decimal("-35000.00")
+    assert report["head"]["share"] == Decimal("0.00")
+    assert report["head"]["total"] == Decimal("25000.00")
+
+
+def test_a_rate_changed_today_does_not_change_a_past_month(spa_block):
+    spa = spa_block["spa"]
+    before = selectors.pay_report(month=datetime.date(2026, 10, 1), department=spa)["head"]["total"]
+    stf.PayRateFactory(staff_member=spa_block["head"], effective_from=datetime.date(2026, 11, 1),
+                       monthly_salary=Decimal("30000"), head_rate=Decimal("8000"), profit_share_percent=Decimal("20"))
+    assert selectors.pay_report(month=datetime.date(2026, 10, 1), department=spa)["head"]["total"] == before
+    assert selectors.pay_report(month=datetime.date(2026, 11, 1), department=spa)["head"]["salary"] == Decimal("30000")
+
+
+@pytest.mark.parametrize("role, status", [(roles.DIRECTOR, 200), (roles.MANAGER, 403), (roles.SPECIALIST, 403), (roles.ADMINISTRATOR, 403)])
+def test_only_the_director_sees_pay(client, make_user, spa_block, role, status):
+    client.force_login(make_user(role))
+    assert client.get(reverse("sales:pay")).status_code == status
+    assert client.get(reverse("sales:pay"), {"month": "2026-10", "department": "spa", "export": "csv"}).status_code == status
+
+
+def test_the_pay_csv_has_the_same_lines(client, director, spa_block):
+    sold(spa_block["spa"], "60000.00", datetime.date(2026, 10, 10))
+    client.force_login(director)
+    page = client.get(reverse("sales:pay"), {"month": "2026-10", "department": "spa"}).content.decode()
+    csv_text = client.get(reverse("sales:pay"), {"month": "2026-10", "department": "spa", "export": "csv"}).content.decode()
+    assert 'data-testid="profit">25000.00<' in page
+    assert "Block profit,25000.00" in csv_text and "Pay,27500.00" in csv_text
+
+
+def test_a_bad_month_is_explained(client, director, spa_block):
+    client.force_login(director)
+    response = client.get(reverse("sales:pay"), {"month": "october", "department": "spa"})
+    assert response.status_code == 200 and "Enter a valid date" in response.content.decode()
+
+
+def test_selling_a_membership_writes_the_ledger_in_the_same_transaction(db, manager):
+    stf.DepartmentFactory(code="fitness")
+    client = cf.ClientFactory()
+    membership = membership_sell(client=client, plan=cf.MembershipPlanFactory(price=Decimal("1500")), start_date=TODAY, seller=manager)
+    assert Sale.objects.get(membership=membership).amount == Decimal("1500.00")
+
+
+def test_a_failed_ledger_write_leaves_no_membership(db, manager):
+    client = cf.ClientFactory()  # no department at all: the ledger cannot be written
+    with pytest.raises(ValidationError):
+        membership_sell(client=client, plan=cf.MembershipPlanFactory(), start_date=TODAY, seller=manager)
+    assert not client.memberships.exists()
+
+
+# --- segments and promotions ----------------------------------------------------------------
+@pytest.fixture
+def segment_world(db):
+    spa = stf.DepartmentFactory(code="spa")
+    people = {
+        "spa_buyer": cf.ClientFactory(birth_date=datetime.date(1990, 3, 5), consent_email=True),
+        "young": cf.ClientFactory(birth_date=TODAY.replace(year=TODAY.year - 20), consent_sms=True),
+        "expiring": cf.ClientFactory(birth_date=datetime.date(1970, 7, 1), consent_email=True),
+        "loyal": cf.ClientFactory(birth_date=datetime.date(1985, 3, 20)),
+        "lapsed": cf.ClientFactory(birth_date=None, consent_email=True),
+    }
+    sf.SaleFactory(client=people["spa_buyer"], department=spa)
+    cf.MembershipFactory(client=people["expiring"], start_date=days_ago(20), end_date=TODAY + datetime.timedelta(days=5))
+    Client.objects.filter(pk=people["loyal"].pk).update(stage="loyalty")
+    for person in ("spa_buyer", "young", "expiring", "loyal"):
+        cf.VisitFactory(client=people[person], checked_in_at=NOW - datetime.timedelta(days=2))
+    cf.VisitFactory(client=people["lapsed"], checked_in_at=NOW - datetime.timedelta(days=40))
+    return people
+
+
+def names(segment, people):
+    found = set(segment_clients(segment).values_list("pk", flat=True))
+    return {name for name, person in people.items() if person.pk in found}
+
+
+@pytest.mark.parametrize(
+    "segment, expected",
+    [
+        ({"department": "spa"}, {"spa_buyer"}),
+        ({"stages": ["loyalty"]}, {"loyal"}),
+        ({"expiring_within": 7}, {"expiring"}),
+        ({"no_visit_days": 30}, {"lapsed"}),
+        ({"age_min": 30, "age_max": 45}, {"spa_buyer", "loyal"}),
+        ({"age_max": 25}, {"young"}),
+        ({"birthday_month": 3}, {"spa_buyer", "loyal"}),
+        ({"channel": "email"}, {"spa_buyer", "expiring", "lapsed"}),
+        ({"birthday_month": 3, "channel": "email"}, {"spa_buyer"}),
+        ({"channel": "email", "no_visit_days": 30}, {"lapsed"}),
+        ({}, {"spa_buyer", "young", "expiring", "loyal", "lapsed"}),
+    ],
+)
+def test_segment_filters_alone_and_combined(segment_world, segment, expected):
+    assert names(segment, segment_world) == expected
+
+
+def test_a_promotion_reaches_each_client_once_and_counts_redemptions(client, director, segment_world, settings, django_capture_on_commit_callbacks):
+    settings.QUIET_HOURS_START = settings.QUIET_HOURS_END = 0
+    promotion = sf.PromotionFactory(starts_on=TODAY, ends_on=TODAY + datetime.timedelta(days=10), segment={"channel": "email"})
+    client.force_login(director)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("sales:promotion", args=[promotion.pk]), {"channel": "email", "send": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("sales:promotion", args=[promotion.pk]), {"channel": "email", "send": "1"})
+    rows = Notification.objects.filter(kind="promotion")
+    assert rows.count() == 3 and set(rows.values_list("status", flat=True)) == {"sent"}
+    sf.SaleFactory(client=segment_world["spa_buyer"], promotion=promotion, unit_price=Decimal("400"))
+    stats = client.get(reverse("sales:promotion", args=[promotion.pk])).context["stats"]
+    assert (stats["sent"], stats["redeemed"], stats["revenue"]) == (3, 1, Decimal("400.00"))
+
+
+def test_a_bad_segment_is_explained(client, director, db):
+    promotion = sf.PromotionFactory()
+    client.force_login(director)
+    response = client.post(reverse("sales:promotion", args=[promotion.pk]), {"age_min": "50", "age_max": "20"})
+    assert "cannot be below the lower one" in response.content.decode()
+
+
+def test_ambassadors_are_ranked_by_referrals_then_their_revenue(client, director, db):
+    first, second = cf.ClientFactory(last_name="First"), cf.ClientFactory(last_name="Second")
+    for _ in range(2):
+        cf.ClientFactory(referred_by=second)
+    rich = cf.ClientFactory(referred_by=first)
+    cf.ClientFactory(referred_by=first)
+    sf.SaleFactory(client=rich, unit_price=Decimal("900"))
+    rows = list(selectors.ambassadors())
+    assert [c.pk for c in rows] == [first.pk, second.pk]
+    assert rows[0].referral_revenue == Decimal("900.00")
+    client.force_login(director)
+    assert client.get(reverse("sales:ambassadors")).status_code == 200
