@@ -18,6 +18,7 @@ from .access import client_workspace, visible_client_or_404
 from .filters import ClientFilter
 from .forms import (
     ClientForm,
+    apply_service_errors,
     FreezeForm,
     InteractionForm,
     MeasurementForm,
@@ -32,15 +33,6 @@ PAGE_SIZE = 25
 
 def _card(client) -> str:
     return reverse("client-card", args=[client.pk])
-
-
-def _apply_validation_error(form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the form's fields (or on top of the form)."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @client_workspace
@@ -92,7 +84,7 @@ def client_create(request):
                 user=request.user,
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Client %(name)s added.") % {"name": client.full_name})
             return redirect(_card(client))
@@ -111,7 +103,7 @@ def client_edit(request, pk):
                 user=request.user,
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(_card(client))
@@ -146,7 +138,7 @@ def membership_sell(request, pk):
                 seller=request.user,
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -182,7 +174,7 @@ def membership_freeze(request, pk, membership_pk):
                 user=request.user,
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_service_errors(form, error)
         else:
             membership.refresh_from_db()
             messages.success(
@@ -239,7 +231,7 @@ def interaction_create(request, pk):
                 follow_up_due=data["follow_up_due"],
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Interaction logged."))
             return redirect(_card(client) + "#timeline")
@@ -261,7 +253,7 @@ def task_create(request, pk):
                 user=request.user,
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Task added."))
             return redirect(_card(client) + "#tasks")
@@ -295,7 +287,7 @@ def measurement_add(request, pk):
         try:
             measurement.full_clean()
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_service_errors(form, error)
         else:
             measurement.save()
             messages.success(request, _("Measurement saved."))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from clients import roles
 from clients.access import client_workspace, visible_client_or_404
+from clients.forms import apply_service_errors
 from clients.models import Notification
 from clients.selectors import clients_visible_to
 from programs.models import Session
@@ -24,14 +25,6 @@ from . import selectors, services
 from .forms import DecisionForm, OfferForm, OutcomeForm, PayReportForm, RecommendationForm
 from .models import Offer, Promotion, Recommendation, Sale
 from .segments import SegmentForm, segment_clients
-
-
-def _errors_to_form(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @client_workspace
@@ -48,7 +41,7 @@ def offer_create(request, client_pk):
                 override_reason=data.get("override_reason", ""),
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Offer recorded."))
             return redirect(reverse("client-card", args=[client.pk]) + "#sales")
@@ -67,7 +60,7 @@ def offer_outcome(request, pk):
             services.offer_set_outcome(offer=offer, outcome=form.cleaned_data["outcome"],
                                        reason=form.cleaned_data["outcome_reason"], user=request.user)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Outcome saved."))
             return redirect(reverse("client-card", args=[offer.client_id]) + "#sales")
@@ -101,7 +94,7 @@ def recommendation_create(request, session_pk):
                 service=form.cleaned_data["service"], product=form.cleaned_data["product"],
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Recommendation sent to the client's manager."))
             return redirect("sales:my-recommendations")
@@ -139,7 +132,7 @@ def recommendation_decide(request, pk):
                 reason=form.cleaned_data["reason"], user=request.user, offer_outcome=outcome,
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Decision saved."))
             return redirect(reverse("client-card", args=[recommendation.client_id]) + "#sales")

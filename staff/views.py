@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from clients import roles
 from clients.access import client_workspace, visible_client_or_404
+from clients.forms import apply_service_errors
 
 from . import services
 from .forms import AnswerForm, AssessmentForm, FeedbackForm, PeriodForm, ResolveForm, SurveyForm
@@ -31,8 +32,7 @@ def feedback_create(request, client_pk):
         try:
             feedback = services.feedback_record(client=client, user=request.user, **data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("%(kind)s recorded.") % {"kind": feedback.get_kind_display()})
             return redirect("staff:feedback", feedback.pk)
