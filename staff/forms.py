@@ -18,19 +18,28 @@ from .models import (
 class FeedbackForm(forms.ModelForm):
     class Meta:
         model = Feedback
-        fields = ["kind", "staff_member", "service", "rating", "channel", "text"]
+        fields = ["kind", "staff_member", "service", "rating", "channel", "received_at", "text"]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3}),
+            "received_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "rating": forms.Select(choices=[("", "—")] + [(n, n) for n in range(1, 6)]),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self.fields["received_at"].required = False
         self.fields["staff_member"].queryset = StaffMember.objects.filter(is_active=True).select_related("department")
         self.fields["service"].queryset = Service.objects.filter(is_active=True).select_related("department")
         self.fields["channel"].choices = [
             c for c in Feedback.Channel.choices if c[0] != Feedback.Channel.SURVEY
         ]
+
+    def clean_received_at(self):
+        received_at = self.cleaned_data.get("received_at")
+        if received_at and received_at > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError(_("Feedback cannot be received in the future."))
+        return received_at
 
     def clean(self):
         cleaned = super().clean()

@@ -321,3 +321,13 @@ def test_recording_and_comparing_assessments(client, director):
 def test_only_the_director_assesses(client, loop):
     client.force_login(loop["manager"])
     assert client.get(reverse("staff:assessment-create")).status_code == 403
+
+
+def test_feedback_received_in_the_future_is_refused(client, loop):
+    client.force_login(loop["manager"])
+    later = (timezone.localtime() + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(reverse("staff:feedback-create", args=[loop["client"].pk]),
+                           {"kind": "thanks", "staff_member": loop["masseur"].pk, "channel": "phone",
+                            "text": "Thanks!", "received_at": later})
+    assert "cannot be received in the future" in response.content.decode()
+    assert not Feedback.objects.exists()
