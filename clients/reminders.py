@@ -4,13 +4,14 @@ the number of memberships, and every row carries a dedup key so a second sweep a
 """
 
 import datetime
+from functools import partial
 
 from django.conf import settings
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
-from .messaging.outbox import message_for_client
+from .messaging.outbox import Pending, existing_keys, message_for_client
 from .models import Client, Membership, MembershipPlan, Notification, Task, Visit
 from .selectors import at_risk_q, freeze_covering, memberships_active_on
 
@@ -58,16 +59,16 @@ def expiry_messages(on: datetime.date) -> list[Notification]:
     rows = []
     for days, plan_ids in sorted(expiry_thresholds().items()):
         for membership in memberships_due_for_expiry_reminder(on, days, plan_ids):
-            rows.append(
-                message_for_client(
-                    client=membership.client,
-                    kind=Notification.Kind.MEMBERSHIP_EXPIRY,
-                    dedup_key=f"expiry:{membership.pk}:{membership.end_date}:{days}",
-                    template="membership_expiry",
-                    context={"membership": membership, "days": days},
-                    related=membership,
-                )
-            )
+            key = f"expiry:{membership.pk}:{membership.end_date}:{days}"
+            rows.append(Pending(key, partial(
+                message_for_client,
+                client=membership.client,
+                kind=Notification.Kind.MEMBERSHIP_EXPIRY,
+                dedup_key=key,
+                template="membership_expiry",
+                context={"membership": membership, "days": days},
+                related=membership,
+            )))
     return rows
 
 
@@ -106,14 +107,15 @@ def renewal_offers(on: datetime.date) -> list[Notification]:
         .select_related("client", "plan")
     )
     return [
-        message_for_client(
+        Pending(f"renewal-offer:{membership.pk}:{membership.end_date}", partial(
+            message_for_client,
             client=membership.client,
             kind=Notification.Kind.RENEWAL_OFFER,
             dedup_key=f"renewal-offer:{membership.pk}:{membership.end_date}",
             template="renewal_offer",
             context={"membership": membership},
             related=membership,
-        )
+        ))
         for membership in memberships
     ]
 
@@ -130,14 +132,15 @@ def visit_pack_messages(on: datetime.date) -> list[Notification]:
         .select_related("client", "plan")
     )
     return [
-        message_for_client(
+        Pending(f"visits-left:{membership.pk}:{left}", partial(
+            message_for_client,
             client=membership.client,
             kind=Notification.Kind.VISIT_PACK,
             dedup_key=f"visits-left:{membership.pk}:{left}",
             template="visit_pack",
             context={"membership": membership, "left": left},
             related=membership,
-        )
+        ))
         for membership in memberships
     ]
 
@@ -154,14 +157,15 @@ def birthday_clients(on: datetime.date):
 
 def birthday_messages(on: datetime.date) -> list[Notification]:
     return [
-        message_for_client(
+        Pending(f"birthday:{client.pk}:{on.year}", partial(
+            message_for_client,
             client=client,
             kind=Notification.Kind.BIRTHDAY,
             dedup_key=f"birthday:{client.pk}:{on.year}",
             template="birthday",
             context={},
             related=client,
-        )
+        ))
         for client in birthday_clients(on)
     ]
 
@@ -234,7 +238,7 @@ def tasks_write(tasks: list[Task], *, dry_run: bool = False) -> int:
     if not tasks:
         return 0
     keys = [task.dedup_key for task in tasks]
-    existing = set(Task.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True))
+    existing = existing_keys(Task, keys)
     new = [task for task in tasks if task.dedup_key not in existing]
     if not dry_run and new:
         Task.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)

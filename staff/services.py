@@ -1,6 +1,7 @@
 """The feedback loop (record → relay → answer → resolve) and quality surveys."""
 
 import datetime
+from functools import partial
 import secrets
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clients.messaging.outbox import message_for_client, message_for_user, outbox_write
+from clients.messaging.outbox import Pending, message_for_client, message_for_user, outbox_write
 from clients.models import Client, Notification
 
 from .models import Feedback, Service, StaffMember, SurveyResponse
@@ -233,7 +234,11 @@ def surveys_quarterly(on: datetime.date) -> list[Notification]:
         client=OuterRef("pk"), dedup_key=Concat(Value("survey-quarter:"), Cast(OuterRef("pk"), CharField()), Value(f":{quarter}"))
     )
     clients = Client.objects.filter(has_running_membership(on)).exclude(Exists(asked))
-    return [survey_message(client=client, dedup_key=f"survey-quarter:{client.pk}:{quarter}") for client in clients]
+    return [
+        Pending(key, partial(survey_message, client=client, dedup_key=key))
+        for client in clients
+        for key in [f"survey-quarter:{client.pk}:{quarter}"]
+    ]
 
 
 @transaction.atomic

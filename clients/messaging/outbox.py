@@ -46,14 +46,14 @@ def address_for(notification: Notification, channel: str) -> str:
     return ""
 
 
-def render_message(template: str, context: dict, language: str) -> tuple[str, str, str]:
+def render_message(template: str, context: dict, language: str, html: bool = True) -> tuple[str, str, str]:
     """(subject, text, html) from templates/messages/<template>.{subject,txt,html} in the
-    recipient's language."""
+    recipient's language (the HTML part only for e-mail)."""
     with translation.override(language):
         subject = " ".join(render_to_string(f"messages/{template}.subject", context).split())
         text = render_to_string(f"messages/{template}.txt", context).strip()
-        html = render_to_string(f"messages/{template}.html", context)
-    return subject, text, html
+        body_html = render_to_string(f"messages/{template}.html", context) if html else ""
+    return subject, text, body_html
 
 
 def message_for_client(
@@ -70,7 +70,9 @@ def message_for_client(
         "site_url": settings.SITE_URL,
         "unsubscribe_url": unsubscribe_url(client.pk, channel) if channel else "",
     }
-    subject, text, html = render_message(template, context, language)
+    subject, text, html = render_message(
+        template, context, language, html=(channel or client.preferred_channel) == Channel.EMAIL
+    )
     row = Notification(
         client=client,
         kind=kind,
@@ -78,7 +80,7 @@ def message_for_client(
         language=language,
         subject=subject,
         body=text,
-        body_html=html if (channel or client.preferred_channel) == Channel.EMAIL else "",
+        body_html=html,
         dedup_key=dedup_key,
     )
     if related is not None:
@@ -105,21 +107,40 @@ def message_for_user(*, user, kind: str, dedup_key: str, template: str, context:
     return row
 
 
-def outbox_write(rows: list[Notification], *, dry_run: bool = False) -> int:
-    """Write rows whose dedup key is new; returns how many were new.
+class Pending:
+    """A message known by its dedup key, built (rendered) only if the outbox lacks it."""
 
-    The unique dedup key decides (INSERT … ON CONFLICT DO NOTHING), so two sweeps running at
-    the same moment still write each message once.
+    __slots__ = ("dedup_key", "build")
+
+    def __init__(self, dedup_key: str, build):
+        self.dedup_key = dedup_key
+        self.build = build
+
+
+def existing_keys(model, keys: list[str], chunk: int = 5000) -> set[str]:
+    """Which of these dedup keys are already stored (in chunks: SQLite limits parameters)."""
+    found = set()
+    for start in range(0, len(keys), chunk):
+        found.update(
+            model.objects.filter(dedup_key__in=keys[start : start + chunk]).values_list("dedup_key", flat=True)
+        )
+    return found
+
+
+def outbox_write(rows: list, *, dry_run: bool = False) -> int:
+    """Write rows (Notification or Pending) whose dedup key is new; returns how many were new.
+
+    Keys are checked first so that nothing already queued is rendered again; the unique dedup
+    key still decides (INSERT … ON CONFLICT DO NOTHING), so two sweeps running at the same
+    moment write each message once.
     """
     if not rows:
         return 0
-    keys = [row.dedup_key for row in rows]
-    existing = set(
-        Notification.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True)
-    )
+    existing = existing_keys(Notification, [row.dedup_key for row in rows])
     new = [row for row in rows if row.dedup_key not in existing]
     if not dry_run and new:
-        Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+        built = [row.build() if isinstance(row, Pending) else row for row in new]
+        Notification.objects.bulk_create(built, ignore_conflicts=True, batch_size=500)
     return len(new)
 
 

@@ -9,9 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accompaniment.reminders import reminders_sweep
-from clients import reminders
 from clients.messaging.outbox import in_quiet_hours, quiet_hours_end
-from clients.models import Client, Membership, Notification, Task
+from clients.models import Membership, Notification, Task
 from clients.tests import factories as cf
 
 ON = datetime.date(2026, 11, 22)
