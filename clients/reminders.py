@@ -217,13 +217,13 @@ def lapsed_tasks(on: datetime.date) -> list[Task]:
         .annotate(last_visit=last_visit_subquery())
         .select_related("assigned_manager")
     )
+    with override(settings.LANGUAGE_CODE):
+        title = gettext("No visits for %(days)d days: call the client") % {
+            "days": settings.REMINDER_LAPSED_DAYS
+        }
     tasks = []
     for client in clients:
         since = timezone.localdate(client.last_visit).isoformat() if client.last_visit else "never"
-        with override(settings.LANGUAGE_CODE):
-            title = gettext("No visits for %(days)d days: call the client") % {
-                "days": settings.REMINDER_LAPSED_DAYS
-            }
         tasks.append(
             Task(
                 client=client, assigned_to=client.assigned_manager, kind=Task.Kind.LAPSED,
