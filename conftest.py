@@ -166,3 +166,13 @@ def screenshot(page, name: str) -> str:
     path = os.path.join(SCREENSHOTS, f"{name}.png")
     page.screenshot(path=path, full_page=True)
     return path
+
+
+def log_in(page, username: str, password: str = "pass-12345-word") -> None:
+    """Log in through the login form, as a person would (any earlier session is dropped)."""
+    page.context.clear_cookies()
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from clients import roles
 from clients.models import Client, Interaction, Task
 from clients.tests import factories as cf
-from conftest import screenshot
+from conftest import log_in, screenshot
 from programs.models import Program
 from programs.tests import factories as pf
 from staff.tests import factories as stf
@@ -45,17 +45,9 @@ def club(make_user):
     return {"manager": manager, "iryna": iryna, "petro": petro, "template": template}
 
 
-def log_in(page, username="olena"):
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("pass-12345-word")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/$"))
-
-
 def test_a_managers_day(browser_page, club):
     page = browser_page
-    log_in(page)
+    log_in(page, "olena")
     assert page.get_by_role("heading", name=re.compile("Today")).is_visible()
     screenshot(page, "01-today")
 
@@ -117,7 +109,7 @@ def test_a_managers_day(browser_page, club):
 
 def test_creating_a_client_normalizes_the_phone_and_refuses_a_duplicate(browser_page, club):
     page = browser_page
-    log_in(page)
+    log_in(page, "olena")
     page.goto("/clients/new/")
     page.get_by_label("First name").fill("Oksana")
     page.get_by_label("Last name").fill("Tkachenko")
@@ -140,7 +132,7 @@ def test_creating_a_client_normalizes_the_phone_and_refuses_a_duplicate(browser_
 def test_the_workspace_works_on_a_phone(browser_page, club):
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
-    log_in(page)
+    log_in(page, "olena")
     page.goto(f"/clients/{club['iryna'].pk}/")
     assert page.get_by_test_id("days-left").is_visible()
     width = page.evaluate("document.documentElement.scrollWidth")

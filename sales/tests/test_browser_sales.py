@@ -8,22 +8,13 @@ from django.utils import timezone
 from clients import roles
 from clients.models import Client
 from clients.tests import factories as cf
-from conftest import screenshot
+from conftest import log_in, screenshot
 from programs.tests import factories as pf
 from sales.models import Sale
 from sales.tests import factories as sf
 from staff.tests import factories as stf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("pass-12345-word")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def test_a_recommendation_becomes_a_sale_on_the_card(browser_page, make_user):

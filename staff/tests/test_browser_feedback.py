@@ -5,20 +5,11 @@ import pytest
 
 from clients import roles
 from clients.tests import factories as cf
-from conftest import screenshot
+from conftest import log_in, screenshot
 from staff.models import Feedback
 from staff.tests import factories as stf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("pass-12345-word")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def test_relaying_and_resolving_a_complaint(browser_page, make_user, settings):
