@@ -7,6 +7,7 @@ Also the small pieces every app's admin shares (``CreatedByAdminMixin``,
 import datetime
 import uuid
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -285,6 +286,20 @@ class ValidityListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FreezeDaysMixin:
+    """A freeze entered in the admin moves the membership's end date like one made on the
+    card: adding, lengthening, shortening or deleting it moves the end date by the days."""
+
+    @staticmethod
+    def shift_for(freeze, old_days: int) -> None:
+        from .services import frozen_days, membership_end_shift
+
+        membership_end_shift(
+            membership_id=freeze.membership_id,
+            days=frozen_days(freeze.start_date, freeze.end_date) - old_days,
+        )
+
+
 class FreezeInline(admin.TabularInline):
     model = Freeze
     fields = ("start_date", "end_date", "reason")
@@ -295,7 +310,7 @@ class FreezeInline(admin.TabularInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(FreezeDaysMixin, CreatedByAdminMixin, admin.ModelAdmin):
     list_display = (
         "card_number",
         "client",
@@ -335,6 +350,23 @@ class MembershipAdmin(CreatedByAdminMixin, admin.ModelAdmin):
                 sender=Membership, membership=obj, seller=obj.sold_by or request.user
             )
 
+    def save_formset(self, request, form, formset, change):
+        """Freezes added, changed or deleted inline move the end date (after the membership's
+        own fields are saved)."""
+        from .services import frozen_days, membership_end_shift
+
+        if formset.model is not Freeze:
+            return super().save_formset(request, form, formset, change)
+        before = {
+            f.instance.pk: frozen_days(f.initial.get("start_date"), f.initial.get("end_date"))
+            for f in formset.initial_forms
+        }
+        super().save_formset(request, form, formset, change)
+        for freeze in formset.new_objects + [obj for obj, _fields in formset.changed_objects]:
+            self.shift_for(freeze, before.get(freeze.pk, 0))
+        for freeze in formset.deleted_objects:
+            membership_end_shift(membership_id=form.instance.pk, days=-before.get(freeze.pk, 0))
+
     @admin.display(description=_("days left"), ordering="end_date")
     def days_left(self, obj):
         return max(obj.days_left(), 0)
@@ -346,7 +378,7 @@ class MembershipAdmin(CreatedByAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Freeze)
-class FreezeAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+class FreezeAdmin(FreezeDaysMixin, CreatedByAdminMixin, admin.ModelAdmin):
     list_display = ("membership", "client", "start_date", "end_date", "reason")
     list_select_related = ("membership__client", "membership__plan")
     search_fields = (
@@ -361,6 +393,39 @@ class FreezeAdmin(CreatedByAdminMixin, admin.ModelAdmin):
     def client(self, obj):
         return obj.membership.client
 
+    def save_model(self, request, obj, form, change):
+        from .services import frozen_days
+
+        old = frozen_days(form.initial.get("start_date"), form.initial.get("end_date")) if change else 0
+        super().save_model(request, obj, form, change)
+        self.shift_for(obj, old)
+
+    def delete_model(self, request, obj):
+        from .services import frozen_days, membership_end_shift
+
+        membership_end_shift(membership_id=obj.membership_id, days=-frozen_days(obj.start_date, obj.end_date))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for freeze in queryset:
+            self.delete_model(request, freeze)
+
+
+class VisitAdminForm(forms.ModelForm):
+    class Meta:
+        model = Visit
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        membership, client = cleaned.get("membership"), cleaned.get("client")
+        if membership and client and membership.client_id != client.pk:
+            self.add_error("membership", _("This membership belongs to another client."))
+        elif membership and membership.pk != self.initial.get("membership"):
+            if membership.visit_limit is not None and membership.visits_used >= membership.visit_limit:
+                self.add_error("membership", _("This membership has no visits left."))
+        return cleaned
+
 
 @admin.register(Visit)
 class VisitAdmin(CreatedByAdminMixin, admin.ModelAdmin):
@@ -374,6 +439,29 @@ class VisitAdmin(CreatedByAdminMixin, admin.ModelAdmin):
     )
     date_hierarchy = "checked_in_at"
     autocomplete_fields = ("client", "membership")
+    form = VisitAdminForm
+
+    def save_model(self, request, obj, form, change):
+        """A visit entered here counts against its membership like a check-in on the card."""
+        from .services import visits_used_adjust
+
+        old_membership = form.initial.get("membership") if change else None
+        super().save_model(request, obj, form, change)
+        if old_membership != obj.membership_id:
+            visits_used_adjust(membership_id=old_membership, delta=-1)
+            visits_used_adjust(membership_id=obj.membership_id, delta=1)
+
+    def delete_model(self, request, obj):
+        from .services import visits_used_adjust
+
+        visits_used_adjust(membership_id=obj.membership_id, delta=-1)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for visit in queryset:
+            self.delete_model(request, visit)
+
+
 
 
 # ---------------------------------------------------------------------------------------------

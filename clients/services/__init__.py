@@ -4,6 +4,9 @@ from .clients import client_save
 from .interactions import interaction_log, task_complete, task_create
 from .memberships import (
     freeze_days_used,
+    frozen_days,
+    membership_end_shift,
+    visits_used_adjust,
     membership_freeze,
     membership_sell,
     membership_sold,
@@ -22,4 +25,7 @@ __all__ = [
     "task_complete",
     "task_create",
     "visit_check_in",
+    "visits_used_adjust",
+    "frozen_days",
+    "membership_end_shift",
 ]

@@ -208,3 +208,29 @@ def _refusal(candidates, running, frozen_ids, on) -> str:
         "card": latest.card_number,
         "date": formats.date_format(latest.end_date),
     }
+
+
+def visits_used_adjust(*, membership_id: int | None, delta: int) -> None:
+    """Count visits entered or removed outside check-in (the admin site); never below zero."""
+    if membership_id is None or delta == 0:
+        return
+    from django.db.models.functions import Greatest
+
+    Membership.objects.filter(pk=membership_id).update(
+        visits_used=Greatest(F("visits_used") + delta, 0), updated_at=timezone.now()
+    )
+
+
+def frozen_days(start: datetime.date | None, end: datetime.date | None) -> int:
+    """Days a freeze covers, both ends included; 0 while it is open."""
+    if start is None or end is None:
+        return 0
+    return (end - start).days + 1
+
+
+def membership_end_shift(*, membership_id: int, days: int) -> None:
+    """Move a membership's end date by the days a freeze added (or gave back)."""
+    if days:
+        Membership.objects.filter(pk=membership_id).update(
+            end_date=F("end_date") + datetime.timedelta(days=days), updated_at=timezone.now()
+        )

@@ -441,3 +441,76 @@ def test_a_manager_sees_only_their_own_clients_in_the_admin(client, manager):
     client.force_login(manager)
 
     assert found_clients(client, "") == {own}
+
+
+# --- admin entry keeps the same rules as the card ---------------------------------------------
+@pytest.mark.django_db
+def test_a_visit_entered_in_the_admin_counts_and_its_deletion_gives_it_back(admin_client):
+    membership = cf.MembershipFactory(plan__visit_limit=8)
+    now = timezone.localtime()
+    response = admin_client.post(
+        reverse("admin:clients_visit_add"),
+        {"client": membership.client_id, "membership": membership.pk,
+         "checked_in_at_0": now.strftime("%Y-%m-%d"), "checked_in_at_1": now.strftime("%H:%M:%S"), "note": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    membership.refresh_from_db()
+    assert membership.visits_used == 1
+    visit = membership.visits.get()
+    admin_client.post(reverse("admin:clients_visit_delete", args=[visit.pk]), {"post": "yes"})
+    membership.refresh_from_db()
+    assert membership.visits_used == 0
+
+
+@pytest.mark.django_db
+def test_a_visit_on_a_used_up_membership_is_refused_in_the_admin(admin_client):
+    membership = cf.MembershipFactory(plan__visit_limit=2)
+    Membership.objects.filter(pk=membership.pk).update(visits_used=2)
+    now = timezone.localtime()
+    response = admin_client.post(
+        reverse("admin:clients_visit_add"),
+        {"client": membership.client_id, "membership": membership.pk,
+         "checked_in_at_0": now.strftime("%Y-%m-%d"), "checked_in_at_1": now.strftime("%H:%M:%S")},
+    )
+    assert response.status_code == 200
+    assert "no visits left" in response.content.decode()
+    assert not membership.visits.exists()
+
+
+@pytest.mark.django_db
+def test_a_freeze_entered_in_the_admin_moves_the_end_date(admin_client):
+    dt = datetime
+    membership = cf.MembershipFactory()
+    end = membership.end_date
+    start = membership.start_date
+    response = admin_client.post(
+        reverse("admin:clients_freeze_add"),
+        {"membership": membership.pk, "start_date": start.isoformat(),
+         "end_date": (start + dt.timedelta(days=6)).isoformat(), "reason": "Trip"},
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.end_date == end + dt.timedelta(days=7)
+    freeze = membership.freezes.get()
+    admin_client.post(reverse("admin:clients_freeze_delete", args=[freeze.pk]), {"post": "yes"})
+    membership.refresh_from_db()
+    assert membership.end_date == end
+
+
+@pytest.mark.django_db
+def test_a_freeze_added_inline_on_the_membership_moves_the_end_date(admin_client):
+    membership = cf.MembershipFactory()
+    end, start = membership.end_date, membership.start_date
+    data = {
+        "client": membership.client_id, "plan": membership.plan_id, "card_number": membership.card_number,
+        "price": str(membership.price), "sold_by": "", "start_date": start.isoformat(),
+        "end_date": end.isoformat(), "visit_limit": "", "visits_used": "0", "status": "active",
+        "cancelled_on": "", "cancel_reason": "", "notes": "",
+        "freezes-TOTAL_FORMS": "1", "freezes-INITIAL_FORMS": "0", "freezes-MIN_NUM_FORMS": "0",
+        "freezes-MAX_NUM_FORMS": "1000", "freezes-0-start_date": start.isoformat(),
+        "freezes-0-end_date": (start + datetime.timedelta(days=2)).isoformat(), "freezes-0-reason": "Flu",
+    }
+    response = admin_client.post(reverse("admin:clients_membership_change", args=[membership.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    membership.refresh_from_db()
+    assert membership.end_date == end + datetime.timedelta(days=3)
