@@ -98,15 +98,15 @@ def client_search_q(text: str) -> Q:
         else:
             query |= Q(phone__contains=digits)
         return query
-    words = text.split()
+    # lower() on both sides: case-insensitive for Cyrillic too (see ClientsConfig.ready).
     name_q = Q()
-    for word in words:
+    for word in text.lower().split():
         name_q &= (
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(middle_name__icontains=word)
+            Q(first_name__lower__contains=word)
+            | Q(last_name__lower__contains=word)
+            | Q(middle_name__lower__contains=word)
         )
-    return query | name_q | Q(email__istartswith=text)
+    return query | name_q | Q(email__lower__startswith=text.lower())
 
 
 def last_visit_subquery():

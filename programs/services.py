@@ -119,7 +119,7 @@ def template_drafts(template: ProgramTemplate) -> list[dict]:
 
 def session_dates(start: datetime.date, count: int, per_week: int) -> list[datetime.date]:
     """Spread ``count`` sessions, ``per_week`` a week, evenly over the weeks from ``start``."""
-    offsets = [round(i * 7 / per_week) for i in range(per_week)]
+    offsets = [(i * 7) // per_week for i in range(per_week)]  # 2 a week: Mon, Thu
     return [
         start + datetime.timedelta(weeks=n // per_week, days=offsets[n % per_week])
         for n in range(count)
@@ -127,18 +127,24 @@ def session_dates(start: datetime.date, count: int, per_week: int) -> list[datet
 
 
 def _generate_sessions(program: Program) -> int:
+    """Plan every item's sessions; sessions of the program on the same day follow one another
+    from DEFAULT_SESSION_TIME (each after the previous one's duration and a 15-minute break)."""
     tz = timezone.get_default_timezone()
     sessions = []
-    for item in program.items.select_related("service"):
+    next_free: dict[datetime.date, datetime.datetime] = {}
+    for item in program.items.select_related("service").order_by("position", "id"):
         for day in session_dates(program.start_date, item.sessions_count, item.sessions_per_week):
+            start = next_free.get(day) or timezone.make_aware(
+                datetime.datetime.combine(day, DEFAULT_SESSION_TIME), tz
+            )
+            duration = item.service.duration_minutes
+            next_free[day] = start + datetime.timedelta(minutes=duration + 15)
             sessions.append(
                 Session(
                     item=item,
                     specialist_id=item.specialist_id,
-                    scheduled_at=timezone.make_aware(
-                        datetime.datetime.combine(day, DEFAULT_SESSION_TIME), tz
-                    ),
-                    duration_minutes=item.service.duration_minutes,
+                    scheduled_at=start,
+                    duration_minutes=duration,
                 )
             )
     Session.objects.bulk_create(sessions)
@@ -161,7 +167,7 @@ def program_set_status(*, program: Program, status: str, user) -> Program:
     program = Program.objects.select_for_update().get(pk=program.pk)
     if status not in TRANSITIONS.get(program.status, set()):
         raise ValidationError(
-            _("A %(current)s program cannot become %(new)s.")
+            _("The program is %(current)s; it cannot become %(new)s.")
             % {
                 "current": program.get_status_display().lower(),
                 "new": Program.Status(status).label.lower(),

@@ -49,7 +49,9 @@ def membership_sell(
             sold_by=seller,
             created_by=seller,
         )
-        membership.full_clean()
+        # A number the user typed is checked here, with a clear message; a generated one is
+        # left to the database's unique constraint, so that a collision draws another.
+        membership.full_clean(validate_unique=bool(card_number))
         try:
             with transaction.atomic():
                 membership.save()
