@@ -1,0 +1,489 @@
+"""The write operations of the clients app: selling and freezing memberships, checking clients
+in, logging interactions and their follow-up tasks. Every refusal says which field is at fault
+and leaves the database as it was."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from clients import services
+from clients.models import Freeze, Interaction, Membership, Task, Visit
+from clients.services import memberships as membership_services
+from clients.tests import factories as cf
+from staff.tests.factories import DepartmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def day(offset: int) -> datetime.date:
+    """The club's local date ``offset`` days from today."""
+    return timezone.localdate() + datetime.timedelta(days=offset)
+
+
+@pytest.fixture(autouse=True)
+def _a_department_for_the_ledger():
+    """The sales ledger (a receiver of membership_sold) books a sale to a department."""
+    DepartmentFactory(code="fitness", name="Fitness")
+
+
+@pytest.fixture
+def plan():
+    return cf.MembershipPlanFactory(
+        name="Gym 30",
+        duration_days=30,
+        visit_limit=12,
+        price=Decimal("1500.00"),
+        max_freeze_days=14,
+    )
+
+
+@pytest.fixture
+def member():
+    return cf.ClientFactory(first_name="Iryna", last_name="Bondarenko")
+
+
+# --- membership_sell ------------------------------------------------------------------------
+def test_a_sold_membership_ends_on_the_last_day_of_the_plan_and_copies_its_terms(
+    member, plan, manager
+):
+    membership = services.membership_sell(
+        client=member, plan=plan, start_date=datetime.date(2026, 3, 1), seller=manager
+    )
+    membership.refresh_from_db()
+    assert membership.start_date == datetime.date(2026, 3, 1)
+    assert membership.end_date == datetime.date(2026, 3, 30)
+    assert membership.visit_limit == 12
+    assert membership.visits_used == 0
+    assert membership.price == Decimal("1500.00")
+    assert membership.sold_by == manager
+    assert membership.status == Membership.Status.ACTIVE
+
+
+def test_a_one_day_plan_ends_on_its_start_day(member, manager):
+    plan = cf.MembershipPlanFactory(name="Day pass", duration_days=1, price=Decimal("200.00"))
+    membership = services.membership_sell(
+        client=member, plan=plan, start_date=datetime.date(2026, 3, 1), seller=manager
+    )
+    assert membership.end_date == datetime.date(2026, 3, 1)
+
+
+def test_an_unlimited_plan_sells_an_unlimited_membership(member, manager):
+    plan = cf.MembershipPlanFactory(name="Unlimited", visit_limit=None)
+    membership = services.membership_sell(
+        client=member, plan=plan, start_date=day(0), seller=manager
+    )
+    assert membership.visit_limit is None
+
+
+def test_generated_card_numbers_are_unique_digits(member, plan, manager):
+    cards = [
+        services.membership_sell(
+            client=member, plan=plan, start_date=day(0), seller=manager
+        ).card_number
+        for _ in range(5)
+    ]
+    assert len(set(cards)) == 5
+    assert all(re.fullmatch(r"\d{10}", card) for card in cards), cards
+
+
+def test_a_generated_card_number_that_is_taken_is_drawn_again(member, plan, manager, monkeypatch):
+    cf.MembershipFactory(card_number="2600000001")
+    drawn = iter(["2600000001", "2600000002"])
+    monkeypatch.setattr(membership_services, "_new_card_number", lambda: next(drawn))
+
+    membership = services.membership_sell(
+        client=member, plan=plan, start_date=day(0), seller=manager
+    )
+
+    assert membership.card_number == "2600000002"
+
+
+def test_a_given_card_number_already_in_use_is_refused_on_that_field(member, plan, manager):
+    cf.MembershipFactory(card_number="A-100")
+    with pytest.raises(ValidationError) as refused:
+        services.membership_sell(
+            client=member, plan=plan, start_date=day(0), seller=manager, card_number="A-100"
+        )
+    assert "card_number" in refused.value.message_dict
+    assert "already exists" in refused.value.message_dict["card_number"][0]
+    assert Membership.objects.count() == 1
+
+
+def test_a_plan_no_longer_on_sale_is_refused(member, manager):
+    plan = cf.MembershipPlanFactory(name="Old plan", is_active=False)
+    with pytest.raises(ValidationError) as refused:
+        services.membership_sell(client=member, plan=plan, start_date=day(0), seller=manager)
+    assert "plan" in refused.value.message_dict
+    assert not Membership.objects.exists()
+
+
+def test_membership_sold_is_sent_once_with_the_saved_membership_and_the_seller(
+    member, plan, manager
+):
+    calls = []
+
+    def receiver(sender, *, membership, seller, **kwargs):
+        calls.append((membership.pk, seller, Membership.objects.filter(pk=membership.pk).exists()))
+
+    services.membership_sold.connect(receiver, weak=False)
+    try:
+        membership = services.membership_sell(
+            client=member, plan=plan, start_date=day(0), seller=manager
+        )
+    finally:
+        services.membership_sold.disconnect(receiver)
+    assert calls == [(membership.pk, manager, True)]
+
+
+def test_a_failing_membership_sold_receiver_undoes_the_sale(member, plan, manager):
+    """The signal is sent inside the selling transaction: if the ledger fails, nothing is sold."""
+
+    def receiver(sender, **kwargs):
+        raise RuntimeError("the ledger is down")
+
+    services.membership_sold.connect(receiver, weak=False)
+    try:
+        with pytest.raises(RuntimeError):
+            services.membership_sell(client=member, plan=plan, start_date=day(0), seller=manager)
+    finally:
+        services.membership_sold.disconnect(receiver)
+    assert not Membership.objects.exists()
+
+
+# --- renewal_start_date ---------------------------------------------------------------------
+def test_a_renewal_starts_the_day_after_the_latest_running_membership(member):
+    cf.MembershipFactory(client=member, start_date=day(-10), end_date=day(5))
+    cf.MembershipFactory(client=member, start_date=day(-2), end_date=day(20))
+    assert services.renewal_start_date(member) == day(21)
+
+
+def test_a_renewal_ignores_expired_and_cancelled_memberships(member):
+    cf.MembershipFactory(client=member, start_date=day(-40), end_date=day(-11))
+    cf.MembershipFactory(
+        client=member,
+        start_date=day(-5),
+        end_date=day(40),
+        status=Membership.Status.CANCELLED,
+        cancelled_on=day(-1),
+    )
+    assert services.renewal_start_date(member) == day(0)
+
+
+def test_a_renewal_for_a_client_without_memberships_starts_today(member):
+    assert services.renewal_start_date(member) == day(0)
+
+
+def test_a_renewal_counts_from_the_given_day(member):
+    cf.MembershipFactory(
+        client=member, start_date=datetime.date(2026, 1, 1), end_date=datetime.date(2026, 1, 30)
+    )
+    assert services.renewal_start_date(member, on=datetime.date(2026, 1, 15)) == datetime.date(
+        2026, 1, 31
+    )
+    assert services.renewal_start_date(member, on=datetime.date(2026, 2, 10)) == datetime.date(
+        2026, 2, 10
+    )
+
+
+# --- membership_freeze ----------------------------------------------------------------------
+@pytest.fixture
+def running(member, plan):
+    """A 30-day membership that started today (end = today + 29), 14 freeze days allowed."""
+    return cf.MembershipFactory(client=member, plan=plan, card_number="CARD-1", start_date=day(0))
+
+
+def test_a_freeze_moves_the_end_date_by_its_days(running, manager):
+    freeze = services.membership_freeze(
+        membership=running, start_date=day(2), days=5, reason=" Business trip ", user=manager
+    )
+    running.refresh_from_db()
+    assert running.end_date == day(29 + 5)
+    assert (freeze.start_date, freeze.end_date, freeze.days) == (day(2), day(6), 5)
+    assert freeze.reason == "Business trip"
+    assert freeze.created_by == manager
+
+
+def test_a_freeze_may_use_the_whole_allowance_across_freezes(running, manager):
+    services.membership_freeze(
+        membership=running, start_date=day(1), days=10, reason="Trip", user=manager
+    )
+    services.membership_freeze(
+        membership=running, start_date=day(20), days=4, reason="Flu", user=manager
+    )
+    running.refresh_from_db()
+    assert running.end_date == day(29 + 14)
+    assert services.freeze_days_used(running) == 14
+
+
+def assert_refused(membership, field, message_part="", **kwargs):
+    end_before = Membership.objects.get(pk=membership.pk).end_date
+    freezes_before = Freeze.objects.count()
+    arguments = {"start_date": day(1), "days": 3, "reason": "Trip", "user": None}
+    arguments.update(kwargs)
+    with pytest.raises(ValidationError) as refused:
+        services.membership_freeze(membership=membership, **arguments)
+    errors = refused.value.message_dict
+    assert field in errors, errors
+    assert message_part in " ".join(errors[field])
+    assert Freeze.objects.count() == freezes_before
+    assert Membership.objects.get(pk=membership.pk).end_date == end_before
+
+
+def test_a_freeze_beyond_the_plan_allowance_is_refused(running):
+    assert_refused(running, "days", "allows 14 more", days=15)
+
+
+def test_a_freeze_beyond_what_earlier_freezes_left_is_refused(member, plan):
+    membership = cf.MembershipFactory(
+        client=member, plan=plan, start_date=day(-20), end_date=day(9)
+    )
+    cf.FreezeFactory(membership=membership, start_date=day(-15), end_date=day(-6))  # 10 days
+    assert_refused(membership, "days", "allows 4 more", days=5)
+
+
+def test_a_freeze_when_the_allowance_is_used_up_is_refused(member, plan):
+    membership = cf.MembershipFactory(
+        client=member, plan=plan, start_date=day(-20), end_date=day(23)
+    )
+    cf.FreezeFactory(membership=membership, start_date=day(-18), end_date=day(-5))  # 14 days
+    assert_refused(membership, "days", "no freeze days left", days=1)
+
+
+def test_a_plan_without_freezes_refuses_any_freeze(member):
+    plan = cf.MembershipPlanFactory(name="No freeze", max_freeze_days=0)
+    membership = cf.MembershipFactory(client=member, plan=plan, start_date=day(0))
+    assert_refused(membership, "days", "no freeze days left", days=1)
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_a_freeze_without_a_reason_is_refused(running, reason):
+    assert_refused(running, "reason", reason=reason)
+
+
+def test_a_freeze_of_zero_days_is_refused(running):
+    assert_refused(running, "days", "at least one day", days=0)
+
+
+def test_a_freeze_starting_in_the_past_is_refused(member, plan):
+    membership = cf.MembershipFactory(client=member, plan=plan, start_date=day(-5))
+    assert_refused(membership, "start_date", "in the past", start_date=day(-1))
+
+
+def test_a_freeze_overlapping_an_earlier_freeze_is_refused(running):
+    cf.FreezeFactory(membership=running, start_date=day(3), end_date=day(9))
+    assert_refused(running, "start_date", "overlap", start_date=day(1), days=3)  # day 1..3
+    assert_refused(running, "start_date", "overlap", start_date=day(9), days=2)  # day 9..10
+
+
+def test_a_freeze_overlapping_an_open_freeze_is_refused(running):
+    cf.FreezeFactory(membership=running, start_date=day(1), end_date=None)
+    assert_refused(running, "start_date", "overlap", start_date=day(10), days=2)
+
+
+def test_a_freeze_right_after_an_earlier_freeze_is_accepted(running, manager):
+    cf.FreezeFactory(membership=running, start_date=day(3), end_date=day(5))
+    freeze = services.membership_freeze(
+        membership=running, start_date=day(6), days=2, reason="Trip", user=manager
+    )
+    assert freeze.start_date == day(6)
+
+
+def test_a_freeze_after_the_membership_ends_is_refused(running):
+    assert_refused(running, "start_date", "while the membership runs", start_date=day(30))
+
+
+def test_a_freeze_before_the_membership_starts_is_refused(member, plan):
+    membership = cf.MembershipFactory(client=member, plan=plan, start_date=day(10))
+    assert_refused(membership, "start_date", "while the membership runs", start_date=day(2))
+
+
+def test_a_cancelled_membership_cannot_be_frozen(member, plan):
+    membership = cf.MembershipFactory(
+        client=member,
+        plan=plan,
+        start_date=day(0),
+        status=Membership.Status.CANCELLED,
+        cancelled_on=day(0),
+    )
+    assert_refused(membership, "start_date", "cancelled")
+
+
+# --- visit_check_in -------------------------------------------------------------------------
+def check_in_refused(member, message_part, card=""):
+    visits_used = dict(Membership.objects.values_list("pk", "visits_used"))
+    with pytest.raises(ValidationError) as refused:
+        services.visit_check_in(client=member, user=None)
+    message = " ".join(refused.value.messages)
+    assert message_part in message
+    assert card in message
+    assert not Visit.objects.exists()
+    assert dict(Membership.objects.values_list("pk", "visits_used")) == visits_used
+    return message
+
+
+def test_a_valid_membership_lets_the_client_in_and_counts_the_visit(member, plan, frontdesk):
+    membership = cf.MembershipFactory(client=member, plan=plan, start_date=day(-3), visits_used=2)
+    visit = services.visit_check_in(client=member, user=frontdesk)
+    membership.refresh_from_db()
+    assert membership.visits_used == 3
+    assert Visit.objects.get() == visit
+    assert (visit.client, visit.membership, visit.created_by) == (member, membership, frontdesk)
+
+
+def test_the_check_in_uses_the_running_membership_not_an_expired_one(member, plan):
+    cf.MembershipFactory(client=member, plan=plan, start_date=day(-60), end_date=day(-31))
+    current = cf.MembershipFactory(client=member, plan=plan, start_date=day(-5))
+    visit = services.visit_check_in(client=member, user=None)
+    assert visit.membership == current
+
+
+def test_an_unlimited_membership_never_runs_out_of_visits(member):
+    plan = cf.MembershipPlanFactory(name="Unlimited", visit_limit=None)
+    membership = cf.MembershipFactory(client=member, plan=plan, start_date=day(0), visits_used=500)
+    services.visit_check_in(client=member, user=None)
+    membership.refresh_from_db()
+    assert membership.visits_used == 501
+
+
+def test_an_expired_membership_is_refused_with_its_end_date(member, plan):
+    cf.MembershipFactory(
+        client=member, plan=plan, card_number="CARD-EXP", start_date=day(-40), end_date=day(-11)
+    )
+    check_in_refused(member, "expired on", card="CARD-EXP")
+
+
+def test_a_frozen_membership_is_refused(member, plan):
+    membership = cf.MembershipFactory(
+        client=member, plan=plan, card_number="CARD-ICE", start_date=day(-5)
+    )
+    cf.FreezeFactory(membership=membership, start_date=day(-1), end_date=day(4))
+    check_in_refused(member, "frozen", card="CARD-ICE")
+
+
+def test_an_open_freeze_refuses_the_check_in(member, plan):
+    membership = cf.MembershipFactory(
+        client=member, plan=plan, card_number="CARD-OPEN", start_date=day(-5)
+    )
+    cf.FreezeFactory(membership=membership, start_date=day(0), end_date=None)
+    check_in_refused(member, "frozen", card="CARD-OPEN")
+
+
+def test_a_membership_not_started_yet_is_refused_with_its_start_date(member, plan):
+    cf.MembershipFactory(client=member, plan=plan, card_number="CARD-NEW", start_date=day(3))
+    check_in_refused(member, "starts on", card="CARD-NEW")
+
+
+def test_a_membership_out_of_visits_is_refused(member, plan):
+    cf.MembershipFactory(
+        client=member, plan=plan, card_number="CARD-USED", start_date=day(-3), visits_used=12
+    )
+    message = check_in_refused(member, "no visits left", card="CARD-USED")
+    assert "12 of 12" in message
+
+
+def test_a_client_without_a_membership_is_refused(member):
+    check_in_refused(member, "has no membership")
+
+
+def test_a_client_with_only_a_cancelled_membership_is_refused(member, plan):
+    cf.MembershipFactory(
+        client=member,
+        plan=plan,
+        start_date=day(-3),
+        status=Membership.Status.CANCELLED,
+        cancelled_on=day(-1),
+    )
+    check_in_refused(member, "has no membership")
+
+
+# --- interactions and tasks -----------------------------------------------------------------
+def test_a_follow_up_becomes_a_task_for_the_clients_manager(member, manager, director):
+    member.assigned_manager = manager
+    member.save()
+    interaction = services.interaction_log(
+        client=member,
+        manager=director,
+        kind=Interaction.Kind.CALL,
+        summary="Asked about massage",
+        follow_up_title="Offer a massage course",
+        follow_up_due=day(3),
+    )
+    task = Task.objects.get()
+    assert task.assigned_to == manager
+    assert task.client == member
+    assert task.interaction == interaction
+    assert (task.title, task.due_date, task.status) == (
+        "Offer a massage course",
+        day(3),
+        Task.Status.OPEN,
+    )
+    assert task.created_by == director
+    assert interaction.manager == director
+
+
+def test_a_follow_up_for_a_client_without_a_manager_goes_to_who_logged_it(member, manager):
+    services.interaction_log(
+        client=member,
+        manager=manager,
+        kind=Interaction.Kind.MEETING,
+        summary="Intro talk",
+        follow_up_title="Call back",
+    )
+    task = Task.objects.get()
+    assert task.assigned_to == manager
+    assert task.due_date == day(0)
+
+
+def test_an_interaction_without_follow_up_creates_no_task(member, manager):
+    services.interaction_log(
+        client=member, manager=manager, kind=Interaction.Kind.CALL, summary="Hello"
+    )
+    assert Interaction.objects.count() == 1
+    assert not Task.objects.exists()
+
+
+def test_an_interaction_without_a_summary_is_refused(member, manager):
+    with pytest.raises(ValidationError) as refused:
+        services.interaction_log(
+            client=member,
+            manager=manager,
+            kind=Interaction.Kind.CALL,
+            summary="",
+            follow_up_title="Call back",
+            follow_up_due=day(1),
+        )
+    assert "summary" in refused.value.message_dict
+    assert not Interaction.objects.exists()
+    assert not Task.objects.exists()
+
+
+def test_a_follow_up_date_without_a_title_is_refused_and_nothing_is_saved(member, manager):
+    with pytest.raises(ValidationError) as refused:
+        services.interaction_log(
+            client=member,
+            manager=manager,
+            kind=Interaction.Kind.CALL,
+            summary="Call",
+            follow_up_due=day(1),
+        )
+    assert "follow_up_title" in refused.value.message_dict
+    assert not Interaction.objects.exists()
+    assert not Task.objects.exists()
+
+
+def test_completing_a_task_marks_it_done_once(member, manager):
+    task = cf.TaskFactory(client=member, assigned_to=manager)
+    services.task_complete(task=task, user=manager)
+    task.refresh_from_db()
+    assert task.status == Task.Status.DONE
+    assert task.completed_at is not None
+    first_completed_at = task.completed_at
+
+    services.task_complete(task=task, user=manager)
+    task.refresh_from_db()
+    assert task.status == Task.Status.DONE
+    assert task.completed_at == first_completed_at
