@@ -104,6 +104,38 @@ def program_create(
     return program
 
 
+@transaction.atomic
+def program_add_item(*, program: Program, draft: ItemDraft, user) -> ProgramItem:
+    """Add a service to an existing program (e.g. a specialist's recommendation the manager
+    accepted); in an active program its sessions are planned from tomorrow."""
+    if program.status not in (Program.Status.DRAFT, Program.Status.ACTIVE):
+        raise ValidationError(_("Only a draft or active program can take new services."))
+    problems = list(item_errors(program.client, draft).values())
+    if problems:
+        raise ValidationError(problems)
+    confirmed = bool(contraindications_conflict(program.client, draft.service))
+    item = ProgramItem(
+        program=program, service=draft.service, specialist=draft.specialist,
+        sessions_count=draft.sessions_count, sessions_per_week=draft.sessions_per_week,
+        position=program.items.count(), notes=draft.notes,
+        contraindication_override=draft.override_reason.strip() if confirmed else "",
+        override_confirmed_by=user if confirmed else None,
+    )
+    item.full_clean()
+    item.save()
+    if program.status == Program.Status.ACTIVE:
+        tz = timezone.get_default_timezone()
+        start = timezone.localdate() + datetime.timedelta(days=1)
+        Session.objects.bulk_create(
+            Session(
+                item=item, specialist_id=item.specialist_id, duration_minutes=draft.service.duration_minutes,
+                scheduled_at=timezone.make_aware(datetime.datetime.combine(day, DEFAULT_SESSION_TIME), tz),
+            )
+            for day in session_dates(start, item.sessions_count, item.sessions_per_week)
+        )
+    return item
+
+
 def template_drafts(template: ProgramTemplate) -> list[dict]:
     """Initial lines for a program built from a template."""
     return [

@@ -67,6 +67,7 @@ class DecisionForm(forms.Form):
     DECISIONS = [
         ("offer_accepted", _("Accept: the client bought it")),
         ("offer_pending", _("Accept: offer it to the client")),
+        ("program", _("Accept: add the service to the active program")),
         ("accept", _("Accept without an offer yet")),
         ("decline", _("Decline")),
     ]

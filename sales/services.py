@@ -210,10 +210,10 @@ def recommendation_create(*, specialist, client: Client, reason: str, service=No
 @transaction.atomic
 def recommendation_decide(
     *, recommendation: Recommendation, accept: bool, reason: str, user, offer_outcome: str | None = None,
-    override_reason: str = "",
+    override_reason: str = "", add_to_program: bool = False,
 ) -> Recommendation:
-    """Accept (and, when an outcome is given, record the offer made from it) or decline with a
-    reason."""
+    """Accept (and record the offer made from it when an outcome is given, or add the service to
+    the client's active program) or decline with a reason."""
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     if recommendation.status != Recommendation.Status.PENDING:
         raise ValidationError(_("This recommendation has already been decided."))
@@ -224,6 +224,21 @@ def recommendation_decide(
     recommendation.decided_at = timezone.now()
     recommendation.decision_reason = reason.strip()
     recommendation.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "updated_at"])
+    if accept and add_to_program:
+        from programs.models import Program
+        from programs.services import ItemDraft, program_add_item
+
+        program = Program.objects.filter(client=recommendation.client, status=Program.Status.ACTIVE).first()
+        if program is None or recommendation.service is None:
+            raise ValidationError(_("Only a service can be added, and only to an active program."))
+        specialist = recommendation.specialist
+        if specialist and specialist.department_id != recommendation.service.department_id:
+            specialist = None
+        program_add_item(
+            program=program, user=user,
+            draft=ItemDraft(service=recommendation.service, specialist=specialist, sessions_count=4,
+                            sessions_per_week=1, notes=recommendation.reason[:255]),
+        )
     if accept and offer_outcome:
         offer_record(
             client=recommendation.client, manager=user, service=recommendation.service,

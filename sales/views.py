@@ -130,6 +130,7 @@ def recommendation_decide(request, pk):
             services.recommendation_decide(
                 recommendation=recommendation, accept=decision != "decline",
                 reason=form.cleaned_data["reason"], user=request.user, offer_outcome=outcome,
+                add_to_program=decision == "program",
             )
         except ValidationError as error:
             apply_service_errors(form, error)

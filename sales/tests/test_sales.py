@@ -383,3 +383,36 @@ def test_ambassadors_are_ranked_by_referrals_then_their_revenue(client, director
     assert rows[0].referral_revenue == Decimal("900.00")
     client.force_login(director)
     assert client.get(reverse("sales:ambassadors")).status_code == 200
+
+
+def test_an_accepted_recommendation_can_join_the_active_program(client, session_world):
+    program = session_world["session"].item.program
+    program.status = "active"
+    program.save()
+    massage = stf.ServiceFactory(name="Classic massage", department=session_world["session"].specialist.department)
+    recommendation = sf.RecommendationFactory(client=session_world["client"], service=massage,
+                                              specialist=session_world["session"].specialist)
+    client.force_login(session_world["manager"])
+    client.post(reverse("sales:decide", args=[recommendation.pk]), {"decision": "program"})
+    item = program.items.get(service=massage)
+    assert item.sessions.count() == 4 and item.specialist == recommendation.specialist
+    assert all(s.scheduled_at.date() > TODAY for s in item.sessions.all())
+    recommendation.refresh_from_db()
+    assert recommendation.status == "accepted"
+
+
+def test_a_contraindicated_recommendation_is_not_added_silently(client, session_world):
+    program = session_world["session"].item.program
+    program.status = "active"
+    program.save()
+    flag = cf.ContraindicationFactory(name="Varicose veins")
+    session_world["client"].contraindications.add(flag)
+    drainage = stf.ServiceFactory(department=session_world["session"].specialist.department)
+    drainage.contraindications.add(flag)
+    recommendation = sf.RecommendationFactory(client=session_world["client"], service=drainage)
+    client.force_login(session_world["manager"])
+    response = client.post(reverse("sales:decide", args=[recommendation.pk]), {"decision": "program"})
+    assert "is contraindicated for this client" in response.content.decode()
+    recommendation.refresh_from_db()
+    assert recommendation.status == "pending"
+    assert not program.items.filter(service=drainage).exists()
