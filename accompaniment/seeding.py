@@ -511,7 +511,7 @@ class DemoSeeder:
             day = (self.today.replace(day=1) - datetime.timedelta(days=31 * months_back)).replace(day=5)
             for code, dept in self.departments.items():
                 rows.append(DepartmentExpense(department=dept, kind="consumables", incurred_on=day,
-                                              amount=Decimal(self.rng.randint(8000, 30000)), description="Oils, creams, towels"))
+                                              amount=Decimal(self.rng.randint(2000, 7000)), description="Oils, creams, towels"))
         DepartmentExpense.objects.bulk_create(rows)
 
     @transaction.atomic
