@@ -147,10 +147,12 @@ def staff_member_page(request, pk):
 
 @login_required
 def dashboard(request):
-    """The director's dashboard (filled in by the dashboard issue); directors only."""
+    """The director's dashboard (accompaniment.dashboard_views); directors only."""
     if not roles.is_director(request.user):
         raise PermissionDenied
-    return render(request, "accompaniment/dashboard.html")
+    from .dashboard_views import dashboard_page
+
+    return dashboard_page(request)
 
 
 @never_cache

@@ -1,0 +1,876 @@
+"""The director's dashboard: every number it shows, each defined once, here.
+
+A *period* is a pair of club-local dates (both included) and, optionally, a department. Each
+KPI is one function whose docstring is its definition (the README quotes them); the page, its
+CSV exports and the tests all call these functions. Everything is aggregated by the database
+(conditional ``Count``/``Sum`` with ``filter=Q(...)``, ``Exists``/``Subquery``, ``TruncMonth``);
+Python only does arithmetic on the handful of totals that come back, so the number of queries
+does not depend on the amount of data.
+
+How a department narrows each number: a membership belongs to the department its plan's
+category maps to (``settings.MEMBERSHIP_CATEGORY_DEPARTMENTS``); a sale to its ``department``;
+an offer to the department of the service, product or plan offered; feedback and survey
+answers to the department of the staff member or service they are about; a visit to that of the
+membership it was counted against; a client to every department they bought from (a sale) or
+hold a membership of.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clients import roles
+from clients.models import Client, Membership, Visit
+from clients.selectors import (
+    AT_RISK_DAYS,
+    at_risk_q,
+    current_membership_subquery,
+    freeze_covering,
+    last_visit_subquery,
+    memberships_active_on,
+    memberships_ending_without_renewal,
+)
+from sales.models import DepartmentExpense, Offer, Sale
+from staff.models import Department, Feedback, PayRate, StaffMember, SurveyResponse
+
+RENEWAL_WINDOW_DAYS = 14
+EXPIRY_WINDOWS = (14, 30)
+RENEWALS_DUE_DAYS = 30
+SERIES_MONTHS = 12
+LOW_NPS_SCORE = 6
+LOW_NPS_DAYS = 90
+AT_RISK_EXPIRY_DAYS = 14
+AT_RISK_LIMIT = 50
+STAFF_SUMMARY_SIZE = 3
+ZERO = Decimal("0.00")
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+# --- The period ---------------------------------------------------------------------------------
+def local_day_start(day: datetime.date) -> datetime.datetime:
+    """The first moment of a club-local day, as an aware datetime."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` calendar months later (or earlier), clamped to the month's end."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    following = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return datetime.date(year, month, min(day.day, (following - datetime.timedelta(days=1)).day))
+
+
+@dataclasses.dataclass(frozen=True)
+class Period:
+    """Club-local dates ``start``..``end`` (both included) and an optional department.
+
+    ``now`` is the moment the dashboard is looked at: values "as of" the period (active members,
+    open complaints…) are taken at the period's end, or now if the period has not ended yet.
+    """
+
+    start: datetime.date
+    end: datetime.date
+    department: Department | None = None
+    now: datetime.datetime = dataclasses.field(default_factory=timezone.now)
+
+    @property
+    def today(self) -> datetime.date:
+        return timezone.localtime(self.now).date()
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def weeks(self) -> Decimal:
+        return Decimal(self.days) / Decimal(7)
+
+    @property
+    def months(self) -> int:
+        """Calendar months in the period, rounded up: 1 for any part of a month, 1 for
+        1–31 October, 3 for a quarter, 2 for 15 October – 15 November (one month and a day)."""
+        whole = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month
+        if add_months(self.start, whole) > self.end + datetime.timedelta(days=1):
+            whole -= 1
+        return whole + (add_months(self.start, whole) < self.end + datetime.timedelta(days=1))
+
+    @property
+    def as_of(self) -> datetime.date:
+        """The day "as of" values are taken on: the period's last day, or today if earlier."""
+        return min(self.end, self.today)
+
+    @property
+    def since(self) -> datetime.datetime:
+        return local_day_start(self.start)
+
+    @property
+    def until(self) -> datetime.datetime:
+        """The first moment after the period (exclusive upper bound for timestamps)."""
+        return local_day_start(self.end + datetime.timedelta(days=1))
+
+    @property
+    def moment(self) -> datetime.datetime:
+        """The moment "as of" values are taken at: the end of the period, or now."""
+        return min(self.until, self.now)
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one."""
+        return dataclasses.replace(
+            self,
+            start=self.start - datetime.timedelta(days=self.days),
+            end=self.start - datetime.timedelta(days=1),
+        )
+
+    def month_starts(self) -> list[datetime.date]:
+        """The first days of the SERIES_MONTHS calendar months ending with the period's last."""
+        last = self.end.replace(day=1)
+        return [add_months(last, -back) for back in range(SERIES_MONTHS - 1, -1, -1)]
+
+
+# --- How a department narrows a query ------------------------------------------------------------
+def plan_categories(department: Department) -> list[str]:
+    return [
+        category
+        for category, code in settings.MEMBERSHIP_CATEGORY_DEPARTMENTS.items()
+        if code == department.code
+    ]
+
+
+def membership_scope(department, prefix: str = "") -> Q:
+    if department is None:
+        return Q()
+    return Q(**{f"{prefix}plan__category__in": plan_categories(department)})
+
+
+def sale_scope(department, prefix: str = "") -> Q:
+    return Q() if department is None else Q(**{f"{prefix}department": department})
+
+
+def offer_scope(department) -> Q:
+    if department is None:
+        return Q()
+    return (
+        Q(service__department=department)
+        | Q(product__department=department)
+        | Q(plan__category__in=plan_categories(department))
+    )
+
+
+def feedback_scope(department) -> Q:
+    """For Feedback and SurveyResponse alike: about the department's staff or services."""
+    if department is None:
+        return Q()
+    return Q(staff_member__department=department) | Q(service__department=department)
+
+
+def client_scope(department, ref: str = "pk") -> Q:
+    if department is None:
+        return Q()
+    return Q(Exists(Sale.objects.filter(client=OuterRef(ref), department=department))) | Q(
+        Exists(
+            Membership.objects.filter(client=OuterRef(ref)).filter(membership_scope(department))
+        )
+    )
+
+
+# --- Small arithmetic helpers ----------------------------------------------------------------------
+def percent(part, whole) -> Decimal | None:
+    """``part`` as a percentage of ``whole``, one decimal; None when ``whole`` is zero."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def ratio(numerator, denominator, places: str = "0.01") -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal(places), ROUND_HALF_UP)
+
+
+def _money(value) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def _date_plus(ref: str, days: int) -> ExpressionWrapper:
+    return ExpressionWrapper(F(ref) + datetime.timedelta(days=days), output_field=DateField())
+
+
+def _outer_date_plus(ref: str, days: int) -> ExpressionWrapper:
+    return ExpressionWrapper(OuterRef(ref) + datetime.timedelta(days=days), output_field=DateField())
+
+
+def _correlated(queryset: QuerySet, field: str, aggregate, default=0) -> Coalesce:
+    """A scalar subquery: ``aggregate`` over ``queryset`` rows whose ``field`` is the outer
+    row's primary key (one value per outer row, computed by the database)."""
+    money = default is ZERO
+    return Coalesce(
+        Subquery(
+            queryset.filter(**{field: OuterRef("pk")})
+            .order_by()
+            .values(field)
+            .annotate(value=aggregate)
+            .values("value")[:1],
+            output_field=MONEY if money else IntegerField(),
+        ),
+        Value(default, output_field=MONEY if money else IntegerField()),
+        output_field=MONEY if money else IntegerField(),
+    )
+
+
+# --- Members ---------------------------------------------------------------------------------------
+def _active_membership_q(on: datetime.date) -> Q:
+    """A membership row that makes its client an active member on ``on`` (status already
+    filtered to active)."""
+    return Q(start_date__lte=on, end_date__gte=on) & ~Q(freeze_covering(on))
+
+
+def active_members(on: datetime.date, department=None) -> int:
+    """Active members on a day: clients with a membership running that day (started, not yet
+    ended, not cancelled) that is not frozen that day. A client with two such cards counts once.
+    On the dashboard: as of the period's end (today while the period runs)."""
+    return Membership.objects.filter(status=Membership.Status.ACTIVE).filter(
+        membership_scope(department)
+    ).aggregate(n=Count("client", distinct=True, filter=_active_membership_q(on)))["n"]
+
+
+def memberships_expiring(on: datetime.date, department=None) -> dict[int, int]:
+    """Memberships expiring soon: memberships running on ``on`` (frozen ones included) whose end
+    date is within the next 14 / 30 days (``on`` ≤ end date ≤ ``on`` + N), renewed or not.
+    Returns {14: n, 30: n}."""
+    row = (
+        memberships_active_on(on)
+        .filter(membership_scope(department))
+        .aggregate(
+            **{
+                f"d{days}": Count("id", filter=Q(end_date__lte=on + datetime.timedelta(days=days)))
+                for days in EXPIRY_WINDOWS
+            }
+        )
+    )
+    return {days: row[f"d{days}"] for days in EXPIRY_WINDOWS}
+
+
+def members_in_period(period: Period) -> int:
+    """Members in the period: clients with a membership (not cancelled) that runs on at least
+    one day of the period. The denominator of visits and revenue per member."""
+    return (
+        Membership.objects.exclude(status=Membership.Status.CANCELLED)
+        .filter(membership_scope(period.department))
+        .filter(start_date__lte=period.end, end_date__gte=period.start)
+        .aggregate(n=Count("client", distinct=True))["n"]
+    )
+
+
+def visits_per_member_per_week(period: Period, members: int | None = None) -> Decimal | None:
+    """Average visits per member per week: check-ins in the period counted against a membership
+    (of the department's plans) ÷ members in the period ÷ the period's length in weeks (days / 7).
+    None when there were no members."""
+    if members is None:
+        members = members_in_period(period)
+    visits = Visit.objects.filter(
+        membership__isnull=False, checked_in_at__gte=period.since, checked_in_at__lt=period.until
+    ).filter(membership_scope(period.department, "membership__"))
+    count = visits.aggregate(n=Count("id"))["n"]
+    if not members:
+        return None
+    return ratio(count, Decimal(members) * period.weeks)
+
+
+def new_clients_and_referrals(period: Period) -> dict[str, int]:
+    """New clients: clients added to the database in the period (by the time they were created,
+    club-local). Referrals: those of them who were referred by another client (``referred_by``
+    set). With a department: clients who bought from it or hold a membership of it."""
+    return Client.objects.filter(
+        client_scope(period.department), created_at__gte=period.since, created_at__lt=period.until
+    ).aggregate(new_clients=Count("id"), referrals=Count("id", filter=Q(referred_by__isnull=False)))
+
+
+# --- Renewals and retention ------------------------------------------------------------------------
+def renewed_exists() -> Exists:
+    """For a membership row: the same client has another membership (not cancelled) that starts
+    after this one started and no later than RENEWAL_WINDOW_DAYS (14) days after this one ends."""
+    return Exists(
+        Membership.objects.filter(
+            client=OuterRef("client"),
+            start_date__gt=OuterRef("start_date"),
+            start_date__lte=_outer_date_plus("end_date", RENEWAL_WINDOW_DAYS),
+        )
+        .exclude(pk=OuterRef("pk"))
+        .exclude(status=Membership.Status.CANCELLED)
+    )
+
+
+def memberships_ended(period: Period) -> QuerySet[Membership]:
+    """Memberships (not cancelled) whose end date falls in the period, up to today."""
+    return (
+        Membership.objects.exclude(status=Membership.Status.CANCELLED)
+        .filter(membership_scope(period.department))
+        .filter(end_date__gte=period.start, end_date__lte=period.as_of)
+    )
+
+
+def renewal_rate(period: Period) -> dict:
+    """Renewal rate: of the memberships (not cancelled) whose end date falls in the period (up to
+    today), the percentage followed by another membership of the same client (not cancelled)
+    that starts after the ended one started and at most 14 days after its end date: an early
+    renewal that overlaps counts, a start on the 14th day after the end counts, on the 15th it
+    does not. Returns ended, renewed and rate (None when nothing ended)."""
+    row = memberships_ended(period).aggregate(
+        ended=Count("id"), renewed=Count("id", filter=Q(renewed_exists()))
+    )
+    return {**row, "rate": percent(row["renewed"], row["ended"])}
+
+
+def retention(period: Period) -> dict:
+    """Retention: of the clients with a running membership (not cancelled; frozen counts) on the
+    period's first day, the percentage who also have one on its last day (today, while the
+    period runs). Churn = 100 − retention. Both None when nobody was a member at the start."""
+    scope = membership_scope(period.department)
+
+    def running(on):
+        return Exists(memberships_active_on(on).filter(scope).filter(client=OuterRef("pk")))
+
+    row = Client.objects.filter(running(period.start)).aggregate(
+        at_start=Count("id"), kept=Count("id", filter=Q(running(period.as_of)))
+    )
+    rate = percent(row["kept"], row["at_start"])
+    return {**row, "retention": rate, "churn": None if rate is None else Decimal(100) - rate}
+
+
+# --- Money -----------------------------------------------------------------------------------------
+def sales_in(period: Period) -> QuerySet[Sale]:
+    return Sale.objects.filter(
+        sale_scope(period.department), sold_at__gte=period.since, sold_at__lt=period.until
+    )
+
+
+def revenue(period: Period) -> Decimal:
+    """Revenue: the sum of ``Sale.amount`` (quantity × unit price − discount) of the ledger rows
+    sold in the period; refunds are negative rows and reduce it, zero-amount rows add nothing."""
+    return _money(sales_in(period).aggregate(total=Sum("amount"))["total"])
+
+
+def revenue_per_member(period: Period, *, revenue_total: Decimal, members: int) -> Decimal | None:
+    """Average revenue per member: revenue of the period ÷ members in the period (clients with a
+    membership running on at least one day of it). None when there were no members."""
+    return ratio(revenue_total, members)
+
+
+# --- Sales effort, feedback, NPS --------------------------------------------------------------------
+def offers(period: Period) -> dict:
+    """Upsell offers: offers made in the period (by the time offered) of the department's
+    services, products or plans; accepted = those whose outcome is "accepted" (whenever the
+    answer came); conversion = accepted ÷ made, in % (None when no offer was made)."""
+    row = (
+        Offer.objects.filter(offered_at__gte=period.since, offered_at__lt=period.until)
+        .filter(offer_scope(period.department))
+        .aggregate(made=Count("id"), accepted=Count("id", filter=Q(outcome=Offer.Outcome.ACCEPTED)))
+    )
+    return {**row, "conversion": percent(row["accepted"], row["made"])}
+
+
+def _nps_counts() -> dict:
+    return {
+        "answers": Count("id"),
+        "promoters": Count("id", filter=Q(score__gte=9)),
+        "detractors": Count("id", filter=Q(score__lte=6)),
+    }
+
+
+def _nps_score(row) -> int | None:
+    if not row["answers"]:
+        return None
+    return int(
+        (Decimal(row["promoters"] - row["detractors"]) * 100 / row["answers"]).quantize(
+            Decimal("1"), ROUND_HALF_UP
+        )
+    )
+
+
+def nps(period: Period) -> dict:
+    """NPS: % promoters (score 9–10) − % detractors (score 0–6) of the survey answers given in the
+    period, rounded to a whole number from −100 to 100; None when nobody answered. Returns
+    answers, promoters, detractors and score."""
+    row = (
+        SurveyResponse.objects.filter(answered_at__gte=period.since, answered_at__lt=period.until)
+        .filter(feedback_scope(period.department))
+        .aggregate(**_nps_counts())
+    )
+    return {**row, "score": _nps_score(row)}
+
+
+def _open_complaint_q(moment: datetime.datetime, prefix: str = "") -> Q:
+    """A complaint received by ``moment`` and not resolved by then."""
+    return Q(**{f"{prefix}kind": Feedback.Kind.COMPLAINT, f"{prefix}received_at__lte": moment}) & ~Q(
+        **{f"{prefix}status": Feedback.Status.RESOLVED, f"{prefix}resolved_at__lte": moment}
+    )
+
+
+def feedback_counts(period: Period) -> dict[str, int]:
+    """Complaints open: complaints received by the end of the period (now, while it runs) and not
+    resolved by then. Overdue: those of them received more than COMPLAINT_OVERDUE_HOURS (48)
+    hours before that moment. Thanks: thanks received in the period."""
+    moment = period.moment
+    overdue_before = moment - datetime.timedelta(hours=settings.COMPLAINT_OVERDUE_HOURS)
+    open_q = _open_complaint_q(moment)
+    return Feedback.objects.filter(feedback_scope(period.department)).filter(
+        open_q | Q(kind=Feedback.Kind.THANKS, received_at__gte=period.since, received_at__lt=period.until)
+    ).aggregate(
+        complaints_open=Count("id", filter=open_q),
+        complaints_overdue=Count("id", filter=open_q & Q(received_at__lt=overdue_before)),
+        thanks=Count("id", filter=Q(kind=Feedback.Kind.THANKS)),
+    )
+
+
+# --- The headline KPIs, this period and the previous one -------------------------------------------
+# key, label, kind (how to show it), which way is better, one line for the page.
+KPIS = [
+    ("active_members", _("Active members"), "count", "up",
+     _("Clients with a running, unfrozen membership at the end of the period (today while it runs).")),
+    ("new_clients", _("New clients"), "count", "up", _("Clients added in the period.")),
+    ("expiring_14", _("Expiring within 14 days"), "count", None,
+     _("Running memberships that end within 14 days.")),
+    ("expiring_30", _("Expiring within 30 days"), "count", None,
+     _("Running memberships that end within 30 days.")),
+    ("renewal_rate", _("Renewal rate"), "percent", "up",
+     _("Memberships that ended in the period followed by a new one within 14 days.")),
+    ("retention", _("Retention"), "percent", "up",
+     _("Members at the period's start who are still members at its end.")),
+    ("churn", _("Churn"), "percent", "down", _("100 % minus retention.")),
+    ("visits_per_member_week", _("Visits per member per week"), "decimal", "up",
+     _("Check-ins in the period ÷ members ÷ weeks.")),
+    ("revenue", _("Revenue"), "money", "up", _("The sales ledger of the period, refunds deducted.")),
+    ("revenue_per_member", _("Revenue per member"), "money", "up",
+     _("Revenue ÷ clients with a membership running in the period.")),
+    ("offers_made", _("Offers made"), "count", "up", _("Upsell offers made in the period.")),
+    ("offers_accepted", _("Offers accepted"), "count", "up", _("Offers of the period the client accepted.")),
+    ("offer_conversion", _("Offer conversion"), "percent", "up", _("Accepted ÷ made.")),
+    ("nps", _("NPS"), "score", "up", _("% promoters (9–10) − % detractors (0–6) of survey answers.")),
+    ("complaints_open", _("Complaints open"), "count", "down",
+     _("Complaints not resolved at the end of the period.")),
+    ("complaints_overdue", _("Complaints overdue"), "count", "down",
+     _("Open complaints past the response deadline (48 hours by default).")),
+    ("thanks", _("Thanks"), "count", "up", _("Thanks received in the period.")),
+    ("referrals", _("Referrals"), "count", "up", _("New clients referred by another client.")),
+]
+
+def kpi_values(period: Period) -> dict:
+    """Every headline number of one period, keyed as in KPIS (about a dozen queries)."""
+    members = members_in_period(period)
+    revenue_total = revenue(period)
+    expiring = memberships_expiring(period.as_of, period.department)
+    renewals = renewal_rate(period)
+    kept = retention(period)
+    offered = offers(period)
+    growth = new_clients_and_referrals(period)
+    feedback = feedback_counts(period)
+    return {
+        "active_members": active_members(period.as_of, period.department),
+        "new_clients": growth["new_clients"],
+        "expiring_14": expiring[14],
+        "expiring_30": expiring[30],
+        "renewal_rate": renewals["rate"],
+        "retention": kept["retention"],
+        "churn": kept["churn"],
+        "visits_per_member_week": visits_per_member_per_week(period, members=members),
+        "revenue": revenue_total,
+        "revenue_per_member": revenue_per_member(period, revenue_total=revenue_total, members=members),
+        "offers_made": offered["made"],
+        "offers_accepted": offered["accepted"],
+        "offer_conversion": offered["conversion"],
+        "nps": nps(period)["score"],
+        "complaints_open": feedback["complaints_open"],
+        "complaints_overdue": feedback["complaints_overdue"],
+        "thanks": feedback["thanks"],
+        "referrals": growth["referrals"],
+    }
+
+
+def kpis(period: Period) -> list[dict]:
+    """The headline KPIs with the previous period of the same length beside each and the change
+    (in points for percentages and NPS, otherwise absolute and in %)."""
+    current, previous = kpi_values(period), kpi_values(period.previous())
+    rows = []
+    for key, label, kind, better, help_text in KPIS:
+        value, before = current[key], previous[key]
+        change = None if value is None or before is None else value - before
+        change_percent = None
+        if change is not None and kind not in ("percent", "score") and before:
+            change_percent = (Decimal(change) * 100 / abs(Decimal(before))).quantize(
+                Decimal("0.1"), ROUND_HALF_UP
+            )
+        trend = None
+        if change and better:
+            trend = "good" if (change > 0) == (better == "up") else "bad"
+        rows.append({
+            "key": key, "label": label, "kind": kind, "help": help_text, "value": value,
+            "previous": before, "change": change, "change_percent": change_percent, "trend": trend,
+        })
+    return rows
+
+
+# --- Monthly series --------------------------------------------------------------------------------
+def _month_label(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def revenue_by_month(period: Period) -> dict:
+    """Revenue by month and department: the ledger (as in ``revenue``) of the 12 calendar months
+    ending with the period's last month, summed per club-local month and department.
+    Returns months, departments (names, sorted) and values[department][month index]."""
+    months = period.month_starts()
+    rows = (
+        Sale.objects.filter(
+            sale_scope(period.department),
+            sold_at__gte=local_day_start(months[0]),
+            sold_at__lt=local_day_start(add_months(months[-1], 1)),
+        )
+        .annotate(month=TruncMonth("sold_at", output_field=DateField()))
+        .order_by()
+        .values("month", "department__name")
+        .annotate(total=Sum("amount"))
+    )
+    index = {month: i for i, month in enumerate(months)}
+    values: dict[str, list[Decimal]] = {}
+    for row in rows:  # one row per month and department: at most 12 × departments
+        series = values.setdefault(row["department__name"], [ZERO] * len(months))
+        series[index[_month_label(row["month"])]] = _money(row["total"])
+    names = sorted(values)
+    totals = [sum((values[name][i] for name in names), ZERO) for i in range(len(months))]
+    return {"months": months, "departments": names, "values": {n: values[n] for n in names}, "totals": totals}
+
+
+def active_members_by_month(period: Period) -> dict:
+    """Active members (as in ``active_members``) on the last day of each of the 12 months ending
+    with the period's last month (on the period's "as of" day for the month it falls in)."""
+    months = period.month_starts()
+    days = [min(add_months(month, 1) - datetime.timedelta(days=1), period.as_of) for month in months]
+    row = (
+        Membership.objects.filter(status=Membership.Status.ACTIVE)
+        .filter(membership_scope(period.department))
+        .filter(start_date__lte=days[-1], end_date__gte=days[0])
+        .aggregate(
+            **{
+                f"m{i}": Count("client", distinct=True, filter=_active_membership_q(day))
+                for i, day in enumerate(days)
+            }
+        )
+    )
+    return {"months": months, "days": days, "values": [row[f"m{i}"] for i in range(len(months))]}
+
+
+def renewal_rate_by_month(period: Period) -> dict:
+    """Renewal rate (as in ``renewal_rate``) of the memberships that ended in each of the 12 months
+    ending with the period's last month. Returns ended, renewed and rate per month."""
+    months = period.month_starts()
+    rows = (
+        Membership.objects.exclude(status=Membership.Status.CANCELLED)
+        .filter(membership_scope(period.department))
+        .filter(end_date__gte=months[0], end_date__lte=period.as_of)
+        .annotate(month=TruncMonth("end_date"), renewed=renewed_exists())
+        .order_by()
+        .values("month")
+        .annotate(ended=Count("id"), renewed_count=Count("id", filter=Q(renewed=True)))
+    )
+    by_month = {row["month"]: row for row in rows}
+    ended = [by_month.get(m, {}).get("ended", 0) for m in months]
+    renewed = [by_month.get(m, {}).get("renewed_count", 0) for m in months]
+    return {
+        "months": months, "ended": ended, "renewed": renewed,
+        "rates": [percent(r, e) for r, e in zip(renewed, ended)],
+    }
+
+
+def nps_by_month(period: Period) -> dict:
+    """NPS (as in ``nps``) of the survey answers given in each of the 12 months ending with the
+    period's last month. Returns answers and score per month (None for a month without answers)."""
+    months = period.month_starts()
+    rows = (
+        SurveyResponse.objects.filter(
+            feedback_scope(period.department),
+            answered_at__gte=local_day_start(months[0]),
+            answered_at__lt=local_day_start(add_months(months[-1], 1)),
+        )
+        .annotate(month=TruncMonth("answered_at", output_field=DateField()))
+        .order_by()
+        .values("month")
+        .annotate(**_nps_counts())
+    )
+    by_month = {_month_label(row["month"]): row for row in rows}
+    empty = {"answers": 0, "promoters": 0, "detractors": 0}
+    return {
+        "months": months,
+        "answers": [by_month.get(m, empty)["answers"] for m in months],
+        "scores": [_nps_score(by_month.get(m, empty)) for m in months],
+    }
+
+
+# --- At-risk clients ---------------------------------------------------------------------------------
+def at_risk_reasons(period: Period) -> dict:
+    """Why a client is at risk, as of the period's end (today while it runs), one boolean each:
+
+    - no_visits: a running, unfrozen membership that started at least 14 days ago and no visit
+      in the last 14 days (the Today page's rule, ``clients.selectors.at_risk_q``);
+    - expiring: a running membership ending within 14 days with no later membership bought;
+    - open_complaint: a complaint received and not resolved by then;
+    - low_nps: a survey answer of 6 or less in the 90 days before then.
+    """
+    on, moment = period.as_of, period.moment
+    return {
+        "no_visits": ExpressionWrapper(at_risk_q(on, AT_RISK_DAYS), output_field=BooleanField()),
+        "expiring": Exists(
+            memberships_ending_without_renewal(on, AT_RISK_EXPIRY_DAYS).filter(client=OuterRef("pk"))
+        ),
+        "open_complaint": Exists(
+            Feedback.objects.filter(_open_complaint_q(moment), client=OuterRef("pk"))
+        ),
+        "low_nps": Exists(
+            SurveyResponse.objects.filter(
+                client=OuterRef("pk"),
+                score__lte=LOW_NPS_SCORE,
+                answered_at__gt=moment - datetime.timedelta(days=LOW_NPS_DAYS),
+                answered_at__lte=moment,
+            )
+        ),
+    }
+
+
+def at_risk_filter(period: Period) -> Q:
+    """At-risk clients: clients (of the department) with at least one reason in ``at_risk_reasons``."""
+    condition = Q()
+    for expression in at_risk_reasons(period).values():
+        condition |= Q(expression)
+    return client_scope(period.department) & condition
+
+
+def at_risk_clients(period: Period, limit: int = AT_RISK_LIMIT) -> dict:
+    """The at-risk clients (see ``at_risk_filter``), most reasons first (an open complaint and a
+    low score before an expiring card and missed visits), then the longest without a visit;
+    capped at ``limit`` rows, with the total."""
+    reasons = at_risk_reasons(period)
+    queryset = (
+        Client.objects.filter(at_risk_filter(period))
+        .annotate(**reasons)
+        .annotate(
+            last_visit=last_visit_subquery(),
+            membership_end=current_membership_subquery("end_date", period.as_of),
+            total=Window(Count("pk")),
+        )
+        .select_related("assigned_manager")
+        .order_by(
+            F("open_complaint").desc(), F("low_nps").desc(), F("expiring").desc(),
+            F("no_visits").desc(), F("last_visit").asc(nulls_first=True), "pk",
+        )
+    )
+    rows = list(queryset[:limit])
+    for client in rows:  # at most ``limit`` rows
+        client.reasons = [name for name in reasons if getattr(client, name)]
+    return {"rows": rows, "total": rows[0].total if rows else 0}
+
+
+# --- Managers, departments, staff ------------------------------------------------------------------
+def managers_table(period: Period) -> list:
+    """Per active user in the accompaniment manager group (their clients = clients assigned to
+    them, of the department):
+
+    - clients: their clients; at_risk: those of them at risk (``at_risk_filter``);
+    - renewals_due: their clients' running memberships ending within 30 days of the period's
+      end (today while it runs) without a later membership;
+    - ended / renewed: their clients' memberships that ended in the period, and those renewed
+      (as in ``renewal_rate``);
+    - offers_made / offers_accepted: offers they made in the period (as in ``offers``);
+    - revenue: the ledger of their clients in the period (as in ``revenue``);
+    - complaints_open: complaints of their clients open at the period's end (as in
+      ``feedback_counts``); complaints_resolved: complaints of their clients resolved in the period.
+    """
+    department = period.department
+    mine = Client.objects.filter(client_scope(department))
+    complaints = Feedback.objects.filter(feedback_scope(department), kind=Feedback.Kind.COMPLAINT)
+    manager_field = "client__assigned_manager"
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=roles.MANAGER, is_active=True)
+        .annotate(
+            clients=_correlated(mine, "assigned_manager", Count("pk")),
+            at_risk=_correlated(Client.objects.filter(at_risk_filter(period)), "assigned_manager", Count("pk")),
+            renewals_due=_correlated(
+                memberships_ending_without_renewal(period.as_of, RENEWALS_DUE_DAYS).filter(
+                    membership_scope(department)
+                ),
+                manager_field, Count("pk"),
+            ),
+            ended=_correlated(memberships_ended(period), manager_field, Count("pk")),
+            renewed=_correlated(
+                memberships_ended(period).filter(renewed_exists()), manager_field, Count("pk"), 0
+            ),
+            offers_made=_correlated(
+                Offer.objects.filter(offer_scope(department), offered_at__gte=period.since, offered_at__lt=period.until),
+                "manager", Count("pk"),
+            ),
+            offers_accepted=_correlated(
+                Offer.objects.filter(
+                    offer_scope(department), offered_at__gte=period.since, offered_at__lt=period.until,
+                    outcome=Offer.Outcome.ACCEPTED,
+                ),
+                "manager", Count("pk"),
+            ),
+            revenue=_correlated(sales_in(period), manager_field, Sum("amount"), ZERO),
+            complaints_open=_correlated(complaints.filter(_open_complaint_q(period.moment)), manager_field, Count("pk")),
+            complaints_resolved=_correlated(
+                complaints.filter(
+                    status=Feedback.Status.RESOLVED, resolved_at__gte=period.since, resolved_at__lt=period.until
+                ),
+                manager_field, Count("pk"),
+            ),
+        )
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def _salaries_in_force(on: datetime.date, hired_by: datetime.date) -> QuerySet[PayRate]:
+    """The pay rate each working staff member (hired by ``hired_by``) has in force on ``on``."""
+    later = PayRate.objects.filter(
+        staff_member=OuterRef("staff_member"),
+        effective_from__gt=OuterRef("effective_from"),
+        effective_from__lte=on,
+    )
+    return (
+        PayRate.objects.filter(effective_from__lte=on, staff_member__is_active=True)
+        .filter(Q(staff_member__hired_on__isnull=True) | Q(staff_member__hired_on__lte=hired_by))
+        .exclude(Exists(later))
+    )
+
+
+def departments_table(period: Period) -> list[Department]:
+    """Per active department (the chosen one only, when filtered), the block's arithmetic as in
+    the pay report (``sales.selectors.pay_report``), stretched to the period:
+
+    - turnover: the ledger of the department's sales in the period (refunds reduce it);
+    - consumables: the department's expenses of kind "consumables" dated in the period;
+    - salaries: the monthly salaries (``PayRate.monthly_salary``; the head-of-block rate is paid
+      on top of the profit and, as in the pay report, not counted) in force on the period's last
+      day of the department's working staff hired by then, times the number of calendar months
+      in the period rounded up (``Period.months``: 1 for any part of one month);
+    - profit = turnover − consumables − salaries. For a calendar month this is exactly the pay
+      report's block profit.
+    """
+    departments = Department.objects.filter(is_active=True)
+    if period.department is not None:
+        departments = departments.filter(pk=period.department.pk)
+    rows = list(
+        departments.annotate(
+            turnover=_correlated(
+                Sale.objects.filter(sold_at__gte=period.since, sold_at__lt=period.until),
+                "department", Sum("amount"), ZERO,
+            ),
+            consumables=_correlated(
+                DepartmentExpense.objects.filter(
+                    kind=DepartmentExpense.Kind.CONSUMABLES,
+                    incurred_on__gte=period.start, incurred_on__lte=period.end,
+                ),
+                "department", Sum("amount"), ZERO,
+            ),
+            monthly_salaries=_correlated(
+                _salaries_in_force(period.end, period.end),
+                "staff_member__department", Sum("monthly_salary"), ZERO,
+            ),
+        ).order_by("name")
+    )
+    months = period.months
+    for row in rows:  # one row per department
+        row.turnover = _money(row.turnover)
+        row.consumables = _money(row.consumables)
+        row.salaries = _money(row.monthly_salaries) * months
+        row.profit = row.turnover - row.consumables - row.salaries
+    return rows
+
+
+def staff_quality_summary(period: Period, size: int = STAFF_SUMMARY_SIZE) -> dict:
+    """Staff quality in the period, from client feedback received in it (working staff of the
+    department): best_rated / worst_rated = the ``size`` highest / lowest average ratings among
+    staff with at least one rated feedback (with fewer than 2 × ``size`` of them, split in two
+    halves so that nobody is on both lists); most_complaints = the ``size`` with most complaints
+    (at least one); fewest_complaints = the ``size`` others with fewest complaints, more thanks
+    first."""
+    received = Q(feedback__received_at__gte=period.since, feedback__received_at__lt=period.until)
+    staff = StaffMember.objects.filter(is_active=True).exclude(role__in=[
+        StaffMember.Role.DIRECTOR, StaffMember.Role.ADMINISTRATOR,
+    ])
+    if period.department is not None:
+        staff = staff.filter(department=period.department)
+    staff = list(
+        staff.annotate(
+            rating=Avg("feedback__rating", filter=received),
+            rated=Count("feedback", filter=received & Q(feedback__rating__isnull=False)),
+            complaints=Count("feedback", filter=received & Q(feedback__kind=Feedback.Kind.COMPLAINT)),
+            thanks=Count("feedback", filter=received & Q(feedback__kind=Feedback.Kind.THANKS)),
+        ).select_related("department")
+    )
+    for member in staff:  # one row per staff member (tens), not per feedback
+        member.rating = None if member.rating is None else Decimal(member.rating).quantize(Decimal("0.01"))
+    rated = sorted((m for m in staff if m.rated), key=lambda m: (-m.rating, -m.rated, m.last_name))
+    worst = min(size, len(rated) // 2)  # nobody is both among the best and the worst
+    best = min(size, len(rated) - worst)
+    complained = sorted(
+        (m for m in staff if m.complaints), key=lambda m: (-m.complaints, m.thanks, m.last_name)
+    )[:size]
+    fewest = sorted(
+        (m for m in staff if m not in complained), key=lambda m: (m.complaints, -m.thanks, m.last_name)
+    )
+    return {
+        "best_rated": rated[:best],
+        "worst_rated": rated[::-1][:worst],
+        "most_complaints": complained,
+        "fewest_complaints": fewest[:size],
+    }
+
+
+# --- The whole page ----------------------------------------------------------------------------------
+def series(period: Period) -> dict:
+    return {
+        "revenue": revenue_by_month(period),
+        "active": active_members_by_month(period),
+        "renewal": renewal_rate_by_month(period),
+        "nps": nps_by_month(period),
+    }
+
+
+def dashboard(period: Period) -> dict:
+    """Everything the page shows for a period, in a fixed number of queries."""
+    return {
+        "period": period,
+        "previous": period.previous(),
+        "kpis": kpis(period),
+        "series": series(period),
+        "managers": managers_table(period),
+        "departments": departments_table(period),
+        "staff": staff_quality_summary(period),
+        "at_risk": at_risk_clients(period),
+    }
