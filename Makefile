@@ -8,12 +8,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test venv dev-venv assets browser migrate seed check-python clean
+.PHONY: run test venv dev-venv assets messages browser migrate seed check-python clean
 
-run: venv assets migrate seed ## Serve the demo club on http://127.0.0.1:8000
+run: venv assets messages migrate seed ## Serve the demo club on http://127.0.0.1:8000
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: dev-venv assets browser ## Run the whole test suite
+test: dev-venv assets messages browser ## Run the whole test suite
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -46,6 +46,11 @@ static/vendor/.installed: package.json package-lock.json
 	touch $@
 
 assets: static/vendor/.installed
+
+# The English, Russian and Ukrainian catalogues (locale/*/LC_MESSAGES/django.po) compiled to .mo
+# in Python (polib): no GNU gettext needed. Up-to-date catalogues are left alone.
+messages: venv
+	$(BIN)/python manage.py compile_translations
 
 # Browser tests drive Debian's Chromium; install it when missing and we may (root with apt).
 browser:

@@ -176,3 +176,11 @@ def log_in(page, username: str, password: str = "pass-12345-word") -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def _dashboard_figures_not_cached(request, settings):
+    """Each test builds its own club: the dashboard computes its figures anew unless a test
+    is about the cache itself (marked ``dashboard_cache``)."""
+    if not request.node.get_closest_marker("dashboard_cache"):
+        settings.DASHBOARD_CACHE_SECONDS = 0

@@ -23,6 +23,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Avg,
     BooleanField,
@@ -49,9 +51,9 @@ from clients import roles
 from clients.models import Client, Membership, Visit
 from clients.selectors import (
     AT_RISK_DAYS,
-    at_risk_q,
+    at_risk_client_ids,
     current_membership_subquery,
-    freeze_covering,
+    frozen_membership_ids,
     last_visit_subquery,
     memberships_active_on,
     memberships_ending_without_renewal,
@@ -191,12 +193,12 @@ def feedback_scope(department) -> Q:
 
 
 def client_scope(department, ref: str = "pk") -> Q:
+    """Clients of a department: those who bought from it or hold a membership of it (as
+    uncorrelated ``IN`` subqueries, which PostgreSQL hashes once instead of probing per row)."""
     if department is None:
         return Q()
-    return Q(Exists(Sale.objects.filter(client=OuterRef(ref), department=department))) | Q(
-        Exists(
-            Membership.objects.filter(client=OuterRef(ref)).filter(membership_scope(department))
-        )
+    return Q(**{f"{ref}__in": Sale.objects.filter(department=department).values("client_id")}) | Q(
+        **{f"{ref}__in": Membership.objects.filter(membership_scope(department)).values("client_id")}
     )
 
 
@@ -248,7 +250,7 @@ def _correlated(queryset: QuerySet, field: str, aggregate, default=0) -> Coalesc
 def _active_membership_q(on: datetime.date) -> Q:
     """A membership row that makes its client an active member on ``on`` (status already
     filtered to active)."""
-    return Q(start_date__lte=on, end_date__gte=on) & ~Q(freeze_covering(on))
+    return Q(start_date__lte=on, end_date__gte=on) & ~Q(pk__in=frozen_membership_ids(on))
 
 
 def active_members(on: datetime.date, department=None) -> int:
@@ -355,10 +357,10 @@ def retention(period: Period) -> dict:
     scope = membership_scope(period.department)
 
     def running(on):
-        return Exists(memberships_active_on(on).filter(scope).filter(client=OuterRef("pk")))
+        return Q(pk__in=memberships_active_on(on).filter(scope).values("client_id"))
 
     row = Client.objects.filter(running(period.start)).aggregate(
-        at_start=Count("id"), kept=Count("id", filter=Q(running(period.as_of)))
+        at_start=Count("id"), kept=Count("id", filter=running(period.as_of))
     )
     rate = percent(row["kept"], row["at_start"])
     return {**row, "retention": rate, "churn": None if rate is None else Decimal(100) - rate}
@@ -642,61 +644,128 @@ def at_risk_reasons(period: Period) -> dict:
     - open_complaint: a complaint received and not resolved by then;
     - low_nps: a survey answer of 6 or less in the 90 days before then.
     """
+    return {
+        name: ExpressionWrapper(Q(pk__in=ids), output_field=BooleanField())
+        for name, ids in at_risk_client_sets(period).items()
+    }
+
+
+def at_risk_client_sets(period: Period) -> dict[str, QuerySet]:
+    """The ids of the clients with each reason of ``at_risk_reasons``, as uncorrelated
+    subqueries: the database builds each set once (a hash) rather than probing every client."""
     on, moment = period.as_of, period.moment
     return {
-        "no_visits": ExpressionWrapper(at_risk_q(on, AT_RISK_DAYS), output_field=BooleanField()),
-        "expiring": Exists(
-            memberships_ending_without_renewal(on, AT_RISK_EXPIRY_DAYS).filter(client=OuterRef("pk"))
-        ),
-        "open_complaint": Exists(
-            Feedback.objects.filter(_open_complaint_q(moment), client=OuterRef("pk"))
-        ),
-        "low_nps": Exists(
-            SurveyResponse.objects.filter(
-                client=OuterRef("pk"),
-                score__lte=LOW_NPS_SCORE,
-                answered_at__gt=moment - datetime.timedelta(days=LOW_NPS_DAYS),
-                answered_at__lte=moment,
-            )
-        ),
+        "no_visits": at_risk_client_ids(on, AT_RISK_DAYS),
+        "expiring": memberships_ending_without_renewal(on, AT_RISK_EXPIRY_DAYS).values("client_id"),
+        "open_complaint": Feedback.objects.filter(_open_complaint_q(moment), client__isnull=False)
+        .values("client_id"),
+        "low_nps": SurveyResponse.objects.filter(
+            client__isnull=False,
+            score__lte=LOW_NPS_SCORE,
+            answered_at__gt=moment - datetime.timedelta(days=LOW_NPS_DAYS),
+            answered_at__lte=moment,
+        ).values("client_id"),
     }
 
 
 def at_risk_filter(period: Period) -> Q:
     """At-risk clients: clients (of the department) with at least one reason in ``at_risk_reasons``."""
-    condition = Q()
-    for expression in at_risk_reasons(period).values():
-        condition |= Q(expression)
-    return client_scope(period.department) & condition
+    sets = [ids.order_by() for ids in at_risk_client_sets(period).values()]
+    # One IN over the union: each set is computed once, and only its clients are looked at.
+    return client_scope(period.department) & Q(pk__in=sets[0].union(*sets[1:], all=True))
+
+
+def _compiled(queryset: QuerySet) -> tuple[str, list]:
+    """The SQL and parameters the ORM would run for ``queryset`` (to compose a statement)."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    return sql, list(params)
+
+
+def _at_risk_cte(period: Period) -> tuple[str, list]:
+    """``risk``: one row per at-risk client of the department (``at_risk_filter``), with a 0/1
+    column per reason. Each reason's set is computed once, as a subquery of a UNION ALL."""
+    names = list(AT_RISK_REASON_NAMES)
+    parts, params = [], []
+    for name, ids in at_risk_client_sets(period).items():
+        sql, part_params = _compiled(ids.order_by())
+        flags = ", ".join(f"{int(other == name)} AS {other}" for other in names)
+        parts.append(f"SELECT s.client_id, {flags} FROM ({sql}) s")
+        params += part_params
+    scope = ""
+    if period.department is not None:
+        scope_sql, scope_params = _compiled(
+            Client.objects.filter(client_scope(period.department)).order_by().values("pk")
+        )
+        scope = f" WHERE r.client_id IN ({scope_sql})"
+        params += scope_params
+    maxima = ", ".join(f"MAX({name}) AS {name}" for name in names)
+    union = " UNION ALL ".join(parts)
+    return f"risk AS (SELECT r.client_id, {maxima} FROM ({union}) r{scope} GROUP BY r.client_id)", params
+
+
+# The order of the reasons: the most urgent first.
+AT_RISK_REASON_NAMES = ("open_complaint", "low_nps", "expiring", "no_visits")
+# … and as ``at_risk_reasons`` defines them and the page lists them.
+AT_RISK_REASONS_SHOWN = ("no_visits", "expiring", "open_complaint", "low_nps")
+
+
+def at_risk_summary(period: Period, limit: int = AT_RISK_LIMIT) -> dict:
+    """The at-risk clients (see ``at_risk_filter``) in two queries: the ``limit`` most urgent
+    (an open complaint and a low score before an expiring card and missed visits; within the
+    same reasons, the longest without a visit, never-visited first), the total, and the count
+    per assigned manager (``by_manager``: {user id or None: n}).
+
+    One statement computes the reasons' sets once and reads them twice (top rows and counts per
+    manager, UNION ALL); a second loads the shown clients with their manager, last visit and
+    membership end. Python only reorders those ``limit`` rows."""
+    names = AT_RISK_REASON_NAMES
+    cte, params = _at_risk_cte(period)
+    flags = ", ".join(f"risk.{name}" for name in names)
+    zeros = ", ".join("0" for _name in names)
+    urgency = ", ".join(f"risk.{name} DESC" for name in names)
+    visit = Visit._meta.db_table
+    sql = (
+        f"WITH {cte} "
+        f"SELECT * FROM (SELECT 0 AS part, risk.client_id, {flags}, CAST(NULL AS BIGINT) AS manager_id, "
+        f"COUNT(*) OVER () AS n FROM risk ORDER BY {urgency}, "
+        f"(SELECT MAX(v.checked_in_at) FROM {visit} v WHERE v.client_id = risk.client_id) ASC NULLS FIRST, "
+        f"risk.client_id LIMIT %s) top_rows "
+        f"UNION ALL "
+        f"SELECT 1 AS part, CAST(NULL AS BIGINT), {zeros}, c.assigned_manager_id, COUNT(*) FROM risk "
+        f"INNER JOIN {Client._meta.db_table} c ON c.id = risk.client_id GROUP BY c.assigned_manager_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        rows = cursor.fetchall()
+    top = [row for row in rows if row[0] == 0]
+    by_manager = {row[2 + len(names)]: row[3 + len(names)] for row in rows if row[0] == 1}
+    reasons = {}
+    for row in top:  # at most ``limit`` rows; reasons listed in their definition's order
+        flags = dict(zip(names, row[2:2 + len(names)]))
+        reasons[row[1]] = [name for name in AT_RISK_REASONS_SHOWN if flags[name]]
+    clients = {}
+    if reasons:
+        clients = Client.objects.filter(pk__in=list(reasons)).select_related("assigned_manager").annotate(
+            last_visit=last_visit_subquery(),
+            membership_end=current_membership_subquery("end_date", period.as_of),
+        ).in_bulk()
+    ordered = []
+    for pk, client_reasons in reasons.items():  # at most ``limit`` rows, in the database's order
+        client = clients[pk]
+        client.reasons = client_reasons
+        ordered.append(client)
+    return {"rows": ordered, "total": top[0][-1] if top else 0, "by_manager": by_manager}
 
 
 def at_risk_clients(period: Period, limit: int = AT_RISK_LIMIT) -> dict:
-    """The at-risk clients (see ``at_risk_filter``), most reasons first (an open complaint and a
-    low score before an expiring card and missed visits), then the longest without a visit;
-    capped at ``limit`` rows, with the total."""
-    reasons = at_risk_reasons(period)
-    queryset = (
-        Client.objects.filter(at_risk_filter(period))
-        .annotate(**reasons)
-        .annotate(
-            last_visit=last_visit_subquery(),
-            membership_end=current_membership_subquery("end_date", period.as_of),
-            total=Window(Count("pk")),
-        )
-        .select_related("assigned_manager")
-        .order_by(
-            F("open_complaint").desc(), F("low_nps").desc(), F("expiring").desc(),
-            F("no_visits").desc(), F("last_visit").asc(nulls_first=True), "pk",
-        )
-    )
-    rows = list(queryset[:limit])
-    for client in rows:  # at most ``limit`` rows
-        client.reasons = [name for name in reasons if getattr(client, name)]
-    return {"rows": rows, "total": rows[0].total if rows else 0}
+    """The at-risk clients with their reasons, most urgent first, at most ``limit`` rows, and
+    the total (see ``at_risk_summary``)."""
+    summary = at_risk_summary(period, limit)
+    return {"rows": summary["rows"], "total": summary["total"]}
 
 
 # --- Managers, departments, staff ------------------------------------------------------------------
-def managers_table(period: Period) -> list:
+def managers_table(period: Period, at_risk_by_manager: dict | None = None) -> list:
     """Per active user in the accompaniment manager group (their clients = clients assigned to
     them, of the department):
 
@@ -709,49 +778,73 @@ def managers_table(period: Period) -> list:
     - revenue: the ledger of their clients in the period (as in ``revenue``);
     - complaints_open: complaints of their clients open at the period's end (as in
       ``feedback_counts``); complaints_resolved: complaints of their clients resolved in the period.
+
+    ``at_risk_by_manager`` is ``at_risk_summary``'s count per manager, when the caller has it.
     """
     department = period.department
-    mine = Client.objects.filter(client_scope(department))
-    complaints = Feedback.objects.filter(feedback_scope(department), kind=Feedback.Kind.COMPLAINT)
-    manager_field = "client__assigned_manager"
-    return list(
+    managers = list(
         get_user_model()
         .objects.filter(groups__name=roles.MANAGER, is_active=True)
-        .annotate(
-            clients=_correlated(mine, "assigned_manager", Count("pk")),
-            at_risk=_correlated(Client.objects.filter(at_risk_filter(period)), "assigned_manager", Count("pk")),
-            renewals_due=_correlated(
-                memberships_ending_without_renewal(period.as_of, RENEWALS_DUE_DAYS).filter(
-                    membership_scope(department)
-                ),
-                manager_field, Count("pk"),
-            ),
-            ended=_correlated(memberships_ended(period), manager_field, Count("pk")),
-            renewed=_correlated(
-                memberships_ended(period).filter(renewed_exists()), manager_field, Count("pk"), 0
-            ),
-            offers_made=_correlated(
-                Offer.objects.filter(offer_scope(department), offered_at__gte=period.since, offered_at__lt=period.until),
-                "manager", Count("pk"),
-            ),
-            offers_accepted=_correlated(
-                Offer.objects.filter(
-                    offer_scope(department), offered_at__gte=period.since, offered_at__lt=period.until,
-                    outcome=Offer.Outcome.ACCEPTED,
-                ),
-                "manager", Count("pk"),
-            ),
-            revenue=_correlated(sales_in(period), manager_field, Sum("amount"), ZERO),
-            complaints_open=_correlated(complaints.filter(_open_complaint_q(period.moment)), manager_field, Count("pk")),
-            complaints_resolved=_correlated(
-                complaints.filter(
-                    status=Feedback.Status.RESOLVED, resolved_at__gte=period.since, resolved_at__lt=period.until
-                ),
-                manager_field, Count("pk"),
-            ),
-        )
         .order_by("last_name", "first_name", "username")
     )
+    ids = [manager.pk for manager in managers]
+    complaints = Feedback.objects.filter(feedback_scope(department), kind=Feedback.Kind.COMPLAINT)
+    open_q = _open_complaint_q(period.moment)
+    resolved_q = Q(
+        status=Feedback.Status.RESOLVED, resolved_at__gte=period.since, resolved_at__lt=period.until
+    )
+    in_period = Q(offered_at__gte=period.since, offered_at__lt=period.until)
+    # One GROUP BY per table, each narrowed to these managers: a fixed number of queries, and
+    # every set (at risk, renewed…) built once for all managers rather than once per manager.
+    tables = [
+        _per_manager(
+            Client.objects.filter(client_scope(department)), "assigned_manager", ids,
+            clients=Count("pk"),
+        ),
+        _per_manager(
+            memberships_ending_without_renewal(period.as_of, RENEWALS_DUE_DAYS).filter(
+                membership_scope(department)
+            ),
+            "client__assigned_manager", ids, renewals_due=Count("pk"),
+        ),
+        _per_manager(
+            memberships_ended(period), "client__assigned_manager", ids,
+            ended=Count("pk"), renewed=Count("pk", filter=Q(renewed_exists())),
+        ),
+        _per_manager(
+            Offer.objects.filter(offer_scope(department)).filter(in_period), "manager", ids,
+            offers_made=Count("pk"),
+            offers_accepted=Count("pk", filter=Q(outcome=Offer.Outcome.ACCEPTED)),
+        ),
+        _per_manager(sales_in(period), "client__assigned_manager", ids, revenue=Sum("amount")),
+        _per_manager(
+            complaints.filter(open_q | resolved_q), "client__assigned_manager", ids,
+            complaints_open=Count("pk", filter=open_q),
+            complaints_resolved=Count("pk", filter=resolved_q),
+        ),
+    ]
+    if at_risk_by_manager is None:
+        at_risk_by_manager = at_risk_summary(period, limit=0)["by_manager"]
+    for manager in managers:  # one row per manager (a handful)
+        manager.at_risk = at_risk_by_manager.get(manager.pk, 0)
+        for defaults, rows in tables:
+            for name, value in {**defaults, **rows.get(manager.pk, {})}.items():
+                setattr(manager, name, value)
+        manager.revenue = _money(manager.revenue)
+    return managers
+
+
+def _per_manager(queryset: QuerySet, field: str, ids: list[int], **aggregates) -> tuple[dict, dict]:
+    """``aggregates`` of ``queryset`` grouped by the manager in ``field`` (one query):
+    (zeros for a manager without rows, {manager id: {name: value}})."""
+    rows = (
+        queryset.filter(**{f"{field}__in": ids})
+        .order_by()
+        .values(field)
+        .annotate(**aggregates)
+    )
+    found = {row.pop(field): row for row in rows}
+    return {name: 0 for name in aggregates}, found
 
 
 def _salaries_in_force(on: datetime.date, hired_by: datetime.date) -> QuerySet[PayRate]:
@@ -862,15 +955,38 @@ def series(period: Period) -> dict:
     }
 
 
+def dashboard_cached(period: Period, *, refresh: bool = False) -> dict:
+    """``dashboard(period)``, kept in the shared cache (Redis in production) for
+    ``DASHBOARD_CACHE_SECONDS`` so that opening the page again, switching tabs or exporting a
+    table costs nothing and shows the very same figures; ``computed_at`` says when they were
+    computed. ``refresh`` computes them anew (the page's *Refresh* button). 0 seconds: no cache."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    key = ":".join([
+        "dashboard", DASHBOARD_CACHE_VERSION, period.start.isoformat(), period.end.isoformat(),
+        period.department.code if period.department else "all", period.today.isoformat(),
+    ])
+    data = None if refresh or seconds <= 0 else cache.get(key)
+    if data is None:
+        data = {**dashboard(period), "computed_at": period.now}
+        if seconds > 0:
+            cache.set(key, data, seconds)
+    return data
+
+
+# Bump when what ``dashboard`` returns changes shape, so that no process reads an older entry.
+DASHBOARD_CACHE_VERSION = "1"
+
+
 def dashboard(period: Period) -> dict:
     """Everything the page shows for a period, in a fixed number of queries."""
+    at_risk = at_risk_summary(period)
     return {
         "period": period,
         "previous": period.previous(),
         "kpis": kpis(period),
         "series": series(period),
-        "managers": managers_table(period),
+        "managers": managers_table(period, at_risk["by_manager"]),
         "departments": departments_table(period),
         "staff": staff_quality_summary(period),
-        "at_risk": at_risk_clients(period),
+        "at_risk": at_risk,
     }

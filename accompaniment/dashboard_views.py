@@ -362,17 +362,18 @@ def nps_table(series: dict) -> Table:
     )
 
 
-# Each export: the selector it reads and the table it makes; the page uses the same pairs.
-EXPORTS = {
-    "kpis": (dashboard.kpis, kpi_table),
-    "managers": (dashboard.managers_table, managers_table),
-    "departments": (dashboard.departments_table, departments_table),
-    "staff": (dashboard.staff_quality_summary, staff_table),
-    "at_risk": (dashboard.at_risk_clients, at_risk_table),
-    "revenue": (dashboard.revenue_by_month, revenue_table),
-    "active_members": (dashboard.active_members_by_month, active_table),
-    "renewals": (dashboard.renewal_rate_by_month, renewal_table),
-    "nps": (dashboard.nps_by_month, nps_table),
+# Each table: where it reads the dashboard's figures and how it is made. The page and the CSV
+# export use the same pairs over the same (cached) figures, so that they cannot disagree.
+TABLES = {
+    "kpis": (lambda data: data["kpis"], kpi_table),
+    "revenue": (lambda data: data["series"]["revenue"], revenue_table),
+    "active_members": (lambda data: data["series"]["active"], active_table),
+    "renewals": (lambda data: data["series"]["renewal"], renewal_table),
+    "nps": (lambda data: data["series"]["nps"], nps_table),
+    "managers": (lambda data: data["managers"], managers_table),
+    "departments": (lambda data: data["departments"], departments_table),
+    "staff": (lambda data: data["staff"], staff_table),
+    "at_risk": (lambda data: data["at_risk"], at_risk_table),
 }
 
 
@@ -416,27 +417,18 @@ def dashboard_page(request):
     preset, period = form.period_for(timezone.localdate())
     invalid = form.is_bound and not form.is_valid()
     export = request.GET.get("export")
+    if export and not invalid and export not in TABLES:
+        raise Http404("No such table.")
+    data = dashboard.dashboard_cached(period, refresh=request.GET.get("refresh") == "1")
     if export and not invalid:
-        if export not in EXPORTS:
-            raise Http404("No such table.")
-        selector, make_table = EXPORTS[export]
-        return csv_response(make_table(selector(period)), period)
-    data = dashboard.dashboard(period)
+        read, make_table = TABLES[export]
+        return csv_response(make_table(read(data)), period)
     series = data["series"]
     query = request.GET.copy()
     query.pop("export", None)
+    query.pop("refresh", None)
     staff_quality_query = f"start={period.start:%Y-%m-%d}&end={period.end:%Y-%m-%d}"
-    tables = {
-        "kpis": kpi_table(data["kpis"]),
-        "revenue": revenue_table(series["revenue"]),
-        "active_members": active_table(series["active"]),
-        "renewals": renewal_table(series["renewal"]),
-        "nps": nps_table(series["nps"]),
-        "managers": managers_table(data["managers"]),
-        "departments": departments_table(data["departments"]),
-        "staff": staff_table(data["staff"]),
-        "at_risk": at_risk_table(data["at_risk"]),
-    }
+    tables = {name: make_table(read(data)) for name, (read, make_table) in TABLES.items()}
     cards = [
         {
             **row,

@@ -24,7 +24,7 @@ urlpatterns = [
     path("sales/", include("sales.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.language_set, name="set_language"),
     path("health/", views.health, name="health"),
     path("u/<str:token>/", client_public_views.unsubscribe, name="unsubscribe"),
     path("s/<str:token>/", staff_views.survey, name="survey"),

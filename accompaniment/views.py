@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from clients import roles
 from clients.access import client_workspace
@@ -165,3 +166,17 @@ def health(request):
     except Exception:  # noqa: BLE001 - any database failure means "not ready"
         return JsonResponse({"status": "error", "database": False}, status=503)
     return JsonResponse({"status": "ok", "database": True})
+
+
+@require_POST
+def language_set(request):
+    """The language switcher: Django's ``set_language`` (cookie, safe redirect), and for a
+    logged-in user the choice is remembered for their next logins too."""
+    from django.views.i18n import set_language
+
+    from clients.languages import supported, user_language_set
+
+    language = supported(request.POST.get("language"))
+    if language and request.user.is_authenticated:
+        user_language_set(user=request.user, language=language, session=request.session)
+    return set_language(request)

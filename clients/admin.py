@@ -26,6 +26,7 @@ from .models import (
     Notification,
     Task,
     TimeStampedModel,
+    UserPreference,
     Visit,
 )
 from .selectors import client_search_q, clients_visible_to, current_membership_subquery
@@ -573,3 +574,14 @@ class NotificationAdmin(admin.ModelAdmin):
             ngettext("%(count)d message queued again.", "%(count)d messages queued again.", count)
             % {"count": count},
         )
+
+
+@admin.register(UserPreference)
+class UserPreferenceAdmin(admin.ModelAdmin):
+    """Each staff user's interface language (set by the user with the language switcher)."""
+
+    list_display = ["user", "language", "updated_at"]
+    list_filter = ["language"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]

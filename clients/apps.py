@@ -26,3 +26,4 @@ class ClientsConfig(AppConfig):
         CharField.register_lookup(Lower)
         TextField.register_lookup(Lower)
         connection_created.connect(_sqlite_unicode_lower, dispatch_uid="clients.sqlite_lower")
+        from . import languages  # noqa: F401  (connects the login receiver)

@@ -143,21 +143,40 @@ def has_running_membership(on: datetime.date) -> Exists:
     return Exists(memberships_active_on(on).filter(client=OuterRef("pk")))
 
 
-def at_risk_q(on: datetime.date, days: int = AT_RISK_DAYS) -> Q:
-    """Clients whose membership runs (and is not frozen) but who have not come for ``days``
-    days (nor ever, if their membership started that long ago)."""
+def frozen_membership_ids(on: datetime.date) -> QuerySet:
+    """The ids of memberships frozen on ``on`` (open freezes included), as a subquery.
+
+    Uncorrelated on purpose: ``pk__in`` this is hashed once by PostgreSQL, where a correlated
+    ``freeze_covering`` would be probed again for every membership row.
+    """
+    return (
+        Freeze.objects.filter(start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .values("membership_id")
+    )
+
+
+def at_risk_client_ids(on: datetime.date, days: int = AT_RISK_DAYS) -> QuerySet:
+    """The ids of clients at risk on ``on`` (see ``at_risk_q``), as an uncorrelated subquery."""
     from .models import Visit
 
     since = timezone.make_aware(
         datetime.datetime.combine(on - datetime.timedelta(days=days), datetime.time.min)
     )
-    running_long_enough = Exists(
+    recent_visitors = Visit.objects.filter(checked_in_at__gte=since).values("client_id")
+    return (
         memberships_active_on(on)
-        .filter(client=OuterRef("pk"), start_date__lte=on - datetime.timedelta(days=days))
-        .exclude(freeze_covering(on))
+        .filter(start_date__lte=on - datetime.timedelta(days=days))
+        .exclude(pk__in=frozen_membership_ids(on))
+        .exclude(client_id__in=recent_visitors)
+        .values("client_id")
     )
-    recent_visit = Exists(Visit.objects.filter(client=OuterRef("pk"), checked_in_at__gte=since))
-    return Q(running_long_enough) & ~Q(recent_visit)
+
+
+def at_risk_q(on: datetime.date, days: int = AT_RISK_DAYS) -> Q:
+    """Clients whose membership runs (and is not frozen) but who have not come for ``days``
+    days (nor ever, if their membership started that long ago)."""
+    return Q(pk__in=at_risk_client_ids(on, days))
 
 
 def memberships_ending_without_renewal(on: datetime.date, within_days: int):

@@ -92,8 +92,10 @@ def message_for_client(
 
 
 def message_for_user(*, user, kind: str, dedup_key: str, template: str, context: dict) -> Notification:
-    """An unsaved outbox row for a staff user, by e-mail, in the interface language."""
-    language = settings.LANGUAGE_CODE
+    """An unsaved outbox row for a staff user, by e-mail, in the language they chose."""
+    from ..languages import user_language
+
+    language = user_language(user)
     subject, text, html = render_message(template, {**context, "user": user,
                                                     "club_name": settings.CLUB_NAME,
                                                     "site_url": settings.SITE_URL}, language)

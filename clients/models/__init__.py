@@ -3,6 +3,7 @@ from .base import Channel, TimeStampedModel
 from .client import Client, Contraindication, Measurement
 from .membership import Freeze, Membership, MembershipPlan
 from .notification import Notification
+from .preference import UserPreference
 
 __all__ = [
     "Channel",
@@ -16,5 +17,6 @@ __all__ = [
     "Notification",
     "Task",
     "TimeStampedModel",
+    "UserPreference",
     "Visit",
 ]

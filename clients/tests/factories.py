@@ -119,3 +119,11 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     subject = "Hello"
     body = "Your card ends soon."
     dedup_key = factory.Sequence(lambda n: f"test:{n}")
+
+
+class UserPreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.UserPreference
+
+    user = factory.SubFactory(UserFactory)
+    language = "uk"

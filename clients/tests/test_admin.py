@@ -65,6 +65,7 @@ BATCHES = (
     (cf.InteractionFactory, {"manager": SHARED_USER}),
     (cf.TaskFactory, {"assigned_to": SHARED_USER}),
     (cf.NotificationFactory, {}),
+    (cf.UserPreferenceFactory, {}),
     (stf.DepartmentFactory, {}),
     (stf.ServiceFactory, {}),
     (stf.StaffMemberFactory, {"user": factory.SubFactory(cf.UserFactory, password="!")}),
