@@ -343,9 +343,9 @@ class DemoClub:
             rows = []
             first_of_month = today.replace(day=1)
             for months_back in range(12):
-                month = (first_of_month - datetime.timedelta(days=31 * months_back)).replace(day=5)
-                if month > today:
-                    continue
+                # the 5th of each of the last 12 calendar months (this month: by today)
+                index = first_of_month.year * 12 + first_of_month.month - 1 - months_back
+                month = min(datetime.date(index // 12, index % 12 + 1, 5), today)
                 for code, (low, high, description) in catalog.EXPENSES.items():
                     rows.append(DepartmentExpense(
                         department=self.departments[code], kind=DepartmentExpense.Kind.CONSUMABLES,

@@ -606,3 +606,13 @@ def test_the_figures_are_kept_in_the_cache_until_refreshed_and_the_csv_reads_the
     assert refreshed.context["computed_at"] > first.context["computed_at"]
     assert "refresh=1" not in refreshed.context["export_query"]
     assert 'data-testid="computed-at"' in refreshed.content.decode()
+
+
+def test_the_readme_lists_the_definitions_written_in_the_code():
+    from django.conf import settings
+
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- kpi-definitions:start -->\n")[1].split("<!-- kpi-definitions:end -->")[0]
+    assert block == d.definitions_markdown(), "run `manage.py kpi_definitions` and paste it into the README"
+    defined = {key for _label, _function, keys in d.DEFINED_BY for key in keys}
+    assert defined == {key for key, *_rest in d.KPIS}  # every headline number has its definition

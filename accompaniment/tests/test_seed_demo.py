@@ -27,7 +27,7 @@ from clients.models import (
     Visit,
 )
 from programs.models import Program, Session
-from sales.models import Sale, UpsellPolicy
+from sales.models import DepartmentExpense, Sale, UpsellPolicy
 from sales.stages import stages_refresh
 from staff.models import (
     Department,
@@ -86,6 +86,13 @@ def test_the_default_club_has_three_blocks_fifteen_people_forty_services_and_200
     assert Client.objects.filter(referred_by__isnull=False).exists()
     assert set(Client.objects.values_list("assigned_manager__username", flat=True)) == {"manager", "manager2"}
     assert "demo12345" in output and "manager2" in output and "frontdesk" in output
+    # Every block has its consumables in each of the last 12 calendar months, this one included.
+    months = {(e.department_id, e.incurred_on.replace(day=1)) for e in DepartmentExpense.objects.filter(kind="consumables")}
+    first = today.replace(day=1)
+    for back in range(12):
+        index = first.year * 12 + first.month - 1 - back
+        month = datetime.date(index // 12, index % 12 + 1, 1)
+        assert {dept for dept, m in months if m == month} == set(Department.objects.values_list("pk", flat=True)), month
 
 
 def test_demo_logins_have_their_roles_and_the_demo_password():
