@@ -46,6 +46,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "django_celery_beat.crontabschedule": ALL,
         "django_celery_beat.intervalschedule": ALL,
         "auth.user": VIEW,
+        "clients.userpreference": VIEW,
+        "clients.healthdataaccess": VIEW,
+        "clients.clienterasure": VIEW,
+        # Login protection: see the attempts, lift a lockout by deleting its row.
+        "axes.accessattempt": ("view", "delete"),
+        "axes.accesslog": VIEW,
     },
     MANAGER: {
         "clients.client": EDIT,
@@ -108,6 +114,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "sales.promotion": VIEW,
         "sales.departmentexpense": EDIT,
         "auth.user": VIEW,
+        "axes.accessattempt": ("view", "delete"),
     },
 }
 

@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Count, Exists, OuterRef, Window
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clients.models import Interaction, Task
 from clients.selectors import (
@@ -81,3 +82,140 @@ def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
+
+
+# --- A client's history (the director's view from the card) -----------------------------------------
+HISTORY_TYPES = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+HISTORY_SKIP = {"id", "created_at", "created_by", "stage", "history_id", "history_date",
+                "history_change_reason", "history_type", "history_user"}
+HISTORY_ROWS = 300
+
+
+def _history_sources(client) -> list:
+    """(model, history rows of the client's objects of that model) for every tracked model."""
+    from programs.models import Program
+    from sales.models import Offer, Sale
+    from staff.models import Feedback
+
+    from clients.models import Client, Membership
+
+    return [
+        (Client, Client.history.filter(id=client.pk)),
+        (Membership, Membership.history.filter(client_id=client.pk)),
+        (Program, Program.history.filter(client_id=client.pk)),
+        (Feedback, Feedback.history.filter(client_id=client.pk)),
+        (Offer, Offer.history.filter(client_id=client.pk)),
+        (Sale, Sale.history.filter(client_id=client.pk)),
+    ]
+
+
+def _shown(field, value, names: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    if field.is_relation:
+        return names.get((field.related_model, value), f"#{value}")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(value)
+
+
+def _name(obj) -> str:
+    """A related row's name from its own columns (``str()`` may follow relations: a query each)."""
+    if hasattr(obj, "get_username"):
+        return obj.get_full_name() or obj.get_username()
+    for attribute in ("card_number", "full_name", "name"):
+        value = getattr(obj, attribute, None)
+        if value:
+            return str(value)
+    return f"#{obj.pk}"
+
+
+def _label(row) -> str:
+    """What a version is about, from its own columns (no query): a card, a program, a row."""
+    for name in ("card_number", "name"):
+        if getattr(row, name, ""):
+            return getattr(row, name)
+    return f"#{row.id}"
+
+
+def client_history(client, limit: int = HISTORY_ROWS) -> list[dict]:
+    """Who changed what about a client and when: every saved version of the client, their
+    memberships, programs, feedback, offers and sales (django-simple-history), newest first,
+    each with the fields that changed against the version before it (old → new, related rows by
+    name), and the health flags added or removed. A fixed number of queries (one per tracked
+    model, one per kind of related row, one for the flags) whatever the client's history; at
+    most ``limit`` entries."""
+    from django.apps import apps
+
+    versions = []
+    for model, rows in _history_sources(client):
+        fields = [f for f in model.history.model._meta.concrete_fields if f.name not in HISTORY_SKIP]
+        rows = list(rows.select_related("history_user").order_by("id", "history_date", "history_id"))
+        versions.append((model, fields, rows))
+    # The names of the related rows the versions point at: one query per related model.
+    wanted: dict = {}
+    for _model, fields, rows in versions:
+        for field in fields:
+            if field.is_relation:
+                wanted.setdefault(field.related_model, set()).update(
+                    getattr(row, field.attname) for row in rows if getattr(row, field.attname) is not None
+                )
+    names = {
+        (related, obj.pk): _name(obj)
+        for related, ids in wanted.items() if ids
+        for obj in related._base_manager.filter(pk__in=ids)
+    }
+    entries = []
+    for model, fields, rows in versions:
+        previous = {}
+        for row in rows:
+            before = previous.get(row.id)
+            changes = []
+            for field in fields:
+                new = getattr(row, field.attname)
+                old = getattr(before, field.attname) if before is not None else None
+                if before is None and new in (None, ""):
+                    continue
+                if before is None or old != new:
+                    changes.append((
+                        field.verbose_name, "" if before is None else _shown(field, old, names),
+                        _shown(field, new, names),
+                    ))
+            previous[row.id] = row
+            entries.append({
+                "when": row.history_date, "who": row.history_user, "type": row.history_type,
+                "type_label": HISTORY_TYPES.get(row.history_type, row.history_type),
+                "model": model._meta.verbose_name, "is_client": model is type(client),
+                "object": _label(row), "history_id": row.history_id, "changes": changes,
+                "reason": row.history_change_reason or "",
+            })
+    flags = apps.get_model("clients", "HistoricalClient_contraindications")
+    by_version: dict[int, set[str]] = {}
+    for version_id, name in flags.objects.filter(history__id=client.pk).values_list(
+        "history_id", "contraindication__name"
+    ):
+        by_version.setdefault(version_id, set()).add(name)
+    held: set[str] = set()
+    for entry in sorted((e for e in entries if e["is_client"]), key=lambda e: (e["when"], e["history_id"])):
+        now_held = by_version.get(entry["history_id"], set())
+        if now_held != held:
+            entry["changes"].append((_("contraindication flags"), ", ".join(sorted(held)) or "—",
+                                     ", ".join(sorted(now_held)) or "—"))
+        held = now_held
+    # A version that changed nothing shown (a save without changes) is not worth a line.
+    entries = [e for e in entries if e["changes"] or e["type"] != "~" or e["reason"]]
+    entries.sort(key=lambda e: (e["when"], e["history_id"]), reverse=True)
+    return entries[:limit]
+
+
+def health_data_accesses(client, limit: int = 100) -> dict:
+    """Who opened the client's health data, newest first (at most ``limit``), and how often."""
+    from clients.models import HealthDataAccess
+
+    rows = list(
+        HealthDataAccess.objects.filter(client=client).select_related("user")
+        .annotate(total=Window(Count("pk")))[:limit]
+    )
+    return {"rows": rows, "total": rows[0].total if rows else 0}

@@ -4,30 +4,35 @@ They only compose the apps' selectors; each rule lives in the app that owns the 
 """
 
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import JsonResponse
 from django.db.models import Count, Q
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from clients import roles
 from clients.access import client_workspace
-from clients.models import Measurement, Task
+from clients.forms import apply_service_errors
+from clients.models import Client, ClientErasure, HealthDataAccess, Measurement, Task
 from clients.selectors import (
     client_for_card,
     clients_visible_to,
     current_membership,
     memberships_for_card,
 )
+from clients.services import health_data_opened
+from programs.models import Session
 from programs.selectors import programs_for_card
 from sales.selectors import offers_for_client, pending_recommendations_for, sales_for_client
 from sales.services import offer_allowance
 from sales.stages import stage_with_reasons
-from programs.models import Session
 from staff import selectors as staff_selectors
 from staff.models import StaffMember
 from staff.selectors import feedback_for_client
@@ -62,6 +67,7 @@ def client_card(request, pk):
     measurements = list(client.measurements.order_by("measured_on", "id"))
     stage, stage_reasons = stage_with_reasons(client)
     client.stage = stage  # shown as computed now; stored nightly by sales.stages.stages_refresh
+    health_data_opened(user=request.user, clients=[client], place=HealthDataAccess.Place.CARD)
     return render(
         request,
         "accompaniment/client_card.html",
@@ -88,6 +94,7 @@ def client_card(request, pk):
             "allowance": offer_allowance(client, stage=stage),
             "recommendations": list(pending_recommendations_for([client.pk])),
             "can_edit": True,
+            "is_director": roles.is_director(request.user),
         },
     )
 
@@ -180,3 +187,72 @@ def language_set(request):
     if language and request.user.is_authenticated:
         user_language_set(user=request.user, language=language, session=request.session)
     return set_language(request)
+
+
+# --- A client's data: history, export and erasure (directors only) ----------------------------------
+def _client_for_director(request, pk):
+    """The client, for a director; anybody else gets 403 (the card's other viewers included)."""
+    if not roles.is_director(request.user):
+        raise PermissionDenied
+    return get_object_or_404(Client, pk=pk)
+
+
+@login_required
+def client_history(request, pk):
+    """Who changed what about the client and when, and who opened their health data."""
+    from .selectors import client_history as history_of
+    from .selectors import health_data_accesses
+
+    client = _client_for_director(request, pk)
+    return render(request, "accompaniment/client_history.html", {
+        "client": client,
+        "entries": history_of(client),
+        "accesses": health_data_accesses(client),
+        "erasure": ClientErasure.objects.filter(client=client).select_related("erased_by").first(),
+    })
+
+
+@login_required
+def client_export(request, pk):
+    """Everything held about the client, as a JSON file (a data request)."""
+    from .services import client_data_export_json
+
+    client = _client_for_director(request, pk)
+    body = client_data_export_json(client=client, by=request.user)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="client-{client.pk}-{timezone.localdate():%Y-%m-%d}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class ClientEraseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("The client's request"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("How and when the client asked, e.g. “Written request handed in at the front desk on 1 December”."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that this cannot be undone: the name, contacts, health data and notes are gone for good."),
+    )
+
+
+@login_required
+def client_erase(request, pk):
+    """Erase the client's personal and health data on their request (after a confirmation)."""
+    from .services import client_erase as erase
+
+    client = _client_for_director(request, pk)
+    if client.erased_at is not None:
+        messages.info(request, _("This client's data were erased already."))
+        return redirect("client-history", pk=client.pk)
+    form = ClientEraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            erase(client=client, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The client's personal and health data were erased. Sales and visits stay in the statistics."))
+            return redirect("client-history", pk=client.pk)
+    return render(request, "accompaniment/client_erase.html", {"client": client, "form": form})

@@ -14,11 +14,14 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Client,
+    ClientErasure,
     Contraindication,
     Freeze,
+    HealthDataAccess,
     Interaction,
     Measurement,
     Membership,
@@ -135,7 +138,16 @@ class MeasurementInline(admin.TabularInline):
 
 
 @admin.register(Client)
-class ClientAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+class ClientAdmin(CreatedByAdminMixin, SimpleHistoryAdmin):
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The change page shows the health notes and flags: opening it is logged."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200 and str(object_id).isdigit():
+            from .services import health_data_opened
+
+            health_data_opened(user=request.user, clients=[int(object_id)], place=HealthDataAccess.Place.ADMIN)
+        return response
+
     list_display = (
         "full_name",
         "phone",
@@ -311,7 +323,7 @@ class FreezeInline(admin.TabularInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(FreezeDaysMixin, CreatedByAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(FreezeDaysMixin, CreatedByAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "card_number",
         "client",
@@ -585,3 +597,38 @@ class UserPreferenceAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(HealthDataAccess)
+class HealthDataAccessAdmin(admin.ModelAdmin):
+    """The log of who opened a client's health data: read only, kept as it was written."""
+
+    list_display = ["accessed_at", "client", "user", "place"]
+    list_filter = ["place"]
+    search_fields = ["client__last_name", "client__first_name", "user__username"]
+    list_select_related = ["client", "user"]
+    date_hierarchy = "accessed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClientErasure)
+class ClientErasureAdmin(admin.ModelAdmin):
+    """Erasures of clients' personal data (done from the client's card, by the director)."""
+
+    list_display = ["erased_at", "client", "erased_by"]
+    list_select_related = ["client", "erased_by"]
+    readonly_fields = ["client", "erased_by", "erased_at", "reason", "summary"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

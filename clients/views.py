@@ -25,7 +25,7 @@ from .forms import (
     SellMembershipForm,
     TaskForm,
 )
-from .models import Interaction, Membership, Task
+from .models import HealthDataAccess, Interaction, Membership, Task
 from .selectors import clients_visible_to, current_membership_subquery, last_visit_subquery
 
 PAGE_SIZE = 25
@@ -107,6 +107,7 @@ def client_edit(request, pk):
         else:
             messages.success(request, _("Changes saved."))
             return redirect(_card(client))
+    services.health_data_opened(user=request.user, clients=[client], place=HealthDataAccess.Place.CLIENT_FORM)
     return render(
         request,
         "clients/client_form.html",

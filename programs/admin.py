@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from clients.admin import CreatedByAdminMixin
 
@@ -60,7 +61,7 @@ class ProgramItemInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+class ProgramAdmin(CreatedByAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "client", "status", "start_date", "end_date", "manager", "template")
     list_filter = ("status", "template", ("manager", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("client", "manager", "template")

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from clients.models import Client, TimeStampedModel
 from staff.models import Department, Service, StaffMember
@@ -113,6 +114,9 @@ class Program(TimeStampedModel):
     start_date = models.DateField(_("start date"), default=timezone.localdate)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    # Who changed what and when (django-simple-history); the director reads it from the card.
+    history = HistoricalRecords(excluded_fields=["updated_at"], verbose_name=_("historical program"))
 
     class Meta:
         ordering = ["-start_date", "-id"]

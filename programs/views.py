@@ -11,7 +11,9 @@ from django.views.decorators.http import require_POST
 
 from clients import roles
 from clients.access import client_workspace, visible_client_or_404
+from clients.models import HealthDataAccess
 from clients.selectors import clients_visible_to
+from clients.services import health_data_opened
 from staff.models import StaffMember
 
 from . import services
@@ -87,6 +89,7 @@ def program_create(request, client_pk):
         form = ProgramForm(initial=initial)
         lines = services.template_drafts(template) if template else [{}]
         formset = ProgramItemFormSet(prefix="items", initial=lines)
+    health_data_opened(user=request.user, clients=[client], place=HealthDataAccess.Place.PROGRAM_FORM)
     return render(
         request,
         "programs/program_form.html",
@@ -175,8 +178,13 @@ def my_sessions(request):
     else:
         show = "upcoming"
         sessions = sessions.filter(scheduled_at__gte=start_of_today)
+    sessions = list(sessions[:100])
+    health_data_opened(
+        user=request.user, clients=[s.item.program.client_id for s in sessions],
+        place=HealthDataAccess.Place.SESSIONS,
+    )
     return render(
         request,
         "programs/my_sessions.html",
-        {"sessions": list(sessions[:100]), "staff_member": staff_member, "show": show, "today": today},
+        {"sessions": sessions, "staff_member": staff_member, "show": show, "today": today},
     )

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from clients.admin import CreatedByAdminMixin
 
@@ -83,7 +84,7 @@ class UpsellPolicyAdmin(CreatedByAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Offer)
-class OfferAdmin(ItemColumnMixin, CreatedByAdminMixin, admin.ModelAdmin):
+class OfferAdmin(ItemColumnMixin, CreatedByAdminMixin, SimpleHistoryAdmin):
     list_display = ("offered_at", "client", "item", "source", "outcome", "manager")
     list_filter = ("outcome", "source", ("manager", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("client", "manager", "service", "product", "plan")
@@ -102,7 +103,7 @@ class OfferAdmin(ItemColumnMixin, CreatedByAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Sale)
-class SaleAdmin(ItemColumnMixin, CreatedByAdminMixin, admin.ModelAdmin):
+class SaleAdmin(ItemColumnMixin, CreatedByAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "sold_at",
         "client",

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from clients.models import Client, Membership, MembershipPlan, TimeStampedModel
 from programs.models import Session
@@ -312,6 +313,9 @@ class Offer(TimeStampedModel):
         editable=False,
     )
 
+    # Who changed what and when (django-simple-history); the director reads it from the card.
+    history = HistoricalRecords(excluded_fields=["updated_at"], verbose_name=_("historical offer"))
+
     class Meta:
         ordering = ["-offered_at", "-id"]
         verbose_name = _("offer")
@@ -424,6 +428,9 @@ class Sale(TimeStampedModel):
     )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, editable=False)
     note = models.CharField(_("note"), max_length=255, blank=True)
+
+    # Who changed what and when (django-simple-history); the director reads it from the card.
+    history = HistoricalRecords(excluded_fields=["updated_at"], verbose_name=_("historical sale"))
 
     class Meta:
         ordering = ["-sold_at", "-id"]

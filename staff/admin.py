@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from clients.admin import CreatedByAdminMixin, at_most_one_inline_formset
 
@@ -120,7 +121,7 @@ class PayRateAdmin(CreatedByAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+class FeedbackAdmin(CreatedByAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "received_at",
         "kind",

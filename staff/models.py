@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
 
 from clients.models import Client, Contraindication, TimeStampedModel
 
@@ -292,6 +293,9 @@ class Feedback(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+
+    # Who changed what and when (django-simple-history); the director reads it from the card.
+    history = HistoricalRecords(excluded_fields=["updated_at"], verbose_name=_("historical feedback"))
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections, transaction
 from django.db.models import Count, F, Q
+from django.test import RequestFactory
 from django.utils import timezone
 
 from accompaniment.demo import DEMO_EMAIL_DOMAIN
@@ -41,6 +42,7 @@ from staff.models import (
 pytestmark = pytest.mark.django_db
 
 APPS = ("clients", "staff", "programs", "sales")
+LOGIN_REQUEST = RequestFactory().post("/login/")  # login protection wants to know who knocks
 
 
 def seed(*args: str) -> str:
@@ -100,11 +102,11 @@ def test_demo_logins_have_their_roles_and_the_demo_password():
     expected = {"director": roles.DIRECTOR, "manager": roles.MANAGER, "manager2": roles.MANAGER,
                 "trainer": roles.SPECIALIST, "frontdesk": roles.ADMINISTRATOR}
     for username, role in expected.items():
-        user = authenticate(username=username, password="demo12345")
+        user = authenticate(LOGIN_REQUEST, username=username, password="demo12345")
         assert user is not None, username
         assert list(user.groups.values_list("name", flat=True)) == [role]
         assert user.is_staff == (role != roles.SPECIALIST)
-    admin = authenticate(username="admin", password="demo12345")
+    admin = authenticate(LOGIN_REQUEST, username="admin", password="demo12345")
     assert admin.is_superuser and admin.is_staff
     assert StaffMember.objects.get(user__username="trainer").role == StaffMember.Role.TRAINER
     managers = StaffMember.objects.filter(user__username__in=["manager", "manager2"])

@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
 
 from .base import Channel, TimeStampedModel
 
@@ -122,6 +123,15 @@ class Client(TimeStampedModel):
         _("preferred channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
     )
     notes = models.TextField(_("notes"), blank=True)
+    erased_at = models.DateTimeField(
+        _("personal data erased at"), null=True, blank=True, editable=False,
+        help_text=_("Set when the client's personal and health data were erased on request."),
+    )
+
+    # Who changed what and when (django-simple-history); the director reads it from the card.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"], m2m_fields=[contraindications], verbose_name=_("historical client")
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .base import TimeStampedModel
 from .client import Client
@@ -152,6 +153,9 @@ class Membership(TimeStampedModel):
     cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    # Who changed what and when (django-simple-history); the director reads it from the card.
+    history = HistoricalRecords(excluded_fields=["updated_at"], verbose_name=_("historical membership"))
 
     class Meta:
         ordering = ["-end_date", "-id"]

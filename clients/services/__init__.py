@@ -13,10 +13,12 @@ from .memberships import (
     renewal_start_date,
     visit_check_in,
 )
+from .privacy import health_data_opened
 
 __all__ = [
     "client_save",
     "freeze_days_used",
+    "health_data_opened",
     "interaction_log",
     "membership_freeze",
     "membership_sell",

@@ -9,3 +9,10 @@ def person(user, empty="—"):
     if user is None:
         return empty
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def minutes(duration) -> int:
+    """A ``timedelta`` in whole minutes, rounded up (a lockout of 14 min 30 s shows 15)."""
+    seconds = duration.total_seconds()
+    return int(-(-seconds // 60))

@@ -127,3 +127,20 @@ class UserPreferenceFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     language = "uk"
+
+
+class HealthDataAccessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.HealthDataAccess
+
+    client = factory.SubFactory(ClientFactory)
+    user = factory.SubFactory(UserFactory)
+    place = models.HealthDataAccess.Place.CARD
+
+
+class ClientErasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ClientErasure
+
+    client = factory.SubFactory(ClientFactory)
+    reason = "Written request at the front desk"
