@@ -1,21 +1,33 @@
 """The admin site for the front desk: clients, memberships, visits, tasks and the outbox.
 
 Also the small pieces every app's admin shares (``CreatedByAdminMixin``,
-``at_most_one_inline_formset``); higher apps import them from here.
+``at_most_one_inline_formset``, ``ImportExportAllOrNothingMixin``); higher apps import them
+from here.
 """
 
+import contextlib
 import datetime
+import logging
 import uuid
 
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
+from import_export.admin import ImportExportMixin
+from import_export.forms import ConfirmImportForm
+from import_export.tmp_storages import CacheStorage, TempFolderStorage
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import roles
+from .dates import validate_club_date
 from .models import (
     Client,
     ClientErasure,
@@ -32,7 +44,10 @@ from .models import (
     UserPreference,
     Visit,
 )
+from .resources import IMPORT_FORMATS, ClientResource, ImportFileError, MembershipResource
 from .selectors import client_search_q, clients_visible_to, current_membership_subquery
+
+logger = logging.getLogger(__name__)
 
 RECORD_FIELDS = ("created_at", "updated_at", "created_by")
 
@@ -43,7 +58,27 @@ def stamp_creator(obj, user) -> None:
         obj.created_by = user
 
 
-class CreatedByAdminMixin:
+class ClubFieldsAdminMixin:
+    """Form fields every admin of the club's records shares. Dates of the club's own records (a
+    card, a visit, a freeze: ``club_date_fields``) lie between 2000 and 2100, as in every other
+    form (``clients.dates``; a birth or hiring date is not one of them); a forged value that is
+    not an id in an autocomplete box is a field error, not an error page."""
+
+    club_date_fields: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.name in self.club_date_fields:
+            formfield.validators.append(validate_club_date)
+        return formfield
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = TolerantAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CreatedByAdminMixin(ClubFieldsAdminMixin):
     """Sets ``created_by`` on rows added through the admin, inline rows included, and shows the
     who-and-when of a ``TimeStampedModel`` read-only (in a collapsed "Record" section when the
     admin declares fieldsets)."""
@@ -60,7 +95,7 @@ class CreatedByAdminMixin:
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if self.fieldsets and self._records_creation():
-            record = (_("Record"), {"fields": RECORD_FIELDS, "classes": ["collapse"]})
+            record = (_("Who and when"), {"fields": RECORD_FIELDS, "classes": ["collapse"]})
             fieldsets = [*fieldsets, record]
         return fieldsets
 
@@ -72,6 +107,22 @@ class CreatedByAdminMixin:
         for inline_form in formset.forms:
             stamp_creator(inline_form.instance, request.user)
         super().save_formset(request, form, formset, change)
+
+
+class TolerantAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete box, which shows a forged value that is not an id (``abc``) as
+    nothing instead of failing to look it up: the field's own error then says what is wrong."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        usable = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except ValidationError:
+                continue
+            usable.append(item)
+        return super().optgroups(name, usable, attr)
 
 
 def at_most_one_inline_formset(constraint_name: str, is_the_one):
@@ -97,6 +148,134 @@ def at_most_one_inline_formset(constraint_name: str, is_the_one):
                 raise ValidationError(constraint.get_violation_error_message())
 
     return AtMostOneInlineFormSet
+
+
+# ---------------------------------------------------------------------------------------------
+# Import and export (the rows' rules are in each app's resources.py)
+# ---------------------------------------------------------------------------------------------
+IMPORTING_ROLES = {roles.DIRECTOR, roles.ADMINISTRATOR}
+
+
+class UploadedFileStorage(TempFolderStorage):
+    """Keeps the uploaded file between the preview and the confirmation; a file that is gone
+    (imported already, or cleaned away) is said so in words, not with an error page."""
+
+    def read(self):
+        try:
+            return super().read()
+        except OSError:
+            raise ImportFileError(
+                _("The uploaded file is no longer on the server: upload it again.")
+            ) from None
+
+    def remove(self):
+        with contextlib.suppress(FileNotFoundError):
+            super().remove()
+
+
+class UploadedFileCacheStorage(CacheStorage):
+    """The same, kept in the shared cache (Redis) for an hour: the confirmation may reach
+    another web server than the preview did."""
+
+    CACHE_LIFETIME = 60 * 60
+
+    def read(self):
+        data = super().read()
+        if data is None:
+            raise ImportFileError(_("The uploaded file is no longer on the server: upload it again."))
+        return data
+
+
+def uploaded_file_storage():
+    """Redis when the club runs it (several web servers share it), else the local temp folder."""
+    return UploadedFileCacheStorage if settings.REDIS_URL else UploadedFileStorage
+
+
+class ConfirmImportFileForm(ConfirmImportForm):
+    def clean_format(self):
+        value = self.cleaned_data["format"]
+        if value not in {str(index) for index in range(len(IMPORT_FORMATS))}:
+            raise ValidationError(_("Unknown file format."))
+        return value
+
+
+class ImportExportAllOrNothingMixin(ImportExportMixin):
+    """Import and export buttons on the changelist: CSV or Excel .xlsx, columns and rules from
+    the admin's resource (``resource_classes``).
+
+    Import is all or nothing. The preview (a dry run: nothing of it is kept) lists every refused
+    row with its number and reasons and offers no confirm button while any row is refused. The
+    confirmed import reads the file again and runs in one transaction, rolled back — and the
+    refused rows shown — if any row is refused then (a tampered confirmation, or data changed
+    since the preview): a file is imported whole or not at all, never in part.
+
+    Directors and administrators who may add and change the model import; anyone who may
+    view it exports (the rows they see).
+    """
+
+    import_formats = export_formats = IMPORT_FORMATS
+    confirm_form_class = ConfirmImportFileForm
+    tmp_storage_class = uploaded_file_storage()
+
+    def has_import_permission(self, request) -> bool:
+        return (
+            bool(roles.user_roles(request.user) & IMPORTING_ROLES)
+            and self.has_add_permission(request)
+            and self.has_change_permission(request)
+        )
+
+    def has_export_permission(self, request) -> bool:
+        return self.has_view_permission(request)
+
+    def get_import_data_kwargs(self, **kwargs):
+        return super().get_import_data_kwargs(**kwargs) | {
+            "use_transactions": True,
+            "rollback_on_validation_errors": True,
+        }
+
+    def choose_import_resource_class(self, form, request):
+        try:
+            return super().choose_import_resource_class(form, request)
+        except IndexError:  # a forged confirmation
+            raise ImportFileError(_("Unknown kind of import.")) from None
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if not isinstance(e, ImportFileError):
+            logger.warning("An uploaded import file could not be read", exc_info=e)
+            e = _("This file cannot be read in the chosen format: choose CSV or Excel .xlsx as the file is.")
+        form.add_error("import_file", str(e))
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except ImportFileError as error:
+            return self.import_refused(request, file_error=str(error))
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            return self.import_refused(request, result=result)  # rolled back already
+        return super().process_result(result, request)
+
+    def import_refused(self, request, **context) -> TemplateResponse:
+        """The import page again, with a fresh upload form and why nothing was imported."""
+        form = self.get_import_form_class(request)(
+            self.get_import_formats(), self.get_import_resource_classes(request)
+        )
+        resource_kwargs = self.get_import_resource_kwargs(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import"),
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+            "fields_list": [
+                (resource.get_display_name(), resource(**resource_kwargs).columns())
+                for resource in self.get_import_resource_classes(request)
+            ],
+            **context,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,7 +317,9 @@ class MeasurementInline(admin.TabularInline):
 
 
 @admin.register(Client)
-class ClientAdmin(CreatedByAdminMixin, SimpleHistoryAdmin):
+class ClientAdmin(ImportExportAllOrNothingMixin, CreatedByAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [ClientResource]
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The change page shows the health notes and flags: opening it is logged."""
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -147,6 +328,19 @@ class ClientAdmin(CreatedByAdminMixin, SimpleHistoryAdmin):
 
             health_data_opened(user=request.user, clients=[int(object_id)], place=HealthDataAccess.Place.ADMIN)
         return response
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        """An export with the health notes shows them: logged for every client exported."""
+        dataset = super().get_data_for_export(request, queryset, **kwargs)
+        if "health_notes" in dataset.headers:
+            from .services import health_data_opened
+
+            health_data_opened(
+                user=request.user,
+                clients=queryset.values_list("pk", flat=True),
+                place=HealthDataAccess.Place.EXPORT,
+            )
+        return dataset
 
     list_display = (
         "full_name",
@@ -229,7 +423,7 @@ class ClientAdmin(CreatedByAdminMixin, SimpleHistoryAdmin):
             found |= queryset.filter(client_search_q(search_term))
         return found, may_have_duplicates
 
-    @admin.display(description=_("name"), ordering="last_name")
+    @admin.display(description=pgettext_lazy("person", "name"), ordering="last_name")
     def full_name(self, obj):
         return obj.full_name
 
@@ -313,8 +507,9 @@ class FreezeDaysMixin:
         )
 
 
-class FreezeInline(admin.TabularInline):
+class FreezeInline(ClubFieldsAdminMixin, admin.TabularInline):
     model = Freeze
+    club_date_fields = ("start_date", "end_date")
     fields = ("start_date", "end_date", "reason")
     formset = at_most_one_inline_formset(
         "freeze_one_open_per_membership", lambda row: row.get("end_date") is None
@@ -323,7 +518,24 @@ class FreezeInline(admin.TabularInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(FreezeDaysMixin, CreatedByAdminMixin, SimpleHistoryAdmin):
+class MembershipAdmin(
+    ImportExportAllOrNothingMixin, FreezeDaysMixin, CreatedByAdminMixin, SimpleHistoryAdmin
+):
+    resource_classes = [MembershipResource]
+    club_date_fields = ("start_date", "end_date", "cancelled_on")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A membership the ledger refuses to book (no department to book it to…) is not saved:
+        the whole save is rolled back and the reason is shown, instead of an error page."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(
+                request, _("Nothing was saved: %(reason)s") % {"reason": " ".join(error.messages)},
+                level=messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+
     list_display = (
         "card_number",
         "client",
@@ -392,6 +604,7 @@ class MembershipAdmin(FreezeDaysMixin, CreatedByAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Freeze)
 class FreezeAdmin(FreezeDaysMixin, CreatedByAdminMixin, admin.ModelAdmin):
+    club_date_fields = ("start_date", "end_date")
     list_display = ("membership", "client", "start_date", "end_date", "reason")
     list_select_related = ("membership__client", "membership__plan")
     search_fields = (
@@ -442,6 +655,7 @@ class VisitAdminForm(forms.ModelForm):
 
 @admin.register(Visit)
 class VisitAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+    club_date_fields = ("checked_in_at", "checked_out_at")
     list_display = ("checked_in_at", "client", "membership", "checked_out_at", "note")
     list_select_related = ("client", "membership__plan")
     search_fields = (

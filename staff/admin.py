@@ -3,9 +3,10 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from clients.admin import CreatedByAdminMixin, at_most_one_inline_formset
+from clients.admin import CreatedByAdminMixin, ImportExportAllOrNothingMixin, at_most_one_inline_formset
 
 from .models import (
     DEFAULT_TOOL,
@@ -19,6 +20,7 @@ from .models import (
     StaffMember,
     SurveyResponse,
 )
+from .resources import ServiceResource, StaffMemberResource
 
 STAFF_MEMBER_SEARCH = ("staff_member__first_name", "staff_member__last_name")
 CLIENT_SEARCH = ("client__first_name", "client__last_name", "client__phone")
@@ -67,7 +69,8 @@ class DepartmentAdmin(CreatedByAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+class ServiceAdmin(ImportExportAllOrNothingMixin, CreatedByAdminMixin, admin.ModelAdmin):
+    resource_classes = [ServiceResource]
     list_display = ("name", "department", "kind", "duration_minutes", "price", "is_active")
     list_filter = ("department", "kind", "is_active")
     list_select_related = ("department",)
@@ -82,7 +85,8 @@ class PayRateInline(admin.TabularInline):
 
 
 @admin.register(StaffMember)
-class StaffMemberAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+class StaffMemberAdmin(ImportExportAllOrNothingMixin, CreatedByAdminMixin, admin.ModelAdmin):
+    resource_classes = [StaffMemberResource]
     list_display = (
         "full_name",
         "role",
@@ -99,7 +103,7 @@ class StaffMemberAdmin(CreatedByAdminMixin, admin.ModelAdmin):
     filter_horizontal = ("services",)
     inlines = (PayRateInline,)
 
-    @admin.display(description=_("name"), ordering="last_name")
+    @admin.display(description=pgettext_lazy("person", "name"), ordering="last_name")
     def full_name(self, obj):
         return obj.full_name
 
