@@ -1,6 +1,45 @@
 """Who is knocking: the client's address for login protection, also behind a proxy."""
 
+import ipaddress
+
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+
+
+class LoggableLoginMixin:
+    """A login form that refuses, before anybody is looked up, what the lockout's log of failed
+    attempts could not store: a username longer than any user's, or a NUL character anywhere in
+    the request it records (query, form, browser name), which PostgreSQL refuses in text."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+    def clean(self):
+        if self.request is not None and _has_nul(self.request):
+            validator = ProhibitNullCharactersValidator()
+            raise ValidationError(validator.message, code=validator.code)
+        return super().clean()
+
+
+def _has_nul(request) -> bool:
+    texts = [request.META.get("HTTP_USER_AGENT", "")]
+    for data in (request.GET, request.POST):
+        for key, values in data.lists():
+            texts += [key, *values]
+    return any("\x00" in text for text in texts)
+
+
+class LoginForm(LoggableLoginMixin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(LoggableLoginMixin, AdminAuthenticationForm):
+    pass
 
 
 def client_ip(request) -> str | None:
@@ -10,6 +49,38 @@ def client_ip(request) -> str | None:
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
+        if hops and _is_address(hops[-1]):
             return hops[-1]
     return request.META.get("REMOTE_ADDR")
+
+
+def _is_address(text: str) -> bool:
+    """Whether ``text`` is an IP address (the log of attempts stores nothing else)."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+class RefuseNulInAddressMiddleware:
+    """A NUL character has no business in an address: PostgreSQL refuses it in any text, and the
+    admin site's lists pass their filters to the database as typed (``?stage=%00`` would end in
+    an error page). In the admin site such a request is answered 400 up front; the product's own
+    pages check their parameters themselves and say what is wrong."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.urls import reverse
+
+        if request.path.startswith(reverse("admin:index")) and any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            from django.core.exceptions import BadRequest
+            from django.views.defaults import bad_request
+
+            return bad_request(request, BadRequest("NUL character in the address"))
+        return self.get_response(request)

@@ -8,10 +8,12 @@ from clients import public_views as client_public_views
 from staff import views as staff_views
 
 from . import views
+from .security import AdminLoginForm, LoginForm
 
 admin.site.site_header = _("Accompaniment CRM administration")
 admin.site.site_title = _("Accompaniment CRM")
 admin.site.index_title = _("Club data")
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,7 +27,11 @@ urlpatterns = [
     path("staff/members/<int:pk>/", views.staff_member_page, name="staff-member"),
     path("staff/", include("staff.urls")),
     path("sales/", include("sales.urls")),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", views.language_set, name="set_language"),
     path("health/", views.health, name="health"),

@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import roles
 from .models import Client
@@ -30,6 +31,17 @@ def client_workspace(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def local_next_url(request) -> str | None:
+    """The ``next`` address posted with an action, when it is a path of this site (a browser
+    reads ``/\\host`` or ``/<tab>/host`` as another site: those are refused)."""
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return None
 
 
 def visible_client_or_404(user, pk, queryset=None) -> Client:

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +10,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from . import roles
 from .models import Client, Contraindication, Interaction, Measurement, MembershipPlan, Task
+from .models.client import EARLIEST_BIRTH_DATE
 from .selectors import clients_visible_to
 
 
@@ -125,7 +127,7 @@ class ClientForm(forms.ModelForm):
                 reverse("client-card", args=[existing.pk]),
                 existing.full_name,
             )
-        return _("This belongs to a client of another manager; ask the director.")
+        return _("This contact is already used by a client of another manager: ask the director.")
 
     def clean_phone(self):
         phone = self.cleaned_data.get("phone")
@@ -149,6 +151,8 @@ class ClientForm(forms.ModelForm):
         birth_date = self.cleaned_data.get("birth_date")
         if birth_date and birth_date > timezone.localdate():
             raise forms.ValidationError(_("The birth date cannot be in the future."))
+        if birth_date and birth_date < EARLIEST_BIRTH_DATE:
+            raise forms.ValidationError(_("The birth date is too far in the past."))
         return birth_date
 
     def clean_referred_by_lookup(self):
@@ -230,10 +234,45 @@ class TaskForm(forms.ModelForm):
 
 
 class MeasurementForm(forms.ModelForm):
+    # The model's range rules, each shown next to the value it refuses (the database keeps them).
+    RANGE_RULES = {
+        "weight_kg": "measurement_weight_range",
+        "height_cm": "measurement_height_range",
+        "body_fat_percent": "measurement_body_fat_range",
+        "muscle_mass_kg": "measurement_muscle_mass_positive",
+        "waist_cm": "measurement_girths_positive",
+        "hips_cm": "measurement_girths_positive",
+        "chest_cm": "measurement_girths_positive",
+    }
+    # Readings a living person can have (the columns would take anything up to 32767).
+    READING_LIMITS = {
+        "resting_heart_rate": (20, 250),
+        "blood_pressure_systolic": (40, 300),
+        "blood_pressure_diastolic": (20, 200),
+    }
+
     class Meta:
         model = Measurement
         fields = ["measured_on", *Measurement.VALUE_FIELDS, "notes"]
         widgets = {"measured_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 1})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (low, high) in self.READING_LIMITS.items():
+            field = self.fields[name]
+            field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+            field.widget.attrs.update(min=low, max=high)
+
+    def clean(self):
+        cleaned = super().clean()
+        constraints = {constraint.name: constraint for constraint in Measurement._meta.constraints}
+        for name, rule in self.RANGE_RULES.items():
+            if cleaned.get(name) is not None:
+                try:
+                    constraints[rule].validate(Measurement, Measurement(**{name: cleaned[name]}))
+                except forms.ValidationError as error:
+                    self.add_error(name, error.messages)
+        return cleaned
 
     def clean_measured_on(self):
         measured_on = self.cleaned_data["measured_on"]

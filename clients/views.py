@@ -10,11 +10,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import roles, services
-from .access import client_workspace, visible_client_or_404
+from .access import client_workspace, local_next_url, visible_client_or_404
 from .filters import ClientFilter
 from .forms import (
     ClientForm,
@@ -180,8 +182,12 @@ def membership_freeze(request, pk, membership_pk):
             membership.refresh_from_db()
             messages.success(
                 request,
-                _("Frozen for %(days)d days; the membership now ends on %(end)s.")
-                % {"days": freeze.days, "end": membership.end_date.strftime("%d.%m.%Y")},
+                ngettext(
+                    "Frozen for %(days)d day; the membership now ends on %(end)s.",
+                    "Frozen for %(days)d days; the membership now ends on %(end)s.",
+                    freeze.days,
+                )
+                % {"days": freeze.days, "end": formats.date_format(membership.end_date, "SHORT_DATE_FORMAT")},
             )
             return redirect(_card(client))
     return _action_page(
@@ -271,8 +277,8 @@ def task_done(request, task_pk):
     )
     services.task_complete(task=task, user=request.user)
     messages.success(request, _("Task “%(title)s” done.") % {"title": task.title})
-    next_url = request.POST.get("next")
-    if next_url and next_url.startswith("/") and not next_url.startswith("//"):
+    next_url = local_next_url(request)
+    if next_url:
         return redirect(next_url)
     return redirect(_card(task.client) if task.client_id else reverse("home"))
 

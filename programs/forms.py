@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clients.dates import outside_dates_message, within_dates
 from clients.forms import DateInput
 from staff.models import Service, StaffMember
 
@@ -18,6 +19,12 @@ class ProgramForm(forms.Form):
     start_date = forms.DateField(label=_("Start date"), widget=DateInput())
     goal = forms.CharField(label=_("Goal"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_start_date(self):
+        start_date = self.cleaned_data["start_date"]
+        if not within_dates(start_date):
+            raise forms.ValidationError(outside_dates_message())
+        return start_date
 
 
 class ProgramItemForm(forms.Form):
@@ -83,5 +90,5 @@ class BaseItemFormSet(forms.BaseFormSet):
 
 ProgramItemFormSet = forms.formset_factory(
     ProgramItemForm, formset=BaseItemFormSet, extra=0, min_num=1, validate_min=True,
-    can_delete=True, max_num=30, validate_max=True,
+    can_delete=True, max_num=30, validate_max=True, absolute_max=30,  # a forged count builds no more
 )

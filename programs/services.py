@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clients.dates import outside_dates_message
 from clients.models import Client
 from staff.models import Service, StaffMember
 
@@ -225,7 +226,10 @@ def program_set_status(*, program: Program, status: str, user) -> Program:
             _("This client already has an active program: complete or cancel it first.")
         ) from None
     if status == Program.Status.ACTIVE and not Session.objects.filter(item__program=program).exists():
-        _generate_sessions(program)
+        try:
+            _generate_sessions(program)
+        except OverflowError:  # a start date (from the admin site) at the end of the calendar
+            raise ValidationError(outside_dates_message()) from None
     return program
 
 

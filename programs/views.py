@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clients import roles
-from clients.access import client_workspace, visible_client_or_404
+from clients.access import client_workspace, local_next_url, visible_client_or_404
 from clients.models import HealthDataAccess
 from clients.selectors import clients_visible_to
 from clients.services import health_data_opened
@@ -40,7 +40,7 @@ def program_create(request, client_pk):
     client = visible_client_or_404(request.user, client_pk)
     template = None
     template_id = request.GET.get("template") or request.POST.get("template")
-    if template_id and str(template_id).isdigit():
+    if template_id and str(template_id).isdecimal():
         template = ProgramTemplate.objects.filter(pk=template_id, is_active=True).first()
     if request.method == "POST":
         form = ProgramForm(request.POST)
@@ -152,8 +152,8 @@ def session_mark(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Session marked %(status)s.") % {"status": session.get_status_display().lower()})
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
+    next_url = local_next_url(request)
+    if next_url:
         return redirect(next_url)
     if own:
         return redirect("programs:my-sessions")

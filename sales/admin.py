@@ -1,6 +1,8 @@
 """The admin site for products, recommendations, offers, the sales ledger and expenses."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -15,6 +17,7 @@ from .models import (
     Sale,
     UpsellPolicy,
 )
+from .segments import segment_clean
 
 CLIENT_SEARCH = ("client__first_name", "client__last_name", "client__phone")
 
@@ -57,8 +60,26 @@ class RecommendationAdmin(ItemColumnMixin, CreatedByAdminMixin, admin.ModelAdmin
     )
 
 
+class PromotionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Promotion
+        fields = "__all__"
+
+    def clean_segment(self):
+        """The segment typed as JSON is checked as the promotion's page checks its filters."""
+        try:
+            return segment_clean(self.cleaned_data.get("segment"))
+        except ValidationError as error:
+            raise ValidationError([
+                message if name == NON_FIELD_ERRORS else f"{name}: {message}"
+                for name, messages in error.message_dict.items()
+                for message in messages
+            ]) from None
+
+
 @admin.register(Promotion)
 class PromotionAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+    form = PromotionAdminForm
     list_display = (
         "name",
         "starts_on",

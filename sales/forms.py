@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clients.dates import outside_dates_message, within_dates
 from clients.models import MembershipPlan
 from staff.models import Department, Service
 
@@ -91,4 +92,6 @@ class PayReportForm(forms.Form):
         month = self.cleaned_data["month"]
         if month > timezone.localdate():
             raise forms.ValidationError(_("Choose a month that has begun."))
+        if not within_dates(month):
+            raise forms.ValidationError(outside_dates_message())
         return month

@@ -10,8 +10,11 @@ to e-mail, sms or telegram).
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Channel, Client, Visit
@@ -32,7 +35,9 @@ def _years_ago(on: datetime.date, years: int) -> datetime.date:
 
 
 def segment_q(segment: dict, on: datetime.date | None = None) -> Q:
-    """The clients a segment selects, as one Q (validated keys only; see SegmentForm)."""
+    """The clients a segment selects, as one Q. The segment is checked as SegmentForm checks
+    what is typed (it may have been stored by other means): ValidationError when it is wrong."""
+    segment = segment_clean(segment)
     on = on or timezone.localdate()
     query = Q()
     if segment.get("department"):
@@ -68,6 +73,29 @@ def segment_clients(segment: dict, on: datetime.date | None = None):
     return Client.objects.filter(segment_q(segment, on))
 
 
+def segment_form(segment) -> "SegmentForm":
+    """The form bound to a stored segment, as if its filters had been typed: its errors say
+    what is wrong with the segment, next to each filter."""
+    data = MultiValueDict()
+    if isinstance(segment, dict):
+        for key, value in segment.items():
+            values = value if key == "stages" and isinstance(value, list) else [value]
+            data.setlist(key, ["" if item is None else str(item) for item in values])
+    form = SegmentForm(data)
+    if not isinstance(segment, dict) or set(segment) - set(form.fields):
+        form.add_error(None, _("The saved segment is not one this page can read; choose its filters again."))
+    return form
+
+
+def segment_clean(segment) -> dict:
+    """The segment's filters, checked and typed (a stored ``"5"`` becomes 5); ValidationError
+    with the message for each filter at fault when it is not a segment."""
+    form = segment_form(segment)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return form.segment()
+
+
 class SegmentForm(forms.Form):
     """Edits a promotion's segment; cleaned_data (without empty values) is the stored JSON."""
 
@@ -82,10 +110,10 @@ class SegmentForm(forms.Form):
     age_max = forms.IntegerField(label=_("Age to"), min_value=0, max_value=120, required=False)
     birthday_month = forms.TypedChoiceField(
         label=_("Birthday month"), required=False, coerce=int, empty_value=None,
-        choices=[("", "—")] + [(m, datetime.date(2000, m, 1).strftime("%B")) for m in range(1, 13)],
+        choices=[("", "—")] + [(month, name) for month, name in MONTHS.items()],
     )
     channel = forms.ChoiceField(
-        label=_("Has consented to"), required=False, choices=[("", "—"), *Channel.choices],
+        label=_("Agreed to messages by"), required=False, choices=[("", "—"), *Channel.choices],
     )
 
     def __init__(self, *args, **kwargs):

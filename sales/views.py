@@ -12,11 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clients import roles
 from clients.access import client_workspace, visible_client_or_404
 from clients.forms import apply_service_errors
-from clients.models import Notification
+from clients.models import Client, Notification
 from clients.selectors import clients_visible_to
 from programs.models import Session
 from staff.models import Department, StaffMember
@@ -24,7 +25,7 @@ from staff.models import Department, StaffMember
 from . import selectors, services
 from .forms import DecisionForm, OfferForm, OutcomeForm, PayReportForm, RecommendationForm
 from .models import Offer, Promotion, Recommendation, Sale
-from .segments import SegmentForm, segment_clients
+from .segments import SegmentForm, segment_clients, segment_form
 
 
 @client_workspace
@@ -162,7 +163,11 @@ def promotion_detail(request, pk):
     """Preview the segment, change it, send the promotion, see sent / redeemed / revenue."""
     _marketing_or_403(request.user)
     promotion = get_object_or_404(Promotion, pk=pk)
-    form = SegmentForm(request.POST or None, initial=promotion.segment)
+    saved = segment_form(promotion.segment)
+    if request.method == "POST":
+        form = SegmentForm(request.POST)
+    else:  # a segment broken in the admin site is shown with what is wrong next to each filter
+        form = SegmentForm(initial=saved.segment()) if saved.is_valid() else saved
     if request.method == "POST" and form.is_valid():
         promotion.segment = form.segment()
         promotion.save(update_fields=["segment", "updated_at"])
@@ -171,11 +176,15 @@ def promotion_detail(request, pk):
                 messages.error(request, _("Only a running promotion can be sent."))
             else:
                 queued = services.promotion_send(promotion=promotion, clients=segment_clients(promotion.segment))
-                messages.success(request, _("Queued to %(n)d clients (each client gets it once).") % {"n": queued})
+                messages.success(request, ngettext(
+                    "Queued to %(n)d client (each client gets it once).",
+                    "Queued to %(n)d clients (each client gets it once).", queued,
+                ) % {"n": queued})
         else:
             messages.success(request, _("Segment saved."))
         return redirect("sales:promotion", pk)
-    matching = segment_clients(promotion.segment).select_related("assigned_manager").order_by("last_name", "first_name")
+    matching = segment_clients(promotion.segment) if saved.is_valid() else Client.objects.none()
+    matching = matching.select_related("assigned_manager").order_by("last_name", "first_name")
     page = Paginator(matching, 25).get_page(request.GET.get("page"))
     related = Notification.objects.filter(kind=Notification.Kind.PROMOTION, dedup_key__startswith=f"promo:{promotion.pk}:")
     stats = {

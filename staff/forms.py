@@ -1,7 +1,9 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from clients.dates import outside_dates_message, within_dates
 from clients.forms import DateInput
 
 from .models import (
@@ -39,13 +41,9 @@ class FeedbackForm(forms.ModelForm):
         received_at = self.cleaned_data.get("received_at")
         if received_at and received_at > timezone.now() + timezone.timedelta(minutes=5):
             raise forms.ValidationError(_("Feedback cannot be received in the future."))
+        if received_at and not within_dates(received_at.date()):
+            raise forms.ValidationError(outside_dates_message())
         return received_at
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("staff_member") and not cleaned.get("service"):
-            raise forms.ValidationError(_("Say which staff member or service this is about."))
-        return cleaned
 
 
 class AnswerForm(forms.Form):
@@ -64,7 +62,7 @@ class PeriodForm(forms.Form):
     end = forms.DateField(label=_("To"), widget=DateInput(), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"), required=False,
-        choices=[("complaints", _("Complaints")), ("rating", _("Rating")), ("thanks", _("Thanks")), ("nps", _("NPS"))],
+        choices=[("complaints", _("Complaints")), ("rating", _("Rating")), ("thanks", pgettext_lazy("how many", "Thanks")), ("nps", _("NPS"))],
     )
 
     def clean(self):

@@ -153,13 +153,30 @@ def survey_read(token: str) -> dict:
         raise SurveyLinkError("expired") from None
     except signing.BadSignature:
         raise SurveyLinkError("tampered") from None
-    if not isinstance(payload, dict) or not {"c", "n"} <= set(payload):
+    if not _is_survey_payload(payload):
         raise SurveyLinkError("tampered")
     if SurveyResponse.objects.filter(token_id=payload["n"]).exists():
         raise SurveyLinkError("used")
     if not Client.objects.filter(pk=payload["c"]).exists():
         raise SurveyLinkError("tampered")
     return payload
+
+
+def _is_survey_payload(payload) -> bool:
+    """Ids where ids belong and a link id that fits its column: what ``survey_token`` signs."""
+    return (
+        isinstance(payload, dict)
+        and {"c", "n"} <= set(payload)
+        and all(isinstance(payload.get(key, 0), int) for key in ("c", "s", "v"))
+        and isinstance(payload["n"], str)
+        and len(payload["n"]) <= SurveyResponse._meta.get_field("token_id").max_length
+    )
+
+
+def _still_there(model, pk: int | None) -> int | None:
+    """``pk`` while that row exists: a staff member may leave, or a service close, between the
+    link being sent and the client answering; the answer is kept without them."""
+    return pk if pk is not None and model.objects.filter(pk=pk).exists() else None
 
 
 @transaction.atomic
@@ -170,7 +187,9 @@ def survey_answer(*, token: str, score: int, comment: str = "") -> SurveyRespons
     if score is None or not 0 <= int(score) <= 10:
         raise ValidationError({"score": _("Choose a score from 0 to 10.")})
     response = SurveyResponse(
-        client_id=payload["c"], staff_member_id=payload.get("s"), service_id=payload.get("v"),
+        client_id=payload["c"],
+        staff_member_id=_still_there(StaffMember, payload.get("s")),
+        service_id=_still_there(Service, payload.get("v")),
         score=int(score), comment=comment.strip(), token_id=payload["n"],
     )
     try:

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 from clients import roles
 from clients.access import client_workspace, visible_client_or_404
 from clients.forms import apply_service_errors
+from clients.languages import speak_the_clients_language
+from clients.models import Client
 
 from . import services
 from .forms import AnswerForm, AssessmentForm, FeedbackForm, PeriodForm, ResolveForm, SurveyForm
@@ -34,7 +36,11 @@ def feedback_create(request, client_pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("%(kind)s recorded.") % {"kind": feedback.get_kind_display()})
+            messages.success(request, {
+                Feedback.Kind.COMPLAINT: _("The complaint is recorded."),
+                Feedback.Kind.THANKS: _("The thanks are recorded."),
+                Feedback.Kind.SUGGESTION: _("The suggestion is recorded."),
+            }.get(feedback.kind, _("Recorded.")))
             return redirect("staff:feedback", feedback.pk)
     return render(request, "staff/feedback_form.html", {"form": form, "client": client})
 
@@ -187,7 +193,9 @@ def assessment_compare(request):
     positions = list(
         CompetencyAssessment.objects.order_by("position").values_list("position", flat=True).distinct()
     )
-    position = request.GET.get("position") or (positions[0] if positions else "")
+    position = request.GET.get("position")
+    if position not in positions:  # nothing chosen, or a position nobody was assessed for
+        position = positions[0] if positions else ""
     assessments = list(
         CompetencyAssessment.objects.filter(position=position)
         .select_related("staff_member", "assessor")
@@ -222,9 +230,10 @@ def assessment_compare(request):
 def survey(request, token):
     """The public NPS page behind a signed, expiring, single-use link (no login)."""
     try:
-        services.survey_read(token)
+        payload = services.survey_read(token)
     except services.SurveyLinkError as error:
         return render(request, "staff/survey.html", {"problem": error.reason}, status=410 if error.reason != "tampered" else 400)
+    speak_the_clients_language(request, Client.objects.filter(pk=payload["c"]).values_list("language", flat=True).first())
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,7 +9,9 @@ from django.db.models import F
 from django.dispatch import Signal
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from ..dates import outside_dates_message, within_dates
 from ..models import Client, Freeze, Membership, MembershipPlan, Visit
 
 # Sent inside the selling transaction, so that a higher app (the sales ledger) can record the
@@ -37,6 +39,8 @@ def membership_sell(
     """
     if not plan.is_active:
         raise ValidationError({"plan": _("This plan is no longer on sale.")})
+    if not within_dates(start_date, days_after=plan.duration_days - 1):
+        raise ValidationError({"start_date": outside_dates_message()})
     for _attempt in range(5):
         membership = Membership(
             client=client,
@@ -119,17 +123,18 @@ def membership_freeze(
         allowed = membership.plan.max_freeze_days - freeze_days_used(membership)
         if days > allowed:
             errors["days"] = (
-                _("The plan allows %(left)d more freeze days.") % {"left": max(allowed, 0)}
+                ngettext("The plan allows %(left)d more freeze day.", "The plan allows %(left)d more freeze days.", allowed)
+                % {"left": allowed}
                 if allowed > 0
                 else _("This membership has no freeze days left.")
             )
-    end_date = start_date + datetime.timedelta(days=(days or 1) - 1)
-    if not errors and membership.freezes.filter(start_date__lte=end_date).exclude(
-        end_date__lt=start_date
-    ).exists():
-        errors["start_date"] = _("These dates overlap another freeze of this membership.")
     if errors:
         raise ValidationError(errors)
+    end_date = start_date + datetime.timedelta(days=days - 1)
+    if not within_dates(membership.end_date, days_after=days):
+        raise ValidationError({"start_date": outside_dates_message()})
+    if membership.freezes.filter(start_date__lte=end_date).exclude(end_date__lt=start_date).exists():
+        raise ValidationError({"start_date": _("These dates overlap another freeze of this membership.")})
 
     freeze = Freeze(
         membership=membership,
