@@ -154,10 +154,17 @@ def browser_page(chromium, live_server):
     os.makedirs(SCREENSHOTS, exist_ok=True)
     context = chromium.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 900})
     context.set_default_timeout(15_000)
+    # Every breach of the content security policy is collected, from the browser's own event.
+    context.add_init_script(
+        "window.__cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push("
+        "e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));"
+    )
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.js_errors = errors
+    page.csp_violations = lambda: page.evaluate("window.__cspViolations || []")
     yield page
     context.close()
 

@@ -41,11 +41,11 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    Window,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clients import roles
 from clients.models import Client, Membership, Visit
@@ -475,11 +475,11 @@ KPIS = [
     ("offers_accepted", _("Offers accepted"), "count", "up", _("Offers of the period the client accepted.")),
     ("offer_conversion", _("Offer conversion"), "percent", "up", _("Accepted ÷ made.")),
     ("nps", _("NPS"), "score", "up", _("% promoters (9–10) − % detractors (0–6) of survey answers.")),
-    ("complaints_open", _("Complaints open"), "count", "down",
+    ("complaints_open", _("Open complaints"), "count", "down",
      _("Complaints not resolved at the end of the period.")),
-    ("complaints_overdue", _("Complaints overdue"), "count", "down",
+    ("complaints_overdue", _("Overdue complaints"), "count", "down",
      _("Open complaints past the response deadline (48 hours by default).")),
-    ("thanks", _("Thanks"), "count", "up", _("Thanks received in the period.")),
+    ("thanks", pgettext_lazy("how many", "Thanks"), "count", "up", _("Thanks received in the period.")),
     ("referrals", _("Referrals"), "count", "up", _("New clients referred by another client.")),
 ]
 

@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clients import roles
 from staff.models import Department
@@ -231,7 +232,7 @@ def managers_table(managers) -> Table:
         [
             _("Manager"), _("Clients"), _("At risk"), _("Renewals due in 30 days"),
             _("Ended in the period"), _("Renewed"), _("Offers made"), _("Offers accepted"),
-            _("Revenue from their clients"), _("Complaints open"), _("Complaints resolved"),
+            _("Revenue from their clients"), _("Open complaints"), _("Resolved complaints"),
         ],
         [
             Row([
@@ -270,7 +271,7 @@ def staff_table(summary: dict) -> Table:
     ]
     return Table(
         "staff", _("Staff quality"),
-        [_("List"), _("Staff member"), _("Department"), _("Average rating"), _("Complaints"), _("Thanks")],
+        [_("List"), _("Staff member"), _("Department"), _("Average rating"), _("Complaints"), pgettext_lazy("how many", "Thanks")],
         [
             Row(
                 [
@@ -329,7 +330,7 @@ def revenue_table(series: dict) -> Table:
 def active_table(series: dict) -> Table:
     return Table(
         "active_members", _("Active members by month"),
-        [_("Month"), _("On"), _("Active members")],
+        [_("Month"), _("As of"), _("Active members")],
         [
             Row([Cell(_month(month)), Cell(day, "date"), Cell(value, "count")])
             for month, day, value in zip(series["months"], series["days"], series["values"])

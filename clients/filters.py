@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import roles
 from .forms import ManagerChoiceField, managers_queryset
@@ -65,7 +66,7 @@ class ClientFilter(django_filters.FilterSet):
             ("created_at", "created"),
         ),
         field_labels={
-            "name": _("Name"),
+            "name": pgettext_lazy("person", "Name"),
             "membership_end": _("Membership end"),
             "last_visit": _("Last visit"),
             "created": _("Date added"),

@@ -55,3 +55,12 @@ class UserLanguageMiddleware:
                 translation.activate(language)
                 request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+def speak_the_clients_language(request, language: str | None) -> None:
+    """A page a client opens from a message (survey, unsubscribe) speaks the language their
+    messages are written in, whatever the browser says."""
+    language = supported(language)
+    if language:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from .languages import speak_the_clients_language
 from .messaging.links import read_unsubscribe_token
 from .models import Channel, Client
 
@@ -27,6 +28,7 @@ def unsubscribe(request, token):
             request, "clients/unsubscribe.html",
             {"invalid": True, "title": _("This link is not valid")}, status=400,
         )
+    speak_the_clients_language(request, client.language)
     channel_label = Channel(channel).label
     if request.method == "POST":
         if getattr(client, field):

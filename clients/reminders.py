@@ -9,7 +9,7 @@ from functools import partial
 from django.conf import settings
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext, ngettext, override
 
 from .messaging.outbox import Pending, existing_keys, message_for_client
 from .models import Client, Membership, MembershipPlan, Notification, Task, Visit
@@ -218,9 +218,10 @@ def lapsed_tasks(on: datetime.date) -> list[Task]:
         .select_related("assigned_manager")
     )
     with override(settings.LANGUAGE_CODE):
-        title = gettext("No visits for %(days)d days: call the client") % {
-            "days": settings.REMINDER_LAPSED_DAYS
-        }
+        days = settings.REMINDER_LAPSED_DAYS
+        title = ngettext(
+            "No visits for %(days)d day: call the client", "No visits for %(days)d days: call the client", days
+        ) % {"days": days}
     tasks = []
     for client in clients:
         since = timezone.localdate(client.last_visit).isoformat() if client.last_visit else "never"

@@ -20,6 +20,7 @@ from django.db.models import Case, Count, F, IntegerField, Min, OuterRef, Q, Sub
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clients.models import Client, Membership, Visit
 from staff.models import Feedback, SurveyResponse
@@ -107,14 +108,22 @@ def stage_with_reasons(client: Client, on: datetime.date | None = None) -> tuple
     on = on or timezone.localdate()
     facts = annotate_stage_facts(Client.objects.filter(pk=client.pk), on).annotate(computed=stage_case(on)).get()
     tenure = (on - facts.fact_first_start).days if facts.fact_first_start else 0
+    renewals = max(facts.fact_memberships - 1, 0)
+    visits = facts.fact_recent_visits
     reasons = [
-        _("%(days)d days with the club") % {"days": tenure},
-        _("%(n)d visits in the last %(days)d days") % {"n": facts.fact_recent_visits, "days": VISIT_WINDOW_DAYS},
-        _("%(n)d renewals") % {"n": max(facts.fact_memberships - 1, 0)},
-        _("%(thanks)d thanks, %(complaints)d complaints (%(open)d open)")
-        % {"thanks": facts.fact_thanks, "complaints": facts.fact_complaints, "open": facts.fact_open_complaints},
+        ngettext("%(days)d day with the club", "%(days)d days with the club", tenure) % {"days": tenure},
+        ngettext("%(n)d visit in the last %(days)d days", "%(n)d visits in the last %(days)d days", visits)
+        % {"n": visits, "days": VISIT_WINDOW_DAYS},
+        ngettext("%(n)d renewal", "%(n)d renewals", renewals) % {"n": renewals},
+        _("%(thanks)s, %(complaints)s (%(open)d open)") % {
+            "thanks": ngettext("%(n)d thank-you", "%(n)d thanks", facts.fact_thanks) % {"n": facts.fact_thanks},
+            "complaints": ngettext("%(n)d complaint", "%(n)d complaints", facts.fact_complaints)
+            % {"n": facts.fact_complaints},
+            "open": facts.fact_open_complaints,
+        },
         _("last NPS answer: %(nps)s") % {"nps": facts.fact_last_nps if facts.fact_last_nps is not None else "—"},
-        _("%(n)d clients referred") % {"n": facts.fact_referral_count},
+        ngettext("%(n)d client referred", "%(n)d clients referred", facts.fact_referral_count)
+        % {"n": facts.fact_referral_count},
     ]
     return facts.computed, reasons
 

@@ -17,7 +17,7 @@ from accompaniment.dashboard_views import defuse, display, preset_dates
 from clients import roles
 from clients.models import Client, Membership
 from clients.tests import factories as cf
-from sales.models import DepartmentExpense, Offer, Sale
+from sales.models import Sale
 from sales.selectors import pay_report
 from sales.tests import factories as sf
 from staff.models import Feedback, StaffMember

@@ -48,9 +48,10 @@ def test_the_compiled_catalogues_are_those_of_the_po_files():
     for po_path in catalogues():
         mo_path = po_path.with_suffix(".mo")
         assert mo_path.exists(), f"{mo_path} is missing: run `make messages`"
-        compiled = {entry.msgid: entry.msgstr for entry in polib.mofile(str(mo_path)) if not entry.msgid_plural}
-        source = {entry.msgid: entry.msgstr for entry in polib.pofile(str(po_path)).translated_entries()
-                  if not entry.msgid_plural}
+        compiled = {(entry.msgctxt, entry.msgid): entry.msgstr
+                    for entry in polib.mofile(str(mo_path)) if not entry.msgid_plural}
+        source = {(entry.msgctxt, entry.msgid): entry.msgstr
+                  for entry in polib.pofile(str(po_path)).translated_entries() if not entry.msgid_plural}
         assert compiled == source
 
 
@@ -82,3 +83,34 @@ def test_an_anonymous_visitor_gets_the_browsers_language_and_a_bad_code_is_ignor
     response = client.post(reverse("set_language"), {"language": "xx", "next": "/"})
     assert response.status_code == 302
     assert client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "en"
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", "1,234.50 UAH"), ("ru", "1\xa0234,50 UAH"), ("uk", "1\xa0234,50 UAH"),
+])
+def test_money_and_dates_are_written_the_languages_way(language, expected):
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import formats
+
+    from clients.templatetags.crm import money
+
+    with translation.override(language):
+        assert money(Decimal("1234.5")) == expected
+        assert money(Decimal("1234.5"), "no") == expected.removesuffix(" UAH")
+        day = formats.date_format(datetime.date(2026, 12, 2), "SHORT_DATE_FORMAT")
+    assert day == {"en": "12/02/2026", "ru": "02.12.2026", "uk": "02.12.2026"}[language]
+
+
+@pytest.mark.django_db
+def test_the_pages_a_client_opens_from_a_message_speak_the_clients_language(client):
+    from clients.messaging.links import unsubscribe_url
+    from clients.tests.factories import ClientFactory
+    from staff.services import survey_token
+
+    person = ClientFactory(language="ru", consent_email=True, email="olga@example.com")
+    page = client.get(unsubscribe_url(person.pk, "email"), HTTP_ACCEPT_LANGUAGE="en")
+    assert page["Content-Language"] == "ru" and "Отписаться" in page.content.decode()
+    survey = client.get(reverse("survey", args=[survey_token(client_id=person.pk)]), HTTP_ACCEPT_LANGUAGE="uk")
+    assert survey.status_code == 200 and survey["Content-Language"] == "ru"

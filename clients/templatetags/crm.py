@@ -16,3 +16,17 @@ def minutes(duration) -> int:
     """A ``timedelta`` in whole minutes, rounded up (a lockout of 14 min 30 s shows 15)."""
     seconds = duration.total_seconds()
     return int(-(-seconds // 60))
+
+
+@register.filter
+def money(amount, currency: str = "yes") -> str:
+    """An amount of money as the interface's language writes it: two decimals, grouped
+    thousands (1,234.50 in English, 1 234,50 in Russian and Ukrainian), then the club's
+    currency; ``|money:"no"`` leaves the currency out (a column that names it in its head)."""
+    from django.conf import settings
+    from django.utils import formats
+
+    if amount is None or amount == "":
+        return "—"
+    text = formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
+    return text if currency == "no" else f"{text} {settings.CURRENCY}"

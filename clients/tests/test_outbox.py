@@ -267,7 +267,7 @@ def test_telegram_refusal_is_recorded(http_server, settings):
 
 @pytest.mark.django_db
 def test_the_unsubscribe_link_turns_the_consent_off(client):
-    person = cf.ClientFactory(consent_email=True, consent_sms=True)
+    person = cf.ClientFactory(consent_email=True, consent_sms=True, language="en")  # the page speaks it
     url = reverse("unsubscribe", args=[unsubscribe_token(person.pk, "email")])
     assert "Stop receiving messages from the club by E-mail?" in client.get(url).content.decode()
     person.refresh_from_db()

@@ -69,8 +69,8 @@ def test_a_duplicate_of_another_managers_client_does_not_reveal_the_card(as_mana
     cf.ClientFactory(phone="+380931112233", assigned_manager=make_user(roles.MANAGER))
     response = as_manager.post(reverse("clients:create"), new_client_data(phone="093 111 22 33"))
     html = response.content.decode()
-    assert "belongs to a client of another manager" in html
-    assert "/clients/" not in html.split("belongs to a client")[0][-200:]
+    assert "already used by a client of another manager" in html
+    assert "/clients/" not in html.split("already used by a client")[0][-200:]
 
 
 @pytest.mark.parametrize(

@@ -72,7 +72,7 @@ def test_a_renewal_after_four_months_is_loyalty_and_a_referral_makes_an_ambassad
     cf.ClientFactory(referred_by=client)
     stage, reasons = stage_with_reasons(client)
     assert stage == "ambassador"
-    assert "1 clients referred" in reasons
+    assert "1 client referred" in reasons
 
 
 @pytest.mark.django_db
@@ -280,7 +280,7 @@ def test_the_pay_csv_has_the_same_lines(client, director, spa_block):
     client.force_login(director)
     page = client.get(reverse("sales:pay"), {"month": "2026-10", "department": "spa"}).content.decode()
     csv_text = client.get(reverse("sales:pay"), {"month": "2026-10", "department": "spa", "export": "csv"}).content.decode()
-    assert 'data-testid="profit">25000.00<' in page
+    assert 'data-testid="profit">25,000.00<' in page
     assert "Block profit,25000.00" in csv_text and "Pay,27500.00" in csv_text
 
 

@@ -28,7 +28,7 @@ def loop(make_user):
     manager = make_user(roles.MANAGER, username="olena", email="olena@club.example")
     masseur_user = make_user(roles.SPECIALIST, username="taras", email="taras@club.example")
     masseur = stf.StaffMemberFactory(user=masseur_user, first_name="Taras", last_name="Boyko")
-    client = cf.ClientFactory(assigned_manager=manager, consent_email=True, email="iryna@example.com")
+    client = cf.ClientFactory(assigned_manager=manager, consent_email=True, email="iryna@example.com", language="en")
     return {"manager": manager, "masseur_user": masseur_user, "masseur": masseur, "client": client}
 
 
