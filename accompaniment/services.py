@@ -7,8 +7,6 @@ writes a fixed number of queries (one per table), whatever the client's history.
 from __future__ import annotations
 
 import json
-import operator
-from functools import reduce
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -72,24 +70,47 @@ def _client_tables(client: Client) -> dict[str, QuerySet]:
 
 def client_data_export(*, client: Client, by) -> dict:
     """Everything the product holds about one client, as JSON-ready data: the profile with its
-    health flags, each related table's rows, the change history of the profile, and who opened
-    the health data when. Opening it is itself logged (it holds health data)."""
-    profile = Client.objects.filter(pk=client.pk).values().get()
-    profile["contraindications"] = list(client.contraindications.order_by("name").values_list("name", flat=True))
-    profile["referred_by"] = str(client.referred_by) if client.referred_by_id else None
-    profile["referrals"] = client.referrals.count()  # other people: how many, not who
-    data = {
-        "format": EXPORT_FORMAT,
-        "exported_at": timezone.now(),
-        "exported_by": by.get_username(),
-        "client": profile,
-        **{name: _rows(queryset) for name, queryset in _client_tables(client).items()},
-        "profile_history": _rows(
-            client.history.all(), "history_date", "history_type", "history_user__username",
-            "first_name", "last_name", "phone", "email", "health_notes",
-        ),
-    }
-    health_data_opened(user=by, clients=[client], place=HealthDataAccess.Place.EXPORT)
+    health flags, each related table's rows, what staff were sent about them, every saved
+    version of the profile (with its flags) and of their memberships, programs, feedback, offers
+    and sales, and who opened the health data when. Other people appear only as ids or counts
+    (who referred them, whom they referred). Read in one transaction, so the tables agree; the
+    export is itself logged as a look at health data."""
+    with transaction.atomic():
+        profile = Client.objects.filter(pk=client.pk).values().get()
+        profile["contraindications"] = list(
+            client.contraindications.order_by("name").values_list("name", flat=True)
+        )
+        profile["referrals"] = client.referrals.count()
+        tables = _client_tables(client)
+        versions = {
+            "profile": client.history.all(),
+            "memberships": Membership.history.filter(client_id=client.pk),
+            "programs": Program.history.filter(client_id=client.pk),
+            "feedback": Feedback.history.filter(client_id=client.pk),
+            "offers": Offer.history.filter(client_id=client.pk),
+            "sales": Sale.history.filter(client_id=client.pk),
+        }
+        flags = {}
+        for version_id, name in _flag_history().filter(client_id=client.pk).values_list(
+            "history_id", "contraindication__name"
+        ):
+            flags.setdefault(version_id, []).append(name)
+        history = {name: _rows(queryset.order_by("history_date", "history_id")) for name, queryset in versions.items()}
+        for version in history["profile"]:
+            version["contraindications"] = sorted(flags.get(version["history_id"], []))
+        data = {
+            "format": EXPORT_FORMAT,
+            "exported_at": timezone.now(),
+            "exported_by": by.get_username(),
+            "client": profile,
+            **{name: _rows(queryset) for name, queryset in tables.items()},
+            "messages_to_staff_about_them": _rows(
+                _staff_messages_about(client, tables, set()),
+                "created_at", "kind", "channel", "subject", "body", "status",
+            ),
+            "history": history,
+        }
+        health_data_opened(user=by, clients=[client], place=HealthDataAccess.Place.EXPORT)
     return data
 
 
@@ -104,6 +125,50 @@ class ExportEncoder(DjangoJSONEncoder):
 
 def client_data_export_json(*, client: Client, by) -> str:
     return json.dumps(client_data_export(client=client, by=by), cls=ExportEncoder, ensure_ascii=False, indent=2)
+
+
+def _flag_history():
+    """The history of a client's health flags (django-simple-history's table for the m2m)."""
+    from django.apps import apps
+
+    return apps.get_model("clients", "HistoricalClient_contraindications").objects
+
+
+def _related_ids(tables: dict) -> list[tuple[ContentType, list[int]]]:
+    """(content type, ids) of every row about the client that other tables may point at."""
+    models = {
+        "memberships": Membership, "freezes": Freeze, "visits": Visit, "interactions": Interaction,
+        "tasks": Task, "measurements": Measurement, "feedback": Feedback, "survey_answers": SurveyResponse,
+        "programs": Program, "program_items": ProgramItem, "sessions": Session,
+        "recommendations": Recommendation, "offers": Offer, "sales": Sale, "messages": Notification,
+    }
+    return [
+        (ContentType.objects.get_for_model(model), list(tables[name].values_list("pk", flat=True)))
+        for name, model in models.items()
+    ]
+
+
+def _staff_messages_about(client: Client, tables: dict, names: set[str]) -> QuerySet:
+    """What staff were sent about the client: a complaint relayed to a specialist (its related
+    row is the client's feedback), and any staff message (a manager's digest) naming them."""
+    query = Q(pk__in=[])
+    for content_type, ids in _related_ids(tables):
+        query |= Q(content_type=content_type, object_id__in=ids)
+    feedback_ids = list(tables["feedback"].values_list("pk", flat=True))
+    query |= Q(dedup_key__in=[f"feedback-relayed:{pk}" for pk in feedback_ids])
+    for name in names:
+        query |= Q(body__contains=name) | Q(subject__contains=name)
+    return Notification.objects.filter(client__isnull=True).filter(query)
+
+
+def _admin_log_about(client: Client, tables: dict) -> QuerySet:
+    """The admin site's log entries about the client and every row about them (their
+    ``object_repr`` and ``change_message`` name them, their cards, their programs)."""
+    query = Q(content_type=ContentType.objects.get_for_model(Client), object_id=str(client.pk))
+    for content_type, ids in _related_ids(tables):
+        if ids:
+            query |= Q(content_type=content_type, object_id__in=[str(pk) for pk in ids])
+    return LogEntry.objects.filter(query)
 
 
 def client_erase(*, client: Client, by, reason: str) -> ClientErasure:
@@ -122,27 +187,24 @@ def client_erase(*, client: Client, by, reason: str) -> ClientErasure:
         if client.erased_at is not None:
             raise ValidationError(_("This client's data were erased already."))
         today = timezone.localdate()
-        if client.memberships.filter(status=Membership.Status.ACTIVE, end_date__gte=today).exists():
+        if client.memberships.exclude(status=Membership.Status.CANCELLED).filter(end_date__gte=today).exists():
             raise ValidationError(_(
                 "The client holds a membership that has not ended: cancel it (or wait for its end) "
                 "first, so that the club stops sending reminders and offers about it."
             ))
         tables = _client_tables(client)
-        # What staff were sent about the client (a complaint relayed, a digest line) names them.
-        about = [
-            (ContentType.objects.get_for_model(model), list(tables[name].values_list("pk", flat=True)))
-            for name, model in (("feedback", Feedback), ("recommendations", Recommendation), ("tasks", Task))
-        ]
-        staff_messages = Notification.objects.none()
-        for content_type, ids in about:
-            staff_messages |= Notification.objects.filter(content_type=content_type, object_id__in=ids)
-        names = [client.full_name, *tables["memberships"].values_list("card_number", flat=True)]
+        # Every name the client has had (the history keeps the old ones), before it is deleted.
+        names = {
+            " ".join(part for part in (first, last) if part)
+            for first, last in [(client.first_name, client.last_name),
+                                *client.history.values_list("first_name", "last_name")]
+            if first and last  # a first name alone ("Anna") would match other people
+        }
         summary = {
-            "staff_messages": staff_messages.update(subject=ERASED, body=ERASED, body_html="", to_address=""),
-            # The admin site's log names the objects it changed ("Marta Shevchenko", a card).
-            "admin_log_entries": LogEntry.objects.filter(
-                reduce(operator.or_, (Q(object_repr__contains=name) for name in names if name))
-            ).update(object_repr=ERASED),
+            "staff_messages": _staff_messages_about(client, tables, names).update(
+                subject=ERASED, body=ERASED, body_html="", to_address=""
+            ),
+            "admin_log_entries": _admin_log_about(client, tables).update(object_repr=ERASED, change_message=""),
             "measurements": tables["measurements"].delete()[0],
             "messages": tables["messages"].delete()[0],
             "health_flags": client.contraindications.count(),
@@ -153,7 +215,7 @@ def client_erase(*, client: Client, by, reason: str) -> ClientErasure:
             ("tasks", {"title": ERASED, "description": ""}),
             ("feedback", {"text": ERASED, "staff_response": "", "resolution": ""}),
             ("survey_answers", {"comment": ""}),
-            ("programs", {"goal": "", "notes": ""}),
+            ("programs", {"name": ERASED, "goal": "", "notes": ""}),
             ("program_items", {"notes": "", "contraindication_override": ""}),
             ("sessions", {"notes": ""}),
             ("recommendations", {"reason": ERASED, "decision_reason": ""}),
@@ -170,6 +232,8 @@ def client_erase(*, client: Client, by, reason: str) -> ClientErasure:
         summary["history_rows"] = sum(
             manager.filter(**lookup).delete()[0]
             for manager, lookup in (
+                # the health flags each old version held (not deleted with it: no cascade)
+                (_flag_history(), {"client_id": client.pk}),
                 (Client.history, {"id": client.pk}),
                 (Membership.history, {"client_id": client.pk}),
                 (Program.history, {"client_id": client.pk}),

@@ -169,6 +169,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The change history (django-simple-history) is read, never used to put an old version back.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 # Login protection (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from
 # one address, that pair is locked out for LOGIN_LOCKOUT_MINUTES; a good login resets the count.
 # By the pair, not the address alone: a whole club behind one NAT address is not locked out by

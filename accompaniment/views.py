@@ -204,6 +204,7 @@ def client_history(request, pk):
     from .selectors import health_data_accesses
 
     client = _client_for_director(request, pk)
+    health_data_opened(user=request.user, clients=[client], place=HealthDataAccess.Place.HISTORY)
     return render(request, "accompaniment/client_history.html", {
         "client": client,
         "entries": history_of(client),

@@ -14,9 +14,9 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -107,6 +107,29 @@ class CreatedByAdminMixin(ClubFieldsAdminMixin):
         for inline_form in formset.forms:
             stamp_creator(inline_form.instance, request.user)
         super().save_formset(request, form, formset, change)
+
+
+class DirectorHistoryAdmin(SimpleHistoryAdmin):
+    """The *History* of a row in the admin site (django-simple-history): for directors only, of
+    rows their list shows them, read only (``SIMPLE_HISTORY_REVERT_DISABLED``). Old versions
+    hold what the row held — a client's old phone, old health notes — so they follow the same
+    rule as the client's history page."""
+
+    def _history_allowed(self, request, object_id, version_id=None):
+        if not roles.is_director(request.user):
+            raise PermissionDenied
+        if not str(object_id).isdigit() or (version_id is not None and not str(version_id).isdigit()):
+            raise Http404
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._history_allowed(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._history_allowed(request, object_id, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class TolerantAutocompleteSelect(AutocompleteSelect):
@@ -316,18 +339,34 @@ class MeasurementInline(admin.TabularInline):
     show_change_link = True
 
 
+def _logging_health_data(response, request, client_id):
+    """Log the look at a client's health data that a successful admin page gave."""
+    if response.status_code == 200 and str(client_id).isdigit():
+        from .services import health_data_opened
+
+        health_data_opened(user=request.user, clients=[int(client_id)], place=HealthDataAccess.Place.ADMIN)
+    return response
+
+
 @admin.register(Client)
-class ClientAdmin(ImportExportAllOrNothingMixin, CreatedByAdminMixin, SimpleHistoryAdmin):
+class ClientAdmin(ImportExportAllOrNothingMixin, CreatedByAdminMixin, DirectorHistoryAdmin):
     resource_classes = [ClientResource]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The change page shows the health notes and flags: opening it is logged."""
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200 and str(object_id).isdigit():
-            from .services import health_data_opened
+        return _logging_health_data(super().change_view(request, object_id, form_url, extra_context),
+                                    request, object_id)
 
-            health_data_opened(user=request.user, clients=[int(object_id)], place=HealthDataAccess.Place.ADMIN)
-        return response
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """An old version shows the health notes it had: opening it is logged too."""
+        return _logging_health_data(super().history_form_view(request, object_id, version_id, extra_context),
+                                    request, object_id)
+
+    def has_change_permission(self, request, obj=None):
+        """A client whose personal data were erased is kept as it is (read only)."""
+        if obj is not None and obj.erased_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_data_for_export(self, request, queryset, **kwargs):
         """An export with the health notes shows them: logged for every client exported."""
@@ -519,7 +558,7 @@ class FreezeInline(ClubFieldsAdminMixin, admin.TabularInline):
 
 @admin.register(Membership)
 class MembershipAdmin(
-    ImportExportAllOrNothingMixin, FreezeDaysMixin, CreatedByAdminMixin, SimpleHistoryAdmin
+    ImportExportAllOrNothingMixin, FreezeDaysMixin, CreatedByAdminMixin, DirectorHistoryAdmin
 ):
     resource_classes = [MembershipResource]
     club_date_fields = ("start_date", "end_date", "cancelled_on")

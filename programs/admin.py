@@ -3,9 +3,8 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from clients.admin import CreatedByAdminMixin
+from clients.admin import CreatedByAdminMixin, DirectorHistoryAdmin
 
 from .models import Program, ProgramItem, ProgramTemplate, ProgramTemplateItem, Session
 
@@ -61,7 +60,7 @@ class ProgramItemInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(CreatedByAdminMixin, SimpleHistoryAdmin):
+class ProgramAdmin(CreatedByAdminMixin, DirectorHistoryAdmin):
     list_display = ("name", "client", "status", "start_date", "end_date", "manager", "template")
     list_filter = ("status", "template", ("manager", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("client", "manager", "template")

@@ -105,7 +105,9 @@ def program_create(request, client_pk):
 
 @client_workspace
 def program_detail(request, pk):
+    """The program; its lines show why a contraindicated service went ahead (health data)."""
     program = _visible_program_or_404(request.user, pk)
+    health_data_opened(user=request.user, clients=[program.client_id], place=HealthDataAccess.Place.PROGRAM)
     return render(
         request,
         "programs/program_detail.html",

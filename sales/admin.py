@@ -4,9 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from clients.admin import CreatedByAdminMixin
+from clients.admin import CreatedByAdminMixin, DirectorHistoryAdmin
 
 from .models import (
     DepartmentExpense,
@@ -105,7 +104,7 @@ class UpsellPolicyAdmin(CreatedByAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Offer)
-class OfferAdmin(ItemColumnMixin, CreatedByAdminMixin, SimpleHistoryAdmin):
+class OfferAdmin(ItemColumnMixin, CreatedByAdminMixin, DirectorHistoryAdmin):
     list_display = ("offered_at", "client", "item", "source", "outcome", "manager")
     list_filter = ("outcome", "source", ("manager", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("client", "manager", "service", "product", "plan")
@@ -124,7 +123,7 @@ class OfferAdmin(ItemColumnMixin, CreatedByAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Sale)
-class SaleAdmin(ItemColumnMixin, CreatedByAdminMixin, SimpleHistoryAdmin):
+class SaleAdmin(ItemColumnMixin, CreatedByAdminMixin, DirectorHistoryAdmin):
     list_display = (
         "sold_at",
         "client",

@@ -4,9 +4,13 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
-from clients.admin import CreatedByAdminMixin, ImportExportAllOrNothingMixin, at_most_one_inline_formset
+from clients.admin import (
+    CreatedByAdminMixin,
+    DirectorHistoryAdmin,
+    ImportExportAllOrNothingMixin,
+    at_most_one_inline_formset,
+)
 
 from .models import (
     DEFAULT_TOOL,
@@ -125,7 +129,7 @@ class PayRateAdmin(CreatedByAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(CreatedByAdminMixin, SimpleHistoryAdmin):
+class FeedbackAdmin(CreatedByAdminMixin, DirectorHistoryAdmin):
     list_display = (
         "received_at",
         "kind",

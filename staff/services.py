@@ -64,6 +64,7 @@ def feedback_relay(*, feedback: Feedback, user) -> Feedback:
                 dedup_key=f"feedback-relayed:{feedback.pk}",
                 template="feedback_relayed",
                 context={"feedback": feedback},
+                related=feedback,
             )
         ])
         _deliver_soon()

@@ -217,7 +217,7 @@ def test_the_director_reads_the_access_log_on_the_history_page(client, director,
     client.get(reverse("client-card", args=[person.pk]))
     client.force_login(director)
     page = client.get(reverse("client-history", args=[person.pk]))
-    assert page.context["accesses"]["total"] == 1
+    assert page.context["accesses"]["total"] == 2  # the manager's card, and this page itself
     assert "Olena Kovalenko · Client card" in page.content.decode()
 
 
@@ -237,10 +237,16 @@ def test_the_export_holds_everything_about_the_client_and_is_logged(client, dire
         assert len(data[table]) == count, table
     assert data["sales"][0]["amount"] == "800.00"
     assert HealthDataAccess.objects.filter(client=person, user=director, place="export").exists()
-    assert data["profile_history"] and data["profile_history"][0]["phone"] == PHONE
+    profile_versions = data["history"]["profile"]
+    assert profile_versions and profile_versions[0]["phone"] == PHONE
+    assert profile_versions[-1]["contraindications"] == ["Hypertension"]  # the flag added after creation
+    assert data["history"]["memberships"][0]["card_number"] == "CARD-MARTA-1"
+    assert [m["subject"] for m in data["messages_to_staff_about_them"]] == ["Complaint from Marta Shevchenko"]
+    assert "referred_by" not in data["client"]  # another person: an id at most, never a name
 
 
 def test_the_export_reads_a_fixed_number_of_queries(director, person):
+    data_services.client_data_export(client=person, by=director)  # content types are cached once
     with CaptureQueriesContext(connection) as few:
         data_services.client_data_export(client=person, by=director)
     for _n in range(10):
@@ -350,3 +356,104 @@ def test_the_admin_change_page_is_logged_and_its_history_button_works(client, di
     assert HealthDataAccess.objects.filter(client=person, user=director, place="admin").count() == 1
     history = client.get(reverse("admin:clients_client_history", args=[person.pk]))
     assert history.status_code == 200 and "Marta Shevchenko" in history.content.decode()
+
+
+# --- What a review of the erasure and the history found ------------------------------------------
+def test_the_admin_history_of_a_client_is_for_directors_and_never_puts_an_old_version_back(
+    client, director, manager, person, make_user
+):
+    person.notes = "changed once"
+    person.save()
+    version = Client.history.filter(id=person.pk).order_by("history_id").first()
+    history = reverse("admin:clients_client_history", args=[person.pk])
+    old = reverse("admin:clients_client_simple_history", args=[person.pk, version.history_id])
+    client.force_login(manager)  # even the client's own manager (history holds old contacts)
+    assert client.get(history).status_code == 403
+    assert client.get(old).status_code == 403
+    client.force_login(make_user(roles.ADMINISTRATOR))
+    assert client.get(history).status_code == 403
+    client.force_login(director)
+    assert client.get(old).status_code == 200
+    assert client.get(reverse("admin:clients_client_history", args=["abc"])).status_code == 404
+    client.post(old, {"first_name": "Reverted", "notes": "old"})
+    person.refresh_from_db()
+    assert person.first_name == "Marta" and person.notes == "changed once"
+
+
+def test_erasure_leaves_no_old_health_flags_in_the_history(client, director, person):
+    flags = apps.get_model("clients", "HistoricalClient_contraindications").objects
+    assert flags.filter(client_id=person.pk).exists()
+    client.force_login(director)
+    erase(client, person)
+    assert not flags.filter(client_id=person.pk).exists()
+
+
+def test_erasure_reaches_a_complaint_relayed_to_staff_and_a_managers_digest(director, person, make_user):
+    from staff.services import feedback_relay
+
+    specialist = make_user(roles.SPECIALIST, email="masseur@example.com")
+    feedback = Feedback.objects.get(client=person)
+    feedback.staff_member.user = specialist
+    feedback.staff_member.save()
+    feedback_relay(feedback=feedback, user=director)
+    relayed = Notification.objects.get(dedup_key=f"feedback-relayed:{feedback.pk}")
+    assert "Marta" in relayed.body
+    digest = cf.NotificationFactory(client=None, user=director, kind=Notification.Kind.DIGEST,
+                                    body="Today: call Marta Shevchenko about her card")
+    other = cf.NotificationFactory(client=None, user=director, kind=Notification.Kind.DIGEST,
+                                   body="Today: call Anna Melnyk")
+    data_services.client_erase(client=person, by=director, reason="Request")
+    for message in (relayed, digest, other):
+        message.refresh_from_db()
+    assert "Marta" not in relayed.body + relayed.subject and "Marta" not in digest.body
+    assert other.body == "Today: call Anna Melnyk"  # another person's line is left alone
+
+
+def test_the_admin_log_about_the_client_is_scrubbed_and_nobody_elses(director, person):
+    anna = cf.ClientFactory(first_name="Anna", last_name="Melnyk")
+    client_type = ContentType.objects.get_for_model(Client)
+    earlier = LogEntry.objects.create(user=director, content_type=client_type, object_id=str(person.pk),
+                                      object_repr="Marta Kovalchuk (maiden name)", action_flag=CHANGE)
+    card = LogEntry.objects.create(user=director, content_type=ContentType.objects.get_for_model(Membership),
+                                   object_id=str(person.memberships.get().pk), object_repr="CARD-MARTA-1 · Gym",
+                                   action_flag=CHANGE, change_message='[{"changed": {"fields": ["notes"]}}]')
+    kept = LogEntry.objects.create(user=director, content_type=client_type, object_id=str(anna.pk),
+                                   object_repr="Anna Melnyk", action_flag=CHANGE)
+    data_services.client_erase(client=person, by=director, reason="Request")
+    for entry in (earlier, card, kept):
+        entry.refresh_from_db()
+    assert earlier.object_repr == card.object_repr == "[erased]" and card.change_message == ""
+    assert kept.object_repr == "Anna Melnyk"
+
+
+def test_a_form_opened_before_the_erasure_cannot_bring_the_data_back(client, director, manager, person):
+    data_services.client_erase(client=person, by=director, reason="Request")
+    client.force_login(manager)
+    data = {"first_name": "Marta", "last_name": "Shevchenko", "phone": "050 111 22 33", "email": "marta@example.com",
+            "language": "uk", "source": "walk_in", "preferred_channel": "email", "health_notes": "Blood pressure"}
+    response = client.post(reverse("clients:edit", args=[person.pk]), data)
+    assert response.status_code == 200
+    assert "were erased on request" in response.content.decode()
+    person.refresh_from_db()
+    assert person.phone == "" and person.health_notes == ""
+    client.force_login(director)
+    admin_post = client.post(reverse("admin:clients_client_change", args=[person.pk]), data)
+    assert admin_post.status_code in (200, 403)
+    person.refresh_from_db()
+    assert person.phone == "" and person.first_name == "Erased client"
+
+
+def test_a_frozen_card_that_has_not_ended_also_stops_the_erasure(client, director, person):
+    cf.MembershipFactory(client=person, status=Membership.Status.FROZEN)
+    client.force_login(director)
+    assert erase(client, person).status_code == 200
+    person.refresh_from_db()
+    assert person.erased_at is None
+
+
+def test_the_history_page_and_the_program_page_log_the_look_at_health_data(client, director, person):
+    client.force_login(director)
+    client.get(reverse("client-history", args=[person.pk]))
+    client.get(reverse("programs:detail", args=[person.item.program.pk]))
+    places = set(HealthDataAccess.objects.filter(client=person, user=director).values_list("place", flat=True))
+    assert places == {"history", "program"}

@@ -91,8 +91,9 @@ def message_for_client(
     return row
 
 
-def message_for_user(*, user, kind: str, dedup_key: str, template: str, context: dict) -> Notification:
-    """An unsaved outbox row for a staff user, by e-mail, in the language they chose."""
+def message_for_user(*, user, kind: str, dedup_key: str, template: str, context: dict, related=None) -> Notification:
+    """An unsaved outbox row for a staff user, by e-mail, in the language they chose; ``related``
+    is the row it is about (a relayed complaint), so that erasing a client finds it."""
     from ..languages import user_language
 
     language = user_language(user)
@@ -103,6 +104,8 @@ def message_for_user(*, user, kind: str, dedup_key: str, template: str, context:
         user=user, kind=kind, channel=Channel.EMAIL, language=language, subject=subject,
         body=text, body_html=html, dedup_key=dedup_key,
     )
+    if related is not None:
+        row.related_object = related
     if not user.email:
         row.status = Notification.Status.SKIPPED
         row.reason = "the user has no e-mail address"

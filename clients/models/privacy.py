@@ -15,6 +15,8 @@ class HealthDataAccess(models.Model):
         CARD = "card", _("Client card")
         CLIENT_FORM = "client_form", _("Client form")
         PROGRAM_FORM = "program_form", _("Program builder")
+        PROGRAM = "program", _("Program page")
+        HISTORY = "history", _("History of changes")
         SESSIONS = "sessions", _("Specialist's sessions")
         ADMIN = "admin", _("Admin site")
         EXPORT = "export", _("Data export")

@@ -83,7 +83,7 @@ def test_the_message_is_in_the_clients_language_and_channel_with_an_unsubscribe_
     row = expiry_rows().get()
     assert (row.language, row.channel) == ("ru", "sms")
     assert "/u/" in row.body
-    assert row.subject == "Your membership ends in 14 days"
+    assert row.subject == "Ваш абонемент заканчивается через 14 дней"
 
 
 @pytest.mark.django_db
