@@ -27,13 +27,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Avg,
-    BooleanField,
     Count,
     DateField,
     DecimalField,
     Exists,
     ExpressionWrapper,
-    F,
     IntegerField,
     OuterRef,
     Q,
@@ -218,10 +216,6 @@ def ratio(numerator, denominator, places: str = "0.01") -> Decimal | None:
 
 def _money(value) -> Decimal:
     return Decimal(value or 0).quantize(Decimal("0.01"))
-
-
-def _date_plus(ref: str, days: int) -> ExpressionWrapper:
-    return ExpressionWrapper(F(ref) + datetime.timedelta(days=days), output_field=DateField())
 
 
 def _outer_date_plus(ref: str, days: int) -> ExpressionWrapper:
@@ -635,24 +629,18 @@ def nps_by_month(period: Period) -> dict:
 
 
 # --- At-risk clients ---------------------------------------------------------------------------------
-def at_risk_reasons(period: Period) -> dict:
-    """Why a client is at risk, as of the period's end (today while it runs), one boolean each:
+def at_risk_client_sets(period: Period) -> dict[str, QuerySet]:
+    """Why a client is at risk, as of the period's end (today while it runs); a client with at
+    least one reason (and, with a department, of that department) is at risk:
 
     - no_visits: a running, unfrozen membership that started at least 14 days ago and no visit
       in the last 14 days (the Today page's rule, ``clients.selectors.at_risk_q``);
     - expiring: a running membership ending within 14 days with no later membership bought;
     - open_complaint: a complaint received and not resolved by then;
     - low_nps: a survey answer of 6 or less in the 90 days before then.
-    """
-    return {
-        name: ExpressionWrapper(Q(pk__in=ids), output_field=BooleanField())
-        for name, ids in at_risk_client_sets(period).items()
-    }
 
-
-def at_risk_client_sets(period: Period) -> dict[str, QuerySet]:
-    """The ids of the clients with each reason of ``at_risk_reasons``, as uncorrelated
-    subqueries: the database builds each set once (a hash) rather than probing every client."""
+    Each reason is the set of its clients' ids, an uncorrelated subquery: the database builds
+    each set once rather than probing every client."""
     on, moment = period.as_of, period.moment
     return {
         "no_visits": at_risk_client_ids(on, AT_RISK_DAYS),
@@ -668,13 +656,6 @@ def at_risk_client_sets(period: Period) -> dict[str, QuerySet]:
     }
 
 
-def at_risk_filter(period: Period) -> Q:
-    """At-risk clients: clients (of the department) with at least one reason in ``at_risk_reasons``."""
-    sets = [ids.order_by() for ids in at_risk_client_sets(period).values()]
-    # One IN over the union: each set is computed once, and only its clients are looked at.
-    return client_scope(period.department) & Q(pk__in=sets[0].union(*sets[1:], all=True))
-
-
 def _compiled(queryset: QuerySet) -> tuple[str, list]:
     """The SQL and parameters the ORM would run for ``queryset`` (to compose a statement)."""
     sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
@@ -682,7 +663,7 @@ def _compiled(queryset: QuerySet) -> tuple[str, list]:
 
 
 def _at_risk_cte(period: Period) -> tuple[str, list]:
-    """``risk``: one row per at-risk client of the department (``at_risk_filter``), with a 0/1
+    """``risk``: one row per at-risk client of the department (``at_risk_client_sets``), with a 0/1
     column per reason. Each reason's set is computed once, as a subquery of a UNION ALL."""
     names = list(AT_RISK_REASON_NAMES)
     parts, params = [], []
@@ -705,12 +686,12 @@ def _at_risk_cte(period: Period) -> tuple[str, list]:
 
 # The order of the reasons: the most urgent first.
 AT_RISK_REASON_NAMES = ("open_complaint", "low_nps", "expiring", "no_visits")
-# … and as ``at_risk_reasons`` defines them and the page lists them.
+# … and as ``at_risk_client_sets`` defines them and the page lists them.
 AT_RISK_REASONS_SHOWN = ("no_visits", "expiring", "open_complaint", "low_nps")
 
 
 def at_risk_summary(period: Period, limit: int = AT_RISK_LIMIT) -> dict:
-    """The at-risk clients (see ``at_risk_filter``) in two queries: the ``limit`` most urgent
+    """The at-risk clients (see ``at_risk_client_sets``) in two queries: the ``limit`` most urgent
     (an open complaint and a low score before an expiring card and missed visits; within the
     same reasons, the longest without a visit, never-visited first), the total, and the count
     per assigned manager (``by_manager``: {user id or None: n}).
@@ -769,7 +750,7 @@ def managers_table(period: Period, at_risk_by_manager: dict | None = None) -> li
     """Per active user in the accompaniment manager group (their clients = clients assigned to
     them, of the department):
 
-    - clients: their clients; at_risk: those of them at risk (``at_risk_filter``);
+    - clients: their clients; at_risk: those of them at risk (``at_risk_client_sets``);
     - renewals_due: their clients' running memberships ending within 30 days of the period's
       end (today while it runs) without a later membership;
     - ended / renewed: their clients' memberships that ended in the period, and those renewed
@@ -1013,7 +994,7 @@ DEFINED_BY = [  # what the page shows, the function whose docstring defines it, 
     ("Managers' table", managers_table, []),
     ("Departments' table", departments_table, []),
     ("Staff quality summary", staff_quality_summary, []),
-    ("At-risk clients: the reasons", at_risk_reasons, []),
+    ("At-risk clients: the reasons", at_risk_client_sets, []),
     ("At-risk clients: the list", at_risk_summary, []),
 ]
 

@@ -179,6 +179,9 @@ def at_most_one_inline_formset(constraint_name: str, is_the_one):
 IMPORTING_ROLES = {roles.DIRECTOR, roles.ADMINISTRATOR}
 
 
+UPLOAD_GONE = _("The uploaded file is no longer on the server: upload it again.")
+
+
 class UploadedFileStorage(TempFolderStorage):
     """Keeps the uploaded file between the preview and the confirmation; a file that is gone
     (imported already, or cleaned away) is said so in words, not with an error page."""
@@ -187,9 +190,7 @@ class UploadedFileStorage(TempFolderStorage):
         try:
             return super().read()
         except OSError:
-            raise ImportFileError(
-                _("The uploaded file is no longer on the server: upload it again.")
-            ) from None
+            raise ImportFileError(UPLOAD_GONE) from None
 
     def remove(self):
         with contextlib.suppress(FileNotFoundError):
@@ -205,7 +206,7 @@ class UploadedFileCacheStorage(CacheStorage):
     def read(self):
         data = super().read()
         if data is None:
-            raise ImportFileError(_("The uploaded file is no longer on the server: upload it again."))
+            raise ImportFileError(UPLOAD_GONE)
         return data
 
 

@@ -21,10 +21,14 @@ def supported(language: str | None) -> str | None:
     return language if language in codes else None
 
 
+def chosen_language(user) -> str | None:
+    """The language a user chose (one query), None when they chose none the interface speaks."""
+    return supported(UserPreference.objects.filter(user=user).values_list("language", flat=True).first())
+
+
 def user_language(user) -> str:
     """The language a user chose, or the club's default language."""
-    chosen = UserPreference.objects.filter(user=user).values_list("language", flat=True).first()
-    return supported(chosen) or settings.LANGUAGE_CODE
+    return chosen_language(user) or settings.LANGUAGE_CODE
 
 
 def user_language_set(*, user, language: str, session=None) -> None:
@@ -36,9 +40,8 @@ def user_language_set(*, user, language: str, session=None) -> None:
 
 @receiver(user_logged_in, dispatch_uid="clients.languages.remember_at_login")
 def _remember_at_login(sender, request, user, **kwargs):
-    chosen = UserPreference.objects.filter(user=user).values_list("language", flat=True).first()
     if request is not None and hasattr(request, "session"):
-        request.session[SESSION_KEY] = supported(chosen) or ""
+        request.session[SESSION_KEY] = chosen_language(user) or ""
 
 
 class UserLanguageMiddleware:

@@ -42,6 +42,7 @@ from staff.models import (
     StaffMember,
 )
 
+from ..dashboard import add_months
 from . import catalog, people
 from .catalog import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
 from .history import ClientHistory
@@ -344,8 +345,7 @@ class DemoClub:
             first_of_month = today.replace(day=1)
             for months_back in range(12):
                 # the 5th of each of the last 12 calendar months (this month: by today)
-                index = first_of_month.year * 12 + first_of_month.month - 1 - months_back
-                month = min(datetime.date(index // 12, index % 12 + 1, 5), today)
+                month = min(add_months(first_of_month, -months_back).replace(day=5), today)
                 for code, (low, high, description) in catalog.EXPENSES.items():
                     rows.append(DepartmentExpense(
                         department=self.departments[code], kind=DepartmentExpense.Kind.CONSUMABLES,

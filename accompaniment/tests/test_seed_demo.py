@@ -15,6 +15,7 @@ from django.db.models import Count, F, Q
 from django.test import RequestFactory
 from django.utils import timezone
 
+from accompaniment.dashboard import add_months
 from accompaniment.demo import DEMO_EMAIL_DOMAIN
 from accompaniment.demo.history import ClientHistory
 from clients import roles
@@ -92,8 +93,7 @@ def test_the_default_club_has_three_blocks_fifteen_people_forty_services_and_200
     months = {(e.department_id, e.incurred_on.replace(day=1)) for e in DepartmentExpense.objects.filter(kind="consumables")}
     first = today.replace(day=1)
     for back in range(12):
-        index = first.year * 12 + first.month - 1 - back
-        month = datetime.date(index // 12, index % 12 + 1, 1)
+        month = add_months(first, -back)
         assert {dept for dept, m in months if m == month} == set(Department.objects.values_list("pk", flat=True)), month
 
 

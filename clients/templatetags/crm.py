@@ -1,4 +1,6 @@
 from django import template
+from django.conf import settings
+from django.utils import formats
 
 register = template.Library()
 
@@ -23,9 +25,6 @@ def money(amount, currency: str = "yes") -> str:
     """An amount of money as the interface's language writes it: two decimals, grouped
     thousands (1,234.50 in English, 1 234,50 in Russian and Ukrainian), then the club's
     currency; ``|money:"no"`` leaves the currency out (a column that names it in its head)."""
-    from django.conf import settings
-    from django.utils import formats
-
     if amount is None or amount == "":
         return "—"
     text = formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
