@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test venv dev-venv assets messages browser migrate seed check-python clean
+.PHONY: run test venv dev-venv assets messages catalogues browser migrate seed check-python clean
 
 run: venv assets messages migrate seed ## Serve the demo club on http://127.0.0.1:8000
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -51,6 +51,12 @@ assets: static/vendor/.installed
 # in Python (polib): no GNU gettext needed. Up-to-date catalogues are left alone.
 messages: venv
 	$(BIN)/python manage.py compile_translations
+
+# After changing texts: refresh the catalogues from the sources (no line numbers, so that two
+# changes merge cleanly), then translate what is new; the translations test lists what is missing.
+catalogues: venv
+	$(BIN)/python manage.py makemessages -l ru -l uk -e html,txt,subject,py --no-location --no-obsolete \
+	  --ignore=.venv --ignore=node_modules --ignore=var --ignore=static/vendor
 
 # Browser tests drive Debian's Chromium; install it when missing and we may (root with apt).
 browser:

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accompaniment.celery import app as celery_app
-from clients import roles
+from core import roles
 
 
 def service_url_or_skip(name: str) -> str:

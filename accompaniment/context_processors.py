@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from clients import roles
+from core import roles
 
 
 def club(request):

@@ -45,7 +45,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clients import roles
+from core import roles
 from clients.models import Client, Membership, Visit
 from clients.selectors import (
     AT_RISK_DAYS,

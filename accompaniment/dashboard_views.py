@@ -23,7 +23,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clients import roles
+from core import roles
 from staff.models import Department
 
 from . import dashboard

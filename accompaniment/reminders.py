@@ -9,7 +9,7 @@ import datetime
 from django.contrib.auth import get_user_model
 
 from clients import reminders as client_reminders
-from clients import roles
+from core import roles
 from clients.messaging.outbox import message_for_user, outbox_write
 from clients.models import Notification
 from sales.stages import stages_refresh

@@ -4,7 +4,7 @@ Pages check finer rules (a manager sees only their own clients, a specialist nev
 contacts); these permissions decide what each role may do in the admin site.
 """
 
-from clients.roles import ADMINISTRATOR, DIRECTOR, MANAGER, SPECIALIST
+from core.roles import ADMINISTRATOR, DIRECTOR, MANAGER, SPECIALIST
 
 VIEW = ("view",)
 EDIT = ("view", "add", "change")

@@ -67,8 +67,9 @@ THIRD_PARTY_APPS = [
     "axes",
     "csp",
 ]
-# In dependency order: clients <- staff <- programs <- sales; accompaniment composes them.
+# In dependency order: core <- clients <- staff <- programs <- sales; accompaniment composes them.
 LOCAL_APPS = [
+    "core",
     "clients",
     "staff",
     "programs",

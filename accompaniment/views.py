@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from clients import roles
+from core import roles
 from clients.access import client_workspace
-from clients.forms import apply_service_errors
+from core.forms import apply_service_errors
 from clients.models import Client, ClientErasure, HealthDataAccess, Measurement, Task
 from clients.selectors import (
     client_for_card,

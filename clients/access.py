@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from . import roles
+from core import roles
 from .models import Client
 from .selectors import clients_visible_to
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from . import roles
+from core import roles
 from .forms import ManagerChoiceField, managers_queryset
 from .models import Client, Membership
 from .selectors import (

@@ -42,7 +42,9 @@ from import_export.results import Result
 from phonenumber_field.phonenumber import to_python as phone_from_text
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from .models import Channel, Client, Membership, MembershipPlan, TimeStampedModel
+from core.models import TimeStampedModel
+
+from .models import Channel, Client, Membership, MembershipPlan
 from .services import membership_sold
 
 logger = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from . import roles
+from core import roles
 from .models import Client, Freeze, Membership
 
 

@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from . import roles, services
+from core import roles
+from core.forms import apply_service_errors
+from . import services
 from .access import client_workspace, local_next_url, visible_client_or_404
 from .filters import ClientFilter
 from .forms import (
     ClientForm,
-    apply_service_errors,
     FreezeForm,
     InteractionForm,
     MeasurementForm,

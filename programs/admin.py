@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from clients.admin import CreatedByAdminMixin, DirectorHistoryAdmin
+from core.admin import CreatedByAdminMixin, DirectorHistoryAdmin
 
 from .models import Program, ProgramItem, ProgramTemplate, ProgramTemplateItem, Session
 

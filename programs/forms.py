@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clients.dates import outside_dates_message, within_dates
-from clients.forms import DateInput
+from core.dates import outside_dates_message, within_dates
+from core.forms import DateInput
 from staff.models import Service, StaffMember
 
 from .models import ProgramTemplate

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clients.models import Client, TimeStampedModel
+from clients.models import Client
+from core.models import TimeStampedModel
 from staff.models import Department, Service, StaffMember
 
 

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clients.dates import outside_dates_message
+from core.dates import outside_dates_message
 from clients.models import Client
 from staff.models import Service, StaffMember
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clients import roles
+from core import roles
 from clients.access import client_workspace, local_next_url, visible_client_or_404
 from clients.models import HealthDataAccess
 from clients.selectors import clients_visible_to

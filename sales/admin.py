@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from clients.admin import CreatedByAdminMixin, DirectorHistoryAdmin
+from core.admin import CreatedByAdminMixin, DirectorHistoryAdmin
 
 from .models import (
     DepartmentExpense,

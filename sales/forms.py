@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clients.dates import outside_dates_message, within_dates
+from core.dates import outside_dates_message, within_dates
 from clients.models import MembershipPlan
 from staff.models import Department, Service
 

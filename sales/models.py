@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clients.models import Client, Membership, MembershipPlan, TimeStampedModel
+from clients.models import Client, Membership, MembershipPlan
+from core.models import TimeStampedModel
 from programs.models import Session
 from staff.models import Department, Service, StaffMember
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from clients import roles
+from core import roles
 from clients.messaging.outbox import message_for_client, outbox_write
 from clients.models import Client, Membership, Notification
 from staff.models import Department

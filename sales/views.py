@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from clients import roles
+from core import roles
 from clients.access import client_workspace, visible_client_or_404
-from clients.forms import apply_service_errors
+from core.forms import apply_service_errors
 from clients.models import Client, Notification
 from clients.selectors import clients_visible_to
 from programs.models import Session

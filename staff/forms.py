@@ -3,8 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clients.dates import outside_dates_message, within_dates
-from clients.forms import DateInput
+from core.dates import outside_dates_message, within_dates
+from core.forms import DateInput
 
 from .models import (
     DEFAULT_TOOL,

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
-from clients.models import Client, Contraindication, TimeStampedModel
+from clients.models import Client, Contraindication
+from core.models import TimeStampedModel
 
 
 class Department(TimeStampedModel):

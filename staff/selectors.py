@@ -5,7 +5,7 @@ import statistics
 
 from django.db.models import Avg, Count, F, Q, QuerySet
 
-from clients import roles
+from core import roles
 from clients.selectors import clients_visible_to
 
 from .models import CompetencyAssessment, Feedback, Service, StaffMember, SurveyResponse

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clients import roles
+from core import roles
 from clients.access import client_workspace, visible_client_or_404
-from clients.forms import apply_service_errors
+from core.forms import apply_service_errors
 from clients.languages import speak_the_clients_language
 from clients.models import Client
 

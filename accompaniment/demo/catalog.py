@@ -9,7 +9,7 @@ segments refer to them.
 
 import datetime
 
-from clients import roles
+from core import roles
 
 DEMO_PASSWORD = "demo12345"
 # A reserved domain (RFC 2606): no demo e-mail can reach a real mailbox. It also marks demo clients.

@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from clients import roles
+from core import roles
 from clients.models import Client, Contraindication, MembershipPlan
 from programs.models import ProgramTemplate, ProgramTemplateItem
 from sales.models import DepartmentExpense, Product, Promotion, UpsellPolicy

@@ -14,7 +14,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from clients import roles
+from core import roles
 from clients.models import HealthDataAccess
 from clients.tests import factories as cf
 from programs.tests import factories as pf

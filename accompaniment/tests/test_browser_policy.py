@@ -21,7 +21,7 @@ def visit(page, path: str) -> None:
 
 
 def test_nothing_is_blocked_and_every_script_runs(browser_page, make_user):
-    from clients import roles
+    from core import roles
 
     director = make_user(roles.DIRECTOR, username="director-csp")
     director.is_superuser = True  # the admin pages of every model, import included

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from clients import roles
+from core import roles
 from clients.models import Client, Interaction, Task
 from clients.tests import factories as cf
 from conftest import log_in, screenshot

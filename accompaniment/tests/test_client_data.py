@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accompaniment import services as data_services
-from clients import roles
+from core import roles
 from clients.models import (
     Client,
     ClientErasure,

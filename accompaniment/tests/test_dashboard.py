@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accompaniment import dashboard as d
 from accompaniment.dashboard_views import defuse, display, preset_dates
-from clients import roles
+from core import roles
 from clients.models import Client, Membership
 from clients.tests import factories as cf
 from sales.models import Sale

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accompaniment.roles import ROLE_PERMISSIONS, sync_roles
-from clients import roles
+from core import roles
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.test import Client as Browser
 from django.urls import reverse
 from django.utils import timezone
 
-from clients import roles
+from core import roles
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "pass-12345-word"  # conftest's make_user

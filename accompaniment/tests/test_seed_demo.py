@@ -18,7 +18,7 @@ from django.utils import timezone
 from accompaniment.dashboard import add_months
 from accompaniment.demo import DEMO_EMAIL_DOMAIN
 from accompaniment.demo.history import ClientHistory
-from clients import roles
+from core import roles
 from clients.models import (
     Client,
     Freeze,

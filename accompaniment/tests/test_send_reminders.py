@@ -11,7 +11,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from accompaniment.reminders import reminders_sweep
-from clients import roles
+from core import roles
 from clients.models import Notification, Task
 from clients.tests import factories as cf
 

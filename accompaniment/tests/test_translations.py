@@ -94,7 +94,7 @@ def test_money_and_dates_are_written_the_languages_way(language, expected):
 
     from django.utils import formats
 
-    from clients.templatetags.crm import money
+    from core.templatetags.crm import money
 
     with translation.override(language):
         assert money(Decimal("1234.5")) == expected

@@ -8,7 +8,7 @@ their own sessions, with no contact details; anonymous visitors go to the login 
 import pytest
 from django.urls import reverse
 
-from clients import roles
+from core import roles
 from clients.tests import factories as cf
 from programs.tests import factories as pf
 from staff.tests import factories as stf

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from clients import roles
+from core import roles
 from clients.models import Interaction
 from clients.tests import factories as cf
 from programs.models import Program

@@ -1,5 +1,5 @@
 from .activity import Interaction, Task, Visit
-from .base import Channel, TimeStampedModel
+from .base import Channel
 from .client import Client, Contraindication, Measurement
 from .membership import Freeze, Membership, MembershipPlan
 from .notification import Notification
@@ -19,7 +19,6 @@ __all__ = [
     "MembershipPlan",
     "Notification",
     "Task",
-    "TimeStampedModel",
     "UserPreference",
     "Visit",
 ]

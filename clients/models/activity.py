@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import TimeStampedModel
+from core.models import TimeStampedModel
 from .client import Client
 from .membership import Membership
 

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
-from .base import Channel, TimeStampedModel
+from core.models import TimeStampedModel
+
+from .base import Channel
 
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 

@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..dates import outside_dates_message, within_dates
+from core.dates import outside_dates_message, within_dates
 from ..models import Client, Freeze, Membership, MembershipPlan, Visit
 
 # Sent inside the selling transaction, so that a higher app (the sales ledger) can record the

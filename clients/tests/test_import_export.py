@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from import_export.results import Error
 
 from accompaniment.demo import catalog
-from clients import roles
+from core import roles
 from clients.models import Client, HealthDataAccess, Membership, MembershipPlan
 from clients.resources import (
     CLIENT_COLUMNS,

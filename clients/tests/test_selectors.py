@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from clients import roles
+from core import roles
 from clients.models import Client, Membership
 from clients.selectors import (
     at_risk_q,

@@ -64,7 +64,7 @@ def test_a_duplicate_email_in_other_case_is_refused(as_manager, own_client):
 
 
 def test_a_duplicate_of_another_managers_client_does_not_reveal_the_card(as_manager, make_user):
-    from clients import roles
+    from core import roles
 
     cf.ClientFactory(phone="+380931112233", assigned_manager=make_user(roles.MANAGER))
     response = as_manager.post(reverse("clients:create"), new_client_data(phone="093 111 22 33"))
@@ -113,7 +113,7 @@ def test_editing_keeps_the_manager_and_saves_health_flags(as_manager, own_client
 
 
 def test_a_manager_cannot_reassign_a_client_but_the_director_can(client, own_client, director, make_user):
-    from clients import roles
+    from core import roles
 
     other = make_user(roles.MANAGER, username="second")
     client.force_login(director)

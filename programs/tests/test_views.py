@@ -176,7 +176,7 @@ def test_a_specialist_from_another_department_is_refused_next_to_the_line(
 
 
 def test_another_managers_client_gets_no_program_form(client, make_user, own_client):
-    from clients import roles
+    from core import roles
 
     client.force_login(make_user(roles.MANAGER))
     assert client.get(reverse("programs:create", args=[own_client.pk])).status_code == 404
@@ -250,7 +250,7 @@ def test_the_print_view_lists_the_items_and_the_planned_sessions(
 
 
 def test_the_print_view_of_another_managers_client_is_not_found(client, make_user, own_client):
-    from clients import roles
+    from core import roles
 
     program = pf.ProgramFactory(client=own_client, start_date=timezone.localdate())
     client.force_login(make_user(roles.MANAGER))

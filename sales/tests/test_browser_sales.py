@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from clients import roles
+from core import roles
 from clients.models import Client
 from clients.tests import factories as cf
 from conftest import log_in, screenshot

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from clients import roles
+from core import roles
 from clients.models import Client, Notification
 from clients.services import membership_sell
 from clients.tests import factories as cf

@@ -3,7 +3,7 @@
 
 import pytest
 
-from clients import roles
+from core import roles
 from clients.tests import factories as cf
 from conftest import log_in, screenshot
 from staff.models import Feedback

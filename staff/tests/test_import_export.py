@@ -3,7 +3,7 @@ admin's real import pages (the helpers are the clients app's import tests')."""
 
 import pytest
 
-from clients import roles
+from core import roles
 from clients.tests.test_import_export import (  # noqa: F401 - club and desk are fixtures
     CSV,
     NOTHING_IMPORTED,

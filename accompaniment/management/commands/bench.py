@@ -32,7 +32,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from clients import roles
+from core import roles
 from clients.models import Client, Freeze, Interaction, Membership, MembershipPlan, Task, Visit
 from sales.models import DepartmentExpense, Offer, Product, Sale
 from staff.models import Department, Feedback, PayRate, Service, StaffMember, SurveyResponse
