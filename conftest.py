@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 
 from accompaniment.celery import app as celery_app
 from core import roles
+from core.capabilities import admin_site_roles
 
 
 def service_url_or_skip(name: str) -> str:
@@ -63,11 +64,11 @@ def make_user(db, django_user_model):
                 # A transactional test flushed the groups the roles migration made.
                 from django.apps import apps
 
-                from accompaniment.roles import sync_roles
+                from core.capabilities import sync_roles
 
                 sync_roles(apps)
             user.groups.add(Group.objects.get(name=role))
-            if role != roles.SPECIALIST:
+            if role in admin_site_roles():
                 user.is_staff = True
                 user.save(update_fields=["is_staff"])
         return user

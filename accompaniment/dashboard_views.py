@@ -14,8 +14,6 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,7 +21,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core import roles
 from staff.models import Department
 
 from . import dashboard
@@ -408,12 +405,10 @@ def _chart_data(series: dict) -> dict:
     }
 
 
-@login_required
 def dashboard_page(request):
     """The club's health for a period and a department; ``?export=<table>`` gives a table as CSV
-    (the same selector and table as the page). Directors only."""
-    if not roles.is_director(request.user):
-        raise PermissionDenied
+    (the same selector and table as the page). Its view (``accompaniment.views.dashboard``)
+    requires ``open_dashboard``."""
     form = DashboardFilterForm(request.GET or None)
     preset, period = form.period_for(timezone.localdate())
     invalid = form.is_bound and not form.is_valid()

@@ -47,7 +47,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Applications
 # ---------------------------------------------------------------------------------------------
 DJANGO_APPS = [
-    "django.contrib.admin",
+    "accompaniment.apps.ClubAdminConfig",  # django.contrib.admin with the club's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

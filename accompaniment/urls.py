@@ -2,18 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from clients import public_views as client_public_views
+from core.capabilities import public
 from staff import views as staff_views
 
 from . import views
-from .security import AdminLoginForm, LoginForm
+from .security import LoginForm
 
-admin.site.site_header = _("Accompaniment CRM administration")
-admin.site.site_title = _("Accompaniment CRM")
-admin.site.index_title = _("Club data")
-admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,10 +25,10 @@ urlpatterns = [
     path("sales/", include("sales.urls")),
     path(
         "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        public(auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm)),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("i18n/setlang/", views.language_set, name="set_language"),
     path("health/", views.health, name="health"),
     path("u/<str:token>/", client_public_views.unsubscribe, name="unsubscribe"),

@@ -6,7 +6,6 @@ They only compose the apps' selectors; each rule lives in the app that owns the 
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Count, Q
@@ -17,10 +16,20 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core import roles
-from clients.access import client_workspace
+from core.capabilities import (
+    ACCOMPANY_CLIENTS,
+    DELIVER_SESSIONS,
+    HANDLE_CLIENT_DATA,
+    LOGGED_IN,
+    OPEN_DASHBOARD,
+    SEE_STAFF,
+    WORK_WITH_CLIENTS,
+    can,
+    public,
+    requires,
+)
 from core.forms import apply_service_errors
-from clients.models import Client, ClientErasure, HealthDataAccess, Measurement, Task
+from clients.models import ClientErasure, HealthDataAccess, Measurement, Task
 from clients.selectors import (
     client_for_card,
     clients_visible_to,
@@ -40,18 +49,18 @@ from staff.selectors import feedback_for_client
 from .selectors import today_agenda
 
 
-@login_required
+@requires(LOGGED_IN)
 def home(request):
-    """The landing page by role: director → dashboard, specialist → their sessions,
-    front desk → the client list, manager → Today."""
+    """The landing page by what the user does: the director's dashboard, the manager's Today,
+    the front desk's client list, the specialist's sessions."""
     user = request.user
-    if roles.is_director(user):
+    if can(user, OPEN_DASHBOARD):
         return redirect("dashboard")
-    if roles.is_manager(user):
+    if can(user, ACCOMPANY_CLIENTS):
         return render(request, "accompaniment/today.html", today_agenda(user))
-    if roles.is_administrator(user):
+    if can(user, WORK_WITH_CLIENTS):
         return redirect("clients:list")
-    if roles.is_specialist(user):
+    if can(user, DELIVER_SESSIONS):
         return redirect("programs:my-sessions")
     return render(request, "accompaniment/no_role.html")
 
@@ -59,7 +68,7 @@ def home(request):
 CARD_TIMELINE_ROWS = 30
 
 
-@client_workspace
+@requires(WORK_WITH_CLIENTS)
 def client_card(request, pk):
     """Everything about one client on one page."""
     client = client_for_card(clients_visible_to(request.user), pk)
@@ -94,7 +103,6 @@ def client_card(request, pk):
             "allowance": offer_allowance(client, stage=stage),
             "recommendations": list(pending_recommendations_for([client.pk])),
             "can_edit": True,
-            "is_director": roles.is_director(request.user),
         },
     )
 
@@ -119,13 +127,13 @@ def _measurement_chart(measurements: list[Measurement]) -> dict:
     }
 
 
-@login_required
+@requires(SEE_STAFF, DELIVER_SESSIONS)
 def staff_member_page(request, pk):
     """A staff member: services, sessions this month, feedback, latest competency assessment.
-    Directors and managers see everyone; a specialist only their own page."""
+    Whoever may ``see_staff`` sees everyone; a specialist only their own page."""
     user = request.user
     member = get_object_or_404(StaffMember.objects.select_related("department", "user"), pk=pk)
-    if not (roles.is_director(user) or roles.is_manager(user) or member.user_id == user.pk):
+    if not can(user, SEE_STAFF) and member.user_id != user.pk:
         raise PermissionDenied
     month_start = timezone.localdate().replace(day=1)
     sessions = Session.objects.filter(specialist=member, scheduled_at__date__gte=month_start)
@@ -153,16 +161,15 @@ def staff_member_page(request, pk):
     )
 
 
-@login_required
+@requires(OPEN_DASHBOARD)
 def dashboard(request):
-    """The director's dashboard (accompaniment.dashboard_views); directors only."""
-    if not roles.is_director(request.user):
-        raise PermissionDenied
+    """The director's dashboard (accompaniment.dashboard_views)."""
     from .dashboard_views import dashboard_page
 
     return dashboard_page(request)
 
 
+@public
 @never_cache
 def health(request):
     """Liveness and database readiness for a load balancer: 200 when the database answers."""
@@ -175,6 +182,7 @@ def health(request):
     return JsonResponse({"status": "ok", "database": True})
 
 
+@public
 @require_POST
 def language_set(request):
     """The language switcher: Django's ``set_language`` (cookie, safe redirect), and for a
@@ -189,15 +197,13 @@ def language_set(request):
     return set_language(request)
 
 
-# --- A client's data: history, export and erasure (directors only) ----------------------------------
+# --- A client's data: history, export and erasure (handle_client_data: directors) ------------------
 def _client_for_director(request, pk):
-    """The client, for a director; anybody else gets 403 (the card's other viewers included)."""
-    if not roles.is_director(request.user):
-        raise PermissionDenied
-    return get_object_or_404(Client, pk=pk)
+    """The client (of those the user sees)."""
+    return get_object_or_404(clients_visible_to(request.user), pk=pk)
 
 
-@login_required
+@requires(HANDLE_CLIENT_DATA)
 def client_history(request, pk):
     """Who changed what about the client and when, and who opened their health data."""
     from .selectors import client_history as history_of
@@ -213,7 +219,7 @@ def client_history(request, pk):
     })
 
 
-@login_required
+@requires(HANDLE_CLIENT_DATA)
 def client_export(request, pk):
     """Everything held about the client, as a JSON file (a data request)."""
     from .services import client_data_export_json
@@ -238,7 +244,7 @@ class ClientEraseForm(forms.Form):
     )
 
 
-@login_required
+@requires(HANDLE_CLIENT_DATA)
 def client_erase(request, pk):
     """Erase the client's personal and health data on their request (after a confirmation)."""
     from .services import client_erase as erase

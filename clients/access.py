@@ -1,36 +1,11 @@
-"""Access to the client workspace, decided in one place (see also selectors.clients_visible_to)."""
+"""Finding a client record the user may see, and a safe address to return to after an action
+(who may open which page is declared with ``core.capabilities.requires``)."""
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from core import roles
 from .models import Client
 from .selectors import clients_visible_to
-
-
-def can_use_client_workspace(user) -> bool:
-    """Managers, directors and the front desk work with client records; specialists do not."""
-    return bool(
-        roles.is_director(user) or roles.is_manager(user) or roles.is_administrator(user)
-    )
-
-
-def client_workspace(view):
-    """Log in first; then only roles that work with client records may open the page."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_use_client_workspace(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def local_next_url(request) -> str | None:

@@ -11,8 +11,8 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from import_export.forms import ConfirmImportForm
 from import_export.tmp_storages import CacheStorage, TempFolderStorage
 
 from core import roles
+from core.capabilities import IMPORTING_ROLES
 from core.admin import (
     ClubFieldsAdminMixin,
     CreatedByAdminMixin,
@@ -45,14 +46,13 @@ from .models import (
     Visit,
 )
 from .resources import IMPORT_FORMATS, ClientResource, ImportFileError, MembershipResource
-from .selectors import client_search_q, clients_visible_to, current_membership_subquery
+from .selectors import client_search_q, current_membership_subquery
 
 logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------------
 # Import and export (the rows' rules are in each app's resources.py)
 # ---------------------------------------------------------------------------------------------
-IMPORTING_ROLES = {roles.DIRECTOR, roles.ADMINISTRATOR}
 
 
 UPLOAD_GONE = _("The uploaded file is no longer on the server: upload it again.")
@@ -323,10 +323,9 @@ class ClientAdmin(ImportExportAllOrNothingMixin, CreatedByAdminMixin, DirectorHi
     )
 
     def get_queryset(self, request):
-        """The clients this user may see (a manager: their own), with today's card."""
+        """The clients (the site narrows them to those this user sees), with today's card."""
         today = timezone.localdate()
-        visible = super().get_queryset(request) & clients_visible_to(request.user)
-        return visible.annotate(
+        return super().get_queryset(request).annotate(
             current_card=current_membership_subquery("card_number", today),
             current_card_ends=current_membership_subquery("end_date", today),
         )

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core import roles
+from core.capabilities import SEE_ALL_CLIENTS, can
 from .forms import ManagerChoiceField, managers_queryset
 from .models import Client, Membership
 from .selectors import (
@@ -80,7 +80,7 @@ class ClientFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = timezone.localdate()
-        if not (roles.is_director(user) or roles.is_administrator(user)):
+        if not can(user, SEE_ALL_CLIENTS):
             del self.filters["manager"]
 
     def filter_search(self, queryset, name, value):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from core import roles
+from core.capabilities import SEE_ALL_CLIENTS, can
 from core.forms import DateInput
 from .models import Client, Contraindication, Interaction, Measurement, MembershipPlan, Task
 from .models.client import EARLIEST_BIRTH_DATE
@@ -97,8 +98,8 @@ class ClientForm(forms.ModelForm):
         self.fields["contraindications"].queryset = Contraindication.objects.all()
         self.fields["contraindications"].required = False
         self.fields["birth_date"].widget.attrs["max"] = timezone.localdate().isoformat()
-        if not (roles.is_director(user) or roles.is_administrator(user)):
-            # A manager keeps their own clients; only the director reassigns.
+        if not can(user, SEE_ALL_CLIENTS):
+            # A manager keeps their own clients; the director and the front desk assign them.
             del self.fields["assigned_manager"]
         if self.instance.referred_by_id and not self.is_bound:
             referrer = self.instance.referred_by

@@ -5,6 +5,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from core.capabilities import public
+
 from .languages import speak_the_clients_language
 from .messaging.links import read_unsubscribe_token
 from .models import Channel, Client
@@ -16,6 +18,7 @@ CONSENT_FIELDS = {
 }
 
 
+@public
 @csrf_exempt  # the signed token is the credential; mail providers POST for one-click (RFC 8058)
 def unsubscribe(request, token):
     """GET asks to confirm; POST turns the consent for that channel off and says so."""

@@ -5,24 +5,33 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from core import roles
+from core.capabilities import SEE_ALL_CLIENTS, WORK_WITH_CLIENTS, can
 from .models import Client, Freeze, Membership
 
 
 def clients_visible_to(user) -> QuerySet[Client]:
     """The one rule of who sees which client records.
 
-    Directors and front-desk administrators see every client; an accompaniment manager sees
-    the clients assigned to them; anybody else (specialists included) sees none here —
-    specialists reach their clients only through their sessions, without contact details.
+    Whoever may ``see_all_clients`` (directors, the front desk) sees every client; whoever may
+    ``work_with_clients`` without it (an accompaniment manager) sees the clients assigned to
+    them; anybody else (specialists included) sees none here — specialists reach their clients
+    only through their sessions, without contact details.
     """
-    if not user.is_authenticated:
-        return Client.objects.none()
-    if roles.is_director(user) or roles.is_administrator(user):
+    if can(user, SEE_ALL_CLIENTS):
         return Client.objects.all()
-    if roles.is_manager(user):
+    if can(user, WORK_WITH_CLIENTS):
         return Client.objects.filter(assigned_manager=user)
     return Client.objects.none()
+
+
+def client_rows_visible_to(user, queryset: QuerySet, path: str = "client") -> QuerySet:
+    """Rows that belong to a client (``path`` leads from a row to it: ``"client"``,
+    ``"membership__client"``; ``""`` for clients themselves), narrowed by ``clients_visible_to``.
+    Rows of no client (a message to a staff member) are shown only to those who see every client.
+    """
+    if can(user, SEE_ALL_CLIENTS):
+        return queryset
+    return queryset.filter(**{f"{path}__in" if path else "pk__in": clients_visible_to(user)})
 
 
 def freeze_covering(on: datetime.date, membership_ref="pk") -> Exists:

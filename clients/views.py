@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from core import roles
+from core.capabilities import ACCOMPANY_CLIENTS, SEE_ALL_CLIENTS, WORK_WITH_CLIENTS, can, requires
 from core.forms import apply_service_errors
 from . import services
-from .access import client_workspace, local_next_url, visible_client_or_404
+from .access import local_next_url, visible_client_or_404
 from .filters import ClientFilter
 from .forms import (
     ClientForm,
@@ -38,7 +38,7 @@ def _card(client) -> str:
     return reverse("client-card", args=[client.pk])
 
 
-@client_workspace
+@requires(WORK_WITH_CLIENTS)
 def client_list(request):
     today = timezone.localdate()
     queryset = (
@@ -68,17 +68,17 @@ def client_list(request):
             "page": page,
             "query_string": query.urlencode(),
             "today": today,
-            "show_manager": roles.is_director(request.user) or roles.is_administrator(request.user),
+            "show_manager": can(request.user, SEE_ALL_CLIENTS),
         },
     )
 
 
-@client_workspace
+@requires(WORK_WITH_CLIENTS)
 def client_create(request):
     form = ClientForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         client = form.save(commit=False)
-        if "assigned_manager" not in form.fields and roles.is_manager(request.user):
+        if "assigned_manager" not in form.fields and can(request.user, ACCOMPANY_CLIENTS):
             client.assigned_manager = request.user
         try:
             services.client_save(
@@ -94,7 +94,7 @@ def client_create(request):
     return render(request, "clients/client_form.html", {"form": form, "title": _("New client")})
 
 
-@client_workspace
+@requires(WORK_WITH_CLIENTS)
 def client_edit(request, pk):
     client = visible_client_or_404(request.user, pk)
     form = ClientForm(request.POST or None, instance=client, user=request.user)
@@ -126,7 +126,7 @@ def _action_page(request, client, form, title, submit_label, extra=None):
     )
 
 
-@client_workspace
+@requires(WORK_WITH_CLIENTS)
 def membership_sell(request, pk):
     client = visible_client_or_404(request.user, pk)
     renew = request.GET.get("renew") == "1" or request.POST.get("renew") == "1"
@@ -158,7 +158,7 @@ def membership_sell(request, pk):
     return _action_page(request, client, form, title, _("Sell"), {"renew": renew})
 
 
-@client_workspace
+@requires(WORK_WITH_CLIENTS)
 def membership_freeze(request, pk, membership_pk):
     client = visible_client_or_404(request.user, pk)
     membership = get_object_or_404(
@@ -202,7 +202,7 @@ def membership_freeze(request, pk, membership_pk):
 
 
 @require_POST
-@client_workspace
+@requires(WORK_WITH_CLIENTS)
 def check_in(request, pk):
     client = visible_client_or_404(request.user, pk)
     try:
@@ -220,7 +220,7 @@ def check_in(request, pk):
     return redirect(_card(client))
 
 
-@client_workspace
+@requires(ACCOMPANY_CLIENTS)
 def interaction_create(request, pk):
     client = visible_client_or_404(request.user, pk)
     kind = request.GET.get("kind")
@@ -246,7 +246,7 @@ def interaction_create(request, pk):
     return _action_page(request, client, form, _("Log an interaction"), _("Save"))
 
 
-@client_workspace
+@requires(ACCOMPANY_CLIENTS)
 def task_create(request, pk):
     client = visible_client_or_404(request.user, pk)
     form = TaskForm(request.POST or None, initial={"due_date": timezone.localdate()})
@@ -269,7 +269,7 @@ def task_create(request, pk):
 
 
 @require_POST
-@client_workspace
+@requires(ACCOMPANY_CLIENTS)
 def task_done(request, task_pk):
     task = get_object_or_404(
         Task.objects.filter(client__in=clients_visible_to(request.user))
@@ -284,7 +284,7 @@ def task_done(request, task_pk):
     return redirect(_card(task.client) if task.client_id else reverse("home"))
 
 
-@client_workspace
+@requires(WORK_WITH_CLIENTS)
 def measurement_add(request, pk):
     client = visible_client_or_404(request.user, pk)
     form = MeasurementForm(request.POST or None, initial={"measured_on": timezone.localdate()})

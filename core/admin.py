@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import roles
+from .capabilities import READ_HISTORY, can
 from .dates import validate_club_date
 from .models import TimeStampedModel
 
@@ -73,18 +73,23 @@ class CreatedByAdminMixin(ClubFieldsAdminMixin):
         super().save_formset(request, form, formset, change)
 
 
-class DirectorHistoryAdmin(SimpleHistoryAdmin):
-    """The *History* of a row in the admin site (django-simple-history): for directors only, of
-    rows their list shows them, read only (``SIMPLE_HISTORY_REVERT_DISABLED``). Old versions
-    hold what the row held — a client's old phone, old health notes — so they follow the same
-    rule as the client's history page."""
+class HistoryForDirectorsMixin:
+    """The *History* of a row in the admin site — Django's log of admin changes, or
+    django-simple-history's versions — only for those who may ``read_history`` (directors), only
+    of rows their list shows them, and read only (``SIMPLE_HISTORY_REVERT_DISABLED``). Old
+    versions hold what the row held — a client's old phone, old health notes — so they follow the
+    same rule as the client's history page. The club's admin site mixes it into every admin."""
 
     def _history_allowed(self, request, object_id, version_id=None):
-        if not roles.is_director(request.user):
+        if not can(request.user, READ_HISTORY):
             raise PermissionDenied
-        if not str(object_id).isdigit() or (version_id is not None and not str(version_id).isdigit()):
+        if version_id is not None and not str(version_id).isdigit():
             raise Http404
-        if not self.get_queryset(request).filter(pk=object_id).exists():
+        try:
+            exists = self.get_queryset(request).filter(pk=object_id).exists()
+        except (ValueError, TypeError, ValidationError):  # a forged id of the wrong type
+            exists = False
+        if not exists:
             raise Http404
 
     def history_view(self, request, object_id, extra_context=None):
@@ -94,6 +99,10 @@ class DirectorHistoryAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._history_allowed(request, object_id, version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class DirectorHistoryAdmin(HistoryForDirectorsMixin, SimpleHistoryAdmin):
+    """An admin whose model keeps its versions (django-simple-history): *History* lists them."""
 
 
 class TolerantAutocompleteSelect(AutocompleteSelect):

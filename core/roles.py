@@ -1,8 +1,7 @@
 """The four roles of the product, as Django groups.
 
-The names live in the lowest app so that every app can ask "what is this user?"; the
-permissions each group holds are declared in ``accompaniment/roles.py`` and created by a data
-migration.
+The names live in the lowest layer so that every app can ask "what is this user?"; what each
+role may do, and the admin permissions each group holds, are declared in ``core/capabilities.py``.
 """
 
 from django.utils.translation import gettext_lazy as _

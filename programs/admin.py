@@ -20,6 +20,7 @@ class ProgramTemplateItemInline(admin.TabularInline):
 
 @admin.register(ProgramTemplate)
 class ProgramTemplateAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+    ordering = ("name",)
     list_display = ("name", "department", "duration_weeks", "item_count", "is_active")
     list_filter = ("department", "is_active")
     list_select_related = ("department",)

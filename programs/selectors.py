@@ -1,8 +1,28 @@
 """Read queries about programs and sessions."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+
+from clients.selectors import clients_visible_to
+from core.capabilities import ACCOMPANY_CLIENTS, DELIVER_SESSIONS, can
 
 from .models import Program, ProgramItem, Session
+
+
+def programs_visible_to(user) -> QuerySet[Program]:
+    """Programs of the clients the user accompanies (a manager: their own clients)."""
+    if not can(user, ACCOMPANY_CLIENTS):
+        return Program.objects.none()
+    return Program.objects.filter(client__in=clients_visible_to(user))
+
+
+def sessions_visible_to(user) -> QuerySet[Session]:
+    """Sessions of the programs the user sees, and a specialist's own sessions."""
+    visible = Q(pk__in=[])
+    if can(user, ACCOMPANY_CLIENTS):
+        visible |= Q(item__program__client__in=clients_visible_to(user))
+    if can(user, DELIVER_SESSIONS):
+        visible |= Q(specialist__user=user)
+    return Session.objects.filter(visible)
 
 
 def programs_for_card(client) -> list[Program]:

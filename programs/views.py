@@ -1,7 +1,6 @@
 """Building a client's program, running it, printing it; specialists' own sessions."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,17 +8,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import roles
-from clients.access import client_workspace, local_next_url, visible_client_or_404
+from core.capabilities import ACCOMPANY_CLIENTS, DELIVER_SESSIONS, requires
+from clients.access import local_next_url, visible_client_or_404
 from clients.models import HealthDataAccess
-from clients.selectors import clients_visible_to
 from clients.services import health_data_opened
 from staff.models import StaffMember
 
 from . import services
 from .forms import ProgramForm, ProgramItemFormSet
 from .models import Program, ProgramItem, ProgramTemplate, Session
-from .selectors import sessions_of_specialist
+from .selectors import programs_visible_to, sessions_of_specialist, sessions_visible_to
 
 
 def _visible_program_or_404(user, pk) -> Program:
@@ -27,14 +25,14 @@ def _visible_program_or_404(user, pk) -> Program:
         Prefetch("sessions", queryset=Session.objects.select_related("specialist"))
     )
     return get_object_or_404(
-        Program.objects.filter(client__in=clients_visible_to(user))
+        programs_visible_to(user)
         .select_related("client", "manager", "template")
         .prefetch_related(Prefetch("items", queryset=items), "client__contraindications"),
         pk=pk,
     )
 
 
-@client_workspace
+@requires(ACCOMPANY_CLIENTS)
 def program_create(request, client_pk):
     """Build a program from a template (?template=ID prefills the lines) or from scratch."""
     client = visible_client_or_404(request.user, client_pk)
@@ -103,7 +101,7 @@ def program_create(request, client_pk):
     )
 
 
-@client_workspace
+@requires(ACCOMPANY_CLIENTS)
 def program_detail(request, pk):
     """The program; its lines show why a contraindicated service went ahead (health data)."""
     program = _visible_program_or_404(request.user, pk)
@@ -115,14 +113,14 @@ def program_detail(request, pk):
     )
 
 
-@client_workspace
+@requires(ACCOMPANY_CLIENTS)
 def program_print(request, pk):
     program = _visible_program_or_404(request.user, pk)
     return render(request, "programs/program_print.html", {"program": program, "client": program.client})
 
 
 @require_POST
-@client_workspace
+@requires(ACCOMPANY_CLIENTS)
 def program_status(request, pk):
     program = _visible_program_or_404(request.user, pk)
     try:
@@ -138,16 +136,14 @@ def program_status(request, pk):
 
 
 @require_POST
-@login_required
+@requires(ACCOMPANY_CLIENTS, DELIVER_SESSIONS)
 def session_mark(request, pk):
     """The session's specialist, or someone who sees the client, marks a session."""
     session = get_object_or_404(
-        Session.objects.select_related("item__program__client", "specialist"), pk=pk
+        sessions_visible_to(request.user).select_related("item__program__client", "specialist"), pk=pk
     )
     user = request.user
     own = session.specialist is not None and session.specialist.user_id == user.pk
-    if not own and not clients_visible_to(user).filter(pk=session.item.program.client_id).exists():
-        raise PermissionDenied
     try:
         services.session_mark(session=session, status=request.POST.get("status", ""), user=user)
     except ValidationError as error:
@@ -162,12 +158,12 @@ def session_mark(request, pk):
     return redirect("programs:detail", session.item.program_id)
 
 
-@login_required
+@requires(DELIVER_SESSIONS)
 def my_sessions(request):
     """A specialist's sessions: clients' names, health flags and the items they deliver,
     never contact details."""
     staff_member = StaffMember.objects.filter(user=request.user).first()
-    if staff_member is None or not roles.is_specialist(request.user):
+    if staff_member is None:
         raise PermissionDenied
     today = timezone.localdate()
     show = request.GET.get("show", "upcoming")

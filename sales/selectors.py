@@ -106,13 +106,14 @@ def pay_report(*, month: datetime.date, department) -> dict:
     }
 
 
-def ambassadors(limit: int = 50):
-    """Clients ranked by how many clients they brought, then by their referrals' revenue."""
+def ambassadors(*, clients: QuerySet[Client], limit: int = 50):
+    """Of ``clients``, those who brought other clients, ranked by how many, then by their
+    referrals' revenue."""
     revenue = Sale.objects.filter(client__referred_by=OuterRef("pk")).order_by().values("client__referred_by").annotate(
         total=Sum("amount")
     ).values("total")[:1]
     return (
-        Client.objects.annotate(referral_count=Count("referrals", distinct=True))
+        clients.annotate(referral_count=Count("referrals", distinct=True))
         .filter(referral_count__gt=0)
         .annotate(referral_revenue=Coalesce(Subquery(revenue), Value(Decimal("0.00")), output_field=DecimalField()))
         .select_related("assigned_manager")

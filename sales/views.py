@@ -3,10 +3,9 @@
 import csv
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,8 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core import roles
-from clients.access import client_workspace, visible_client_or_404
+from core.capabilities import (
+    ACCOMPANY_CLIENTS,
+    DELIVER_SESSIONS,
+    DO_MARKETING,
+    OVERRIDE_UPSELL_POLICY,
+    RUN_PROMOTIONS,
+    SEE_PAY,
+    can,
+    requires,
+)
+from clients.access import visible_client_or_404
 from core.forms import apply_service_errors
 from clients.models import Client, Notification
 from clients.selectors import clients_visible_to
@@ -28,10 +36,10 @@ from .models import Offer, Promotion, Recommendation, Sale
 from .segments import SegmentForm, segment_clients, segment_form
 
 
-@client_workspace
+@requires(ACCOMPANY_CLIENTS)
 def offer_create(request, client_pk):
     client = visible_client_or_404(request.user, client_pk)
-    form = OfferForm(request.POST or None, can_override=roles.is_director(request.user))
+    form = OfferForm(request.POST or None, can_override=can(request.user, OVERRIDE_UPSELL_POLICY))
     allowance = services.offer_allowance(client)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -52,7 +60,7 @@ def offer_create(request, client_pk):
     })
 
 
-@client_workspace
+@requires(ACCOMPANY_CLIENTS)
 def offer_outcome(request, pk):
     offer = get_object_or_404(Offer.objects.filter(client__in=clients_visible_to(request.user)).select_related("client"), pk=pk)
     form = OutcomeForm(request.POST or None)
@@ -74,12 +82,12 @@ def offer_outcome(request, pk):
 
 def _specialist_or_403(user) -> StaffMember:
     member = StaffMember.objects.filter(user=user).first() if user.is_authenticated else None
-    if member is None or not roles.is_specialist(user):
+    if member is None:
         raise PermissionDenied
     return member
 
 
-@login_required
+@requires(DELIVER_SESSIONS)
 def recommendation_create(request, session_pk):
     """A specialist recommends a service or a product for the client of their session."""
     member = _specialist_or_403(request.user)
@@ -106,14 +114,14 @@ def recommendation_create(request, session_pk):
     })
 
 
-@login_required
+@requires(DELIVER_SESSIONS)
 def my_recommendations(request):
     member = _specialist_or_403(request.user)
     recommendations = Recommendation.objects.filter(specialist=member).select_related("client", "service", "product")
     return render(request, "sales/my_recommendations.html", {"recommendations": list(recommendations[:100])})
 
 
-@client_workspace
+@requires(ACCOMPANY_CLIENTS)
 def recommendation_decide(request, pk):
     recommendation = get_object_or_404(
         Recommendation.objects.filter(client__in=clients_visible_to(request.user)).select_related(
@@ -121,8 +129,6 @@ def recommendation_decide(request, pk):
         ),
         pk=pk,
     )
-    if roles.is_administrator(request.user) and not roles.is_director(request.user):
-        raise PermissionDenied
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         decision = form.cleaned_data["decision"]
@@ -146,62 +152,70 @@ def recommendation_decide(request, pk):
     })
 
 
-def _marketing_or_403(user):
-    if not (roles.is_director(user) or roles.is_manager(user)):
-        raise PermissionDenied
-
-
-@login_required
+@requires(DO_MARKETING)
 def promotion_list(request):
-    _marketing_or_403(request.user)
-    promotions = Promotion.objects.annotate(redeemed=Count("sales"), revenue=Sum("sales__amount"))
+    """The promotions with what they brought from the clients the user sees."""
+    of_visible = Q(sales__client__in=clients_visible_to(request.user))
+    promotions = Promotion.objects.annotate(
+        redeemed=Count("sales", filter=of_visible), revenue=Sum("sales__amount", filter=of_visible)
+    )
     return render(request, "sales/promotion_list.html", {"promotions": promotions, "today": timezone.localdate()})
 
 
-@login_required
+@requires(DO_MARKETING)
 def promotion_detail(request, pk):
-    """Preview the segment, change it, send the promotion, see sent / redeemed / revenue."""
-    _marketing_or_403(request.user)
+    """Who the segment reaches among the clients the user sees (a manager: their own), sending
+    it to them, and what it brought; whoever may ``run_promotions`` also changes the segment."""
+    user = request.user
     promotion = get_object_or_404(Promotion, pk=pk)
+    visible = clients_visible_to(user)
+    may_edit = can(user, RUN_PROMOTIONS)
     saved = segment_form(promotion.segment)
     if request.method == "POST":
-        form = SegmentForm(request.POST)
+        form = SegmentForm(request.POST) if may_edit else saved
     else:  # a segment broken in the admin site is shown with what is wrong next to each filter
         form = SegmentForm(initial=saved.segment()) if saved.is_valid() else saved
     if request.method == "POST" and form.is_valid():
-        promotion.segment = form.segment()
-        promotion.save(update_fields=["segment", "updated_at"])
+        if may_edit:
+            promotion.segment = form.segment()
+            promotion.save(update_fields=["segment", "updated_at"])
         if "send" in request.POST:
-            if not roles.is_director(request.user) and not promotion.is_running():
+            if not may_edit and not promotion.is_running():
                 messages.error(request, _("Only a running promotion can be sent."))
             else:
-                queued = services.promotion_send(promotion=promotion, clients=segment_clients(promotion.segment))
+                queued = services.promotion_send(
+                    promotion=promotion, clients=segment_clients(promotion.segment).filter(pk__in=visible)
+                )
                 messages.success(request, ngettext(
                     "Queued to %(n)d client (each client gets it once).",
                     "Queued to %(n)d clients (each client gets it once).", queued,
                 ) % {"n": queued})
-        else:
+        elif may_edit:
             messages.success(request, _("Segment saved."))
         return redirect("sales:promotion", pk)
-    matching = segment_clients(promotion.segment) if saved.is_valid() else Client.objects.none()
+    matching = segment_clients(promotion.segment).filter(pk__in=visible) if saved.is_valid() else Client.objects.none()
     matching = matching.select_related("assigned_manager").order_by("last_name", "first_name")
     page = Paginator(matching, 25).get_page(request.GET.get("page"))
-    related = Notification.objects.filter(kind=Notification.Kind.PROMOTION, dedup_key__startswith=f"promo:{promotion.pk}:")
+    related = Notification.objects.filter(
+        kind=Notification.Kind.PROMOTION, dedup_key__startswith=f"promo:{promotion.pk}:", client__in=visible
+    )
     stats = {
         "sent": related.filter(status=Notification.Status.SENT).count(),
         "queued": related.filter(status=Notification.Status.QUEUED).count(),
         "skipped": related.filter(status=Notification.Status.SKIPPED).count(),
-        **Sale.objects.filter(promotion=promotion).aggregate(redeemed=Count("id"), revenue=Sum("amount")),
+        **Sale.objects.filter(promotion=promotion, client__in=visible).aggregate(
+            redeemed=Count("id"), revenue=Sum("amount")
+        ),
     }
-    return render(request, "sales/promotion_detail.html", {"promotion": promotion, "form": form, "page": page, "stats": stats})
+    return render(request, "sales/promotion_detail.html", {
+        "promotion": promotion, "form": form, "page": page, "stats": stats, "may_edit": may_edit,
+    })
 
 
-@login_required
+@requires(DO_MARKETING)
 def ambassador_list(request):
-    _marketing_or_403(request.user)
-    rows = selectors.ambassadors()
-    if not roles.is_director(request.user):
-        rows = rows.filter(pk__in=clients_visible_to(request.user))
+    """The clients who brought most clients, among those the user sees."""
+    rows = selectors.ambassadors(clients=clients_visible_to(request.user))
     return render(request, "sales/ambassadors.html", {"rows": rows})
 
 
@@ -218,11 +232,9 @@ def _is_number(text: str) -> bool:
     return True
 
 
-@login_required
+@requires(SEE_PAY)
 def pay_report(request):
     """The block's month and its head manager's pay: directors only."""
-    if not roles.is_director(request.user):
-        raise PermissionDenied
     today = timezone.localdate()
     first = Department.objects.order_by("name").first()
     initial = {"month": today.replace(day=1), "department": first.code if first else None}

@@ -5,8 +5,8 @@ import statistics
 
 from django.db.models import Avg, Count, F, Q, QuerySet
 
-from core import roles
-from clients.selectors import clients_visible_to
+from clients.selectors import client_rows_visible_to
+from core.capabilities import DELIVER_SESSIONS, WORK_WITH_CLIENTS, can
 
 from .models import CompetencyAssessment, Feedback, Service, StaffMember, SurveyResponse
 
@@ -16,13 +16,12 @@ def feedback_for_client(client) -> QuerySet[Feedback]:
 
 
 def feedback_visible_to(user) -> QuerySet[Feedback]:
-    """The director sees all feedback; a manager that of their clients; a specialist only
-    feedback about themselves, once it has been relayed to them."""
-    if roles.is_director(user):
-        return Feedback.objects.all()
-    if roles.is_manager(user):
-        return Feedback.objects.filter(client__in=clients_visible_to(user))
-    if roles.is_specialist(user):
+    """Who works with client records sees the feedback of the clients they see (a manager: of
+    their own clients; the director and the front desk: all); a specialist sees only feedback
+    about themselves, once it has been relayed to them."""
+    if can(user, WORK_WITH_CLIENTS):
+        return client_rows_visible_to(user, Feedback.objects.all())
+    if can(user, DELIVER_SESSIONS):
         return Feedback.objects.filter(staff_member__user=user).exclude(status=Feedback.Status.NEW)
     return Feedback.objects.none()
 

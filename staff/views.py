@@ -1,7 +1,6 @@
 """Feedback loop pages, quality pages, staff member pages, assessments and the public survey."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,8 +8,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import roles
-from clients.access import client_workspace, visible_client_or_404
+from core.capabilities import (
+    ACCOMPANY_CLIENTS,
+    ASSESS_STAFF,
+    DELIVER_SESSIONS,
+    SEE_QUALITY,
+    SEE_STAFF,
+    WORK_WITH_CLIENTS,
+    can,
+    public,
+    requires,
+)
+from clients.access import visible_client_or_404
 from core.forms import apply_service_errors
 from clients.languages import speak_the_clients_language
 from clients.models import Client
@@ -25,7 +34,7 @@ def _own_staff_member(user) -> StaffMember | None:
     return StaffMember.objects.filter(user=user).first() if user.is_authenticated else None
 
 
-@client_workspace
+@requires(WORK_WITH_CLIENTS)
 def feedback_create(request, client_pk):
     client = visible_client_or_404(request.user, client_pk)
     form = FeedbackForm(request.POST or None, initial={"kind": request.GET.get("kind", "complaint")})
@@ -45,7 +54,7 @@ def feedback_create(request, client_pk):
     return render(request, "staff/feedback_form.html", {"form": form, "client": client})
 
 
-@login_required
+@requires(WORK_WITH_CLIENTS, DELIVER_SESSIONS)
 def feedback_detail(request, pk):
     feedback = get_object_or_404(
         feedback_visible_to(request.user).select_related(
@@ -59,7 +68,6 @@ def feedback_detail(request, pk):
         "staff/feedback_detail.html",
         {
             "feedback": feedback,
-            "is_manager_side": roles.is_director(request.user) or roles.is_manager(request.user),
             "can_answer": own is not None and feedback.staff_member_id == own.pk,
             "answer_form": AnswerForm(initial={"staff_response": feedback.staff_response}),
             "resolve_form": ResolveForm(),
@@ -69,13 +77,11 @@ def feedback_detail(request, pk):
 
 
 def _manager_feedback_or_404(user, pk) -> Feedback:
-    if not (roles.is_director(user) or roles.is_manager(user)):
-        raise PermissionDenied
     return get_object_or_404(feedback_visible_to(user), pk=pk)
 
 
 @require_POST
-@login_required
+@requires(ACCOMPANY_CLIENTS)
 def feedback_relay(request, pk):
     feedback = _manager_feedback_or_404(request.user, pk)
     try:
@@ -87,7 +93,7 @@ def feedback_relay(request, pk):
     return redirect("staff:feedback", pk)
 
 
-@login_required
+@requires(ACCOMPANY_CLIENTS)
 def feedback_resolve(request, pk):
     feedback = _manager_feedback_or_404(request.user, pk)
     form = ResolveForm(request.POST or None)
@@ -102,7 +108,7 @@ def feedback_resolve(request, pk):
     return render(request, "staff/feedback_resolve.html", {"feedback": feedback, "form": form})
 
 
-@login_required
+@requires(DELIVER_SESSIONS)
 def feedback_answer(request, pk):
     own = _own_staff_member(request.user)
     feedback = get_object_or_404(feedback_visible_to(request.user), pk=pk)
@@ -120,7 +126,7 @@ def feedback_answer(request, pk):
     return render(request, "staff/feedback_resolve.html", {"feedback": feedback, "form": form, "answer": True})
 
 
-@login_required
+@requires(DELIVER_SESSIONS)
 def my_feedback(request):
     own = _own_staff_member(request.user)
     if own is None:
@@ -129,12 +135,10 @@ def my_feedback(request):
     return render(request, "staff/my_feedback.html", {"feedback": list(feedback[:100]), "member": own})
 
 
-@login_required
+@requires(SEE_QUALITY)
 def quality(request):
     """Staff and service quality over a period; a specialist sees only their own line."""
     user = request.user
-    if not (roles.is_director(user) or roles.is_manager(user) or roles.is_specialist(user)):
-        raise PermissionDenied
     form = PeriodForm(request.GET or None)
     today = timezone.localdate()
     start, end, sort = today.replace(day=1), today, "complaints"
@@ -142,9 +146,7 @@ def quality(request):
         start, end, sort = form.cleaned_data["start"], form.cleaned_data["end"], form.cleaned_data["sort"] or sort
     elif form.is_bound:
         pass  # errors are shown next to the fields; the default period is used meanwhile
-    staff_filter = None
-    if not (roles.is_director(user) or roles.is_manager(user)):
-        staff_filter = Q(user=user)
+    staff_filter = None if can(user, SEE_STAFF) else Q(user=user)
     rows = staff_quality(start=start, end=end, staff_filter=staff_filter)
     most_first = sort in ("complaints", "thanks")  # rating and NPS: the weakest first
     rows.sort(key=lambda r: (r[sort] is None, -(r[sort] or 0) if most_first else (r[sort] or 0)))
@@ -158,14 +160,8 @@ def quality(request):
     )
 
 
-def _director_only(user):
-    if not roles.is_director(user):
-        raise PermissionDenied
-
-
-@login_required
+@requires(ASSESS_STAFF)
 def assessment_create(request):
-    _director_only(request.user)
     form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -186,10 +182,9 @@ def _compare_url():
     return reverse("staff:assessment-compare")
 
 
-@login_required
+@requires(ASSESS_STAFF)
 def assessment_compare(request):
     """Candidates (and staff) assessed for the same position, side by side."""
-    _director_only(request.user)
     positions = list(
         CompetencyAssessment.objects.order_by("position").values_list("position", flat=True).distinct()
     )
@@ -227,6 +222,7 @@ def assessment_compare(request):
     )
 
 
+@public
 def survey(request, token):
     """The public NPS page behind a signed, expiring, single-use link (no login)."""
     try:

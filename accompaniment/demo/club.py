@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core import roles
+from core.capabilities import admin_site_roles
 from clients.models import Client, Contraindication, MembershipPlan
 from programs.models import ProgramTemplate, ProgramTemplateItem
 from sales.models import DepartmentExpense, Product, Promotion, UpsellPolicy
@@ -135,7 +136,7 @@ class DemoClub:
             # The roles migration makes the groups; a flushed test database has lost them.
             from django.apps import apps
 
-            from accompaniment.roles import sync_roles
+            from core.capabilities import sync_roles
 
             sync_roles(apps)
         groups = {group.name: group for group in Group.objects.filter(name__in=roles.ROLES)}
@@ -148,8 +149,8 @@ class DemoClub:
                     username=username, first_name=first, last_name=last,
                     email=f"{username}@{DEMO_EMAIL_DOMAIN}",
                     is_superuser=role is None,
-                    # Directors, managers and administrators work in the admin site too.
-                    is_staff=role != roles.SPECIALIST,
+                    # The director and the front desk work in the admin site too.
+                    is_staff=role is None or role in admin_site_roles(),
                 )
                 password = password or make_password(DEMO_PASSWORD)
                 user.password = password

@@ -1,12 +1,11 @@
-"""Create the four role groups with their model permissions (see accompaniment/roles.py)."""
+"""The four role groups (today created and synced after every migrate: core.capabilities)."""
 
 from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from accompaniment.roles import sync_roles
-
-    sync_roles(apps)
+    """Nothing any more: the groups are synced after every migrate (core.capabilities.sync_roles,
+    connected in accompaniment.apps), so that they always hold what the code declares."""
 
 
 class Migration(migrations.Migration):

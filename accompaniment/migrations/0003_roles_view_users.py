@@ -4,9 +4,8 @@ from django.db import migrations
 
 
 def sync(apps, schema_editor):
-    from accompaniment.roles import sync_roles
-
-    sync_roles(apps)
+    """Nothing any more: the groups are synced after every migrate (core.capabilities.sync_roles,
+    connected in accompaniment.apps), so that they always hold what the code declares."""
 
 
 class Migration(migrations.Migration):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from core import roles
+from core.capabilities import admin_site_roles
 from clients.models import HealthDataAccess
 from clients.tests import factories as cf
 from programs.tests import factories as pf
@@ -163,7 +164,7 @@ def make_staff_user(role, username, **extra):
     """A user in a role's group, as conftest's ``make_user`` makes them (usable outside a test)."""
     user = get_user_model().objects.create(
         username=username, password=make_password("pass-12345-word", hasher=MD5PasswordHasher()),
-        is_staff=role != roles.SPECIALIST, **extra,
+        is_staff=role in admin_site_roles(), **extra,
     )
     user.groups.add(Group.objects.get(name=role))
     return user

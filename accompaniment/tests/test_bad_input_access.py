@@ -133,7 +133,7 @@ def test_a_specialist_cannot_mark_or_recommend_on_another_specialists_session(cl
     client.force_login(other)
     session = club.mine.session
     before = row_counts()
-    assert client.post(reverse("programs:session-mark", args=[session.pk]), {"status": "done"}).status_code == 403
+    assert client.post(reverse("programs:session-mark", args=[session.pk]), {"status": "done"}).status_code == 404
     data = {"service": club.service.pk, "reason": "Needs it"}
     assert client.post(reverse("sales:recommend", args=[session.pk]), data).status_code == 404
     assert changed_tables(before) == {}

@@ -356,7 +356,7 @@ def test_a_segment_with_garbage_is_refused_and_the_saved_one_kept(browser, club,
     promotion = club.promotion
     promotion.segment = {"channel": "email"}
     promotion.save()
-    refused(browser.as_(club.owner), reverse("sales:promotion", args=[promotion.pk]), data, shown_at)
+    refused(browser.as_(club.director), reverse("sales:promotion", args=[promotion.pk]), data, shown_at)
     promotion.refresh_from_db()
     assert promotion.segment == {"channel": "email"}
 

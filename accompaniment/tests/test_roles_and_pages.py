@@ -5,14 +5,14 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from accompaniment.roles import ROLE_PERMISSIONS, sync_roles
+from core.capabilities import ADMIN_PERMISSIONS, sync_roles
 from core import roles
 
 
 @pytest.mark.django_db
 def test_migration_creates_the_four_roles_with_their_permissions():
     assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ROLES)
-    for role, model_actions in ROLE_PERMISSIONS.items():
+    for role, model_actions in ADMIN_PERMISSIONS.items():
         granted = set(
             Group.objects.get(name=role).permissions.values_list(
                 "content_type__app_label", "codename"
@@ -117,9 +117,20 @@ def test_the_login_page_uses_local_bootstrap(client):
 
 
 @pytest.mark.django_db
-def test_director_reaches_the_admin_site(client, director):
-    client.force_login(director)
-    assert client.get(reverse("admin:index")).status_code == 200
+@pytest.mark.parametrize("role, reaches", [
+    (roles.DIRECTOR, True), (roles.ADMINISTRATOR, True), (roles.MANAGER, False), (roles.SPECIALIST, False),
+])
+def test_the_admin_site_is_for_those_who_enter_data(client, make_user, role, reaches):
+    """Managers and specialists work in the product's pages; a staff flag alone opens nothing."""
+    user = make_user(role)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    client.force_login(user)
+    response = client.get(reverse("admin:index"))
+    if reaches:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
 
 
 @pytest.mark.django_db
@@ -137,3 +148,13 @@ def test_messages_are_shown_on_every_page(rf, manager):
     html = render_to_string("accompaniment/no_role.html", {"messages": ["Card renewed."]}, request)
     assert "Card renewed." in html
     assert "alert" in html
+
+
+def test_the_readme_lists_who_may_do_what_as_the_code_declares_it():
+    from django.conf import settings
+
+    from accompaniment.access import roles_markdown
+
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- capabilities:start -->\n")[1].split("<!-- capabilities:end -->")[0]
+    assert block == roles_markdown(), "run `manage.py capabilities` and paste it into the README"

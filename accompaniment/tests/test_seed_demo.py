@@ -19,6 +19,7 @@ from accompaniment.dashboard import add_months
 from accompaniment.demo import DEMO_EMAIL_DOMAIN
 from accompaniment.demo.history import ClientHistory
 from core import roles
+from core.capabilities import admin_site_roles
 from clients.models import (
     Client,
     Freeze,
@@ -105,7 +106,7 @@ def test_demo_logins_have_their_roles_and_the_demo_password():
         user = authenticate(LOGIN_REQUEST, username=username, password="demo12345")
         assert user is not None, username
         assert list(user.groups.values_list("name", flat=True)) == [role]
-        assert user.is_staff == (role != roles.SPECIALIST)
+        assert user.is_staff == (role in admin_site_roles())
     admin = authenticate(LOGIN_REQUEST, username="admin", password="demo12345")
     assert admin.is_superuser and admin.is_staff
     assert StaffMember.objects.get(user__username="trainer").role == StaffMember.Role.TRAINER

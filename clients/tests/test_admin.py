@@ -453,12 +453,13 @@ def test_client_search_finds_a_client_by_phone(admin_client, typed):
 
 
 @pytest.mark.django_db
-def test_a_manager_sees_only_their_own_clients_in_the_admin(client, manager):
-    own = cf.ClientFactory(assigned_manager=manager)
-    cf.ClientFactory()
+def test_a_manager_is_not_let_into_the_admin_site_even_with_the_staff_flag(client, manager):
+    cf.ClientFactory(assigned_manager=manager)
     client.force_login(manager)
 
-    assert found_clients(client, "") == {own}
+    response = client.get(reverse("admin:clients_client_changelist"))
+
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
 # --- admin entry keeps the same rules as the card ---------------------------------------------

@@ -364,6 +364,27 @@ def test_a_promotion_reaches_each_client_once_and_counts_redemptions(client, dir
     assert (stats["sent"], stats["redeemed"], stats["revenue"]) == (3, 1, Decimal("400.00"))
 
 
+def test_a_manager_reaches_only_their_own_clients_of_a_promotions_segment(client, make_user, django_capture_on_commit_callbacks):
+    """A manager opening a promotion saw, and could message, every client of the segment."""
+    manager, other = make_user(roles.MANAGER), make_user(roles.MANAGER)
+    mine = cf.ClientFactory(last_name="Mine", assigned_manager=manager, consent_email=True, preferred_channel="email")
+    theirs = cf.ClientFactory(last_name="Theirs", assigned_manager=other, consent_email=True, preferred_channel="email")
+    promotion = sf.PromotionFactory(starts_on=TODAY, ends_on=TODAY + datetime.timedelta(days=10), segment={"channel": "email"})
+    client.force_login(manager)
+
+    page = client.get(reverse("sales:promotion", args=[promotion.pk]))
+    assert [c.pk for c in page.context["page"]] == [mine.pk]
+    assert "Theirs" not in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        # a manager cannot widen the segment: the posted filters are ignored, the saved ones used
+        client.post(reverse("sales:promotion", args=[promotion.pk]), {"channel": "sms", "send": "1"})
+
+    promotion.refresh_from_db()
+    assert promotion.segment == {"channel": "email"}
+    assert set(Notification.objects.filter(kind="promotion").values_list("client", flat=True)) == {mine.pk}
+    assert not Notification.objects.filter(client=theirs).exists()
+
+
 def test_a_bad_segment_is_explained(client, director, db):
     promotion = sf.PromotionFactory()
     client.force_login(director)
@@ -378,11 +399,25 @@ def test_ambassadors_are_ranked_by_referrals_then_their_revenue(client, director
     rich = cf.ClientFactory(referred_by=first)
     cf.ClientFactory(referred_by=first)
     sf.SaleFactory(client=rich, unit_price=Decimal("900"))
-    rows = list(selectors.ambassadors())
+    rows = list(selectors.ambassadors(clients=Client.objects.all()))
     assert [c.pk for c in rows] == [first.pk, second.pk]
     assert rows[0].referral_revenue == Decimal("900.00")
     client.force_login(director)
     assert client.get(reverse("sales:ambassadors")).status_code == 200
+
+
+def test_a_manager_sees_only_their_own_ambassadors(client, make_user):
+    """The page answered 500 to every manager (a sliced queryset filtered again)."""
+    manager, other = make_user(roles.MANAGER), make_user(roles.MANAGER)
+    mine = cf.ClientFactory(last_name="Mine", assigned_manager=manager)
+    theirs = cf.ClientFactory(last_name="Theirs", assigned_manager=other)
+    for referrer in (mine, theirs):
+        cf.ClientFactory(referred_by=referrer, assigned_manager=referrer.assigned_manager)
+    client.force_login(manager)
+    response = client.get(reverse("sales:ambassadors"))
+    assert response.status_code == 200
+    assert [c.pk for c in response.context["rows"]] == [mine.pk]
+    assert "Theirs" not in response.content.decode()
 
 
 def test_an_accepted_recommendation_can_join_the_active_program(client, session_world):
