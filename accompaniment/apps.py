@@ -8,3 +8,6 @@ class AccompanimentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accompaniment"
     verbose_name = _("Accompaniment CRM")
+
+    def ready(self):
+        from . import vocabulary  # noqa: F401  (registers its words in lower apps' vocabularies)

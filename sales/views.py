@@ -26,6 +26,7 @@ from . import selectors, services
 from .forms import DecisionForm, OfferForm, OutcomeForm, PayReportForm, RecommendationForm
 from .models import Offer, Promotion, Recommendation, Sale
 from .segments import SegmentForm, segment_clients, segment_form
+from .vocabulary import PROMOTION
 
 
 @client_workspace
@@ -186,7 +187,7 @@ def promotion_detail(request, pk):
     matching = segment_clients(promotion.segment) if saved.is_valid() else Client.objects.none()
     matching = matching.select_related("assigned_manager").order_by("last_name", "first_name")
     page = Paginator(matching, 25).get_page(request.GET.get("page"))
-    related = Notification.objects.filter(kind=Notification.Kind.PROMOTION, dedup_key__startswith=f"promo:{promotion.pk}:")
+    related = Notification.objects.filter(kind=PROMOTION, dedup_key__startswith=f"promo:{promotion.pk}:")
     stats = {
         "sent": related.filter(status=Notification.Status.SENT).count(),
         "queued": related.filter(status=Notification.Status.QUEUED).count(),

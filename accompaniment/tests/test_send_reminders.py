@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accompaniment.reminders import reminders_sweep
 from core import roles
+from clients.messaging import kinds
 from clients.models import Notification, Task
 from clients.tests import factories as cf
 
@@ -107,7 +108,7 @@ def test_a_real_worker_delivers_a_queued_row_over_redis(celery_worker_over_redis
     cf.MembershipFactory(client=client, start_date=TODAY - datetime.timedelta(days=10),
                          end_date=TODAY + datetime.timedelta(days=7))
     reminders_sweep(on=TODAY)
-    row = Notification.objects.get(kind=Notification.Kind.MEMBERSHIP_EXPIRY)
+    row = Notification.objects.get(kind=kinds.MEMBERSHIP_EXPIRY)
     result = deliver_notifications.apply_async(args=[[row.pk]], queue=celery_worker_over_redis)
     assert result.get(timeout=30) == {"sent": 1}
     row.refresh_from_db()
