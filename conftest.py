@@ -1,5 +1,6 @@
 """Project-wide test fixtures: roles, users per role, services that are really running."""
 
+import contextlib
 import os
 
 import pytest
@@ -19,6 +20,66 @@ def service_url_or_skip(name: str) -> str:
     if not url:
         pytest.skip(f"{name} is not set: this test needs the real service (see .ci/run)")
     return url
+
+
+def database_url_for_other_processes() -> str:
+    """The URL of this run's test database, for a separate process (a worker, a command)."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if connection.vendor == "postgresql":
+        return (
+            f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
+            f"{settings['PORT'] or 5432}/{settings['NAME']}"
+        )
+    return f"sqlite:///{settings['NAME']}"
+
+
+class SharedDatabase:
+    """The test database as another process sees it (`url`). PostgreSQL is shared as it is. An
+    in-memory SQLite test database cannot be: `publish()` copies it to a file for the other
+    process, `take_back()` copies the file back over it (SQLite's backup API), so that the test
+    reads what the other process wrote."""
+
+    def __init__(self, directory):
+        from django.db import connection
+
+        self.connection = connection
+        self.copied = connection.vendor == "sqlite" and connection.is_in_memory_db()
+        self.file = os.path.join(directory, "shared.sqlite3")
+        self.url = f"sqlite:///{self.file}" if self.copied else database_url_for_other_processes()
+
+    def publish(self):
+        if self.copied:
+            import sqlite3
+
+            self.connection.ensure_connection()
+            with contextlib.closing(sqlite3.connect(self.file)) as target:
+                self.connection.connection.backup(target)
+
+    def take_back(self):
+        if self.copied:
+            import sqlite3
+
+            with contextlib.closing(sqlite3.connect(self.file)) as source:
+                source.backup(self.connection.connection)
+
+    def rows(self, sql: str) -> list[tuple]:
+        """Rows as the other process left them (read directly, even while it runs)."""
+        if self.copied:
+            import sqlite3
+
+            with contextlib.closing(sqlite3.connect(self.file, timeout=20)) as database:
+                return database.execute(sql).fetchall()
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall()
+
+
+@pytest.fixture
+def shared_database(transactional_db, tmp_path):
+    """The test database, shared with a separate process (see SharedDatabase)."""
+    return SharedDatabase(tmp_path)
 
 
 @pytest.fixture(autouse=True)
