@@ -714,7 +714,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("reason"))
     def reason_in_short(self, obj):
-        return Truncator(obj.reason).chars(80)
+        return Truncator(obj.reason).chars(100)
 
     @admin.action(
         description=_("Send the selected failed, skipped or unconfirmed messages again"),

@@ -35,10 +35,6 @@ class Vocabulary:
     def choices(self) -> list[tuple[str, object]]:
         return list(self._labels.items())
 
-    def label(self, code: str):
-        """The word's label, or the code itself for a code nobody registers any more."""
-        return self._labels.get(code, code)
-
     def __contains__(self, code) -> bool:
         return code in self._labels
 

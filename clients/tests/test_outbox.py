@@ -3,8 +3,10 @@ Bot API served by local HTTP servers started by the tests."""
 
 import datetime
 import json
+import re
 import socket
 import threading
+from collections import Counter
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -264,6 +266,41 @@ def test_telegram_refusal_is_recorded(http_server, settings):
     notification_deliver(row.pk, now=DAYTIME)
     row.refresh_from_db()
     assert "bot was blocked" in row.reason
+
+
+@pytest.mark.django_db
+def test_a_message_sent_again_carries_the_same_message_id_and_another_message_another(smtp_server, settings):
+    settings.DEFAULT_FROM_EMAIL = "Club <club@crm.example>"
+    for n in range(2):
+        expiring_membership(cf.ClientFactory(consent_email=True, email=f"client{n}@example.com"))
+    queue_expiry_reminders()
+    assert outbox_deliver(due_ids(DAYTIME), now=DAYTIME) == {"sent": 2}
+    first, second = Notification.objects.order_by("pk")
+    Notification.objects.filter(pk=first.pk).update(status="queued", sending_since=None)  # a person's re-send
+    assert outbox_deliver(due_ids(DAYTIME), now=DAYTIME) == {"sent": 1}
+
+    arrived = Counter(message["Message-ID"] for message in smtp_server.messages)
+    assert arrived == {first.message_id: 2, second.message_id: 1}
+    assert re.fullmatch(r"<[0-9a-f]{32}@crm\.example>", first.message_id)
+
+
+@pytest.mark.django_db
+def test_the_sms_gateway_gets_the_same_client_id_on_every_attempt(http_server, settings):
+    settings.SMS_BACKEND = "clients.messaging.backends.HttpSmsBackend"
+    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{http_server.server_port}/send"
+    expiring_membership(cf.ClientFactory(consent_sms=True, preferred_channel="sms"))
+    expiring_membership(cf.ClientFactory(consent_sms=True, preferred_channel="sms"))
+    queue_expiry_reminders()
+    first, second = Notification.objects.order_by("pk")
+    http_server.answer = (503, {"error": "maintenance"})
+    assert notification_deliver(first.pk, now=DAYTIME) == "retry"
+    http_server.answer = (200, {"ok": True})
+    assert notification_deliver(first.pk, now=DAYTIME + datetime.timedelta(hours=1)) == "sent"
+    assert notification_deliver(second.pk, now=DAYTIME) == "sent"
+    assert [request["json"]["client_id"] for request in http_server.requests] == [
+        first.idempotency_key, first.idempotency_key, second.idempotency_key
+    ]
+    assert first.idempotency_key != second.idempotency_key
 
 
 @pytest.mark.django_db
