@@ -82,6 +82,32 @@ def shared_database(transactional_db, tmp_path):
     return SharedDatabase(tmp_path)
 
 
+def at_the_same_moment(function, times: int = 2) -> tuple[list, list]:
+    """Run `function` in `times` threads released together (each with its own database
+    connection, closed after); returns what they returned and what they raised."""
+    import threading
+
+    from django.db import connections
+
+    barrier, results, errors = threading.Barrier(times), [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            results.append(function())
+        except Exception as error:  # noqa: BLE001 - handed to the test to assert on
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results, errors
+
+
 @pytest.fixture(autouse=True)
 def _fresh_content_type_cache():
     """A transactional test flushes and recreates content types with new ids; forget the

@@ -23,12 +23,12 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clients.messaging.outbox import UNCONFIRMED_REASON, outbox_deliver_due, outbox_sweep_unconfirmed
 from clients.models import Notification
 from clients.tests import factories as cf
-from clients.tests.test_outbox import free_port
+from clients.tests.test_outbox import free_port, use_smtp
 from conftest import service_url_or_skip
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -61,13 +61,10 @@ def stalling_smtp(settings):
     inbox = StallingInbox(stall_on=2)
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    use_smtp(settings, controller.port)
     settings.DEFAULT_FROM_EMAIL = FROM
     settings.QUIET_HOURS_START = settings.QUIET_HOURS_END = 0  # whatever time the test runs
-    inbox.port = settings.EMAIL_PORT
+    inbox.port = controller.port
     yield inbox
     controller.stop()
 
@@ -129,7 +126,8 @@ def assert_left_being_sent_and_never_resent(shared_database, inbox, rows, stalle
     assert outbox_deliver_due(now=later + lease) == {"unconfirmed": 1}
     stalled.refresh_from_db()
     assert stalled.status == "unconfirmed"
-    assert stalled.reason == str(UNCONFIRMED_REASON)
+    with translation.override(settings.LANGUAGE_CODE):  # the reason is in the club's language
+        assert stalled.reason == str(UNCONFIRMED_REASON)
     assert_each_delivered_once(inbox, rows)
 
 

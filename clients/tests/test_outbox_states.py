@@ -2,14 +2,13 @@
 for a retry, failed, or unconfirmed when a worker left it sending past the lease."""
 
 import datetime
-import threading
 import time
 from collections import Counter
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -23,6 +22,7 @@ from clients.messaging.outbox import (
 )
 from clients.models import Notification
 from clients.tests import factories as cf
+from conftest import at_the_same_moment
 
 KYIV = ZoneInfo("Europe/Kyiv")
 DAYTIME = datetime.datetime(2026, 11, 22, 11, 0, tzinfo=KYIV)
@@ -186,20 +186,8 @@ def test_two_workers_delivering_the_same_rows_hand_each_over_once(spy):
         pytest.skip("needs PostgreSQL (DATABASE_URL): row locks with SKIP LOCKED")
     rows = [sms_row(phone=f"+38050700001{n}") for n in range(10)]
     spy.during_send = lambda row: time.sleep(0.02)
-    barrier, outcomes = threading.Barrier(2), []
-
-    def worker():
-        try:
-            barrier.wait(timeout=10)
-            outcomes.append(outbox_deliver([row.pk for row in rows], now=DAYTIME))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes, errors = at_the_same_moment(lambda: outbox_deliver([row.pk for row in rows], now=DAYTIME))
+    assert errors == []
     assert sum(outcomes, Counter()) == {"sent": 10, "busy": 10}
     assert len(spy.seen) == 10
     assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
