@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Channel, Client, Notification
+from . import kinds
 from .backends import backend_for
 from .links import unsubscribe_url
 
@@ -147,7 +148,8 @@ def outbox_write(rows: list, *, dry_run: bool = False) -> int:
 
     Keys are checked first so that nothing already queued is rendered again; the unique dedup
     key still decides (INSERT … ON CONFLICT DO NOTHING), so two sweeps running at the same
-    moment write each message once.
+    moment write each message once. A kind no app registered is refused (ValueError): rows
+    are written without ``full_clean()``, so this is where an unregistered kind is caught.
     """
     if not rows:
         return 0
@@ -155,6 +157,9 @@ def outbox_write(rows: list, *, dry_run: bool = False) -> int:
     new = [row for row in rows if row.dedup_key not in existing]
     if not dry_run and new:
         built = [row.build() if isinstance(row, Pending) else row for row in new]
+        unknown = {row.kind for row in built} - set(kinds.MESSAGE_KINDS)
+        if unknown:
+            raise ValueError(f"message kinds no app registered: {', '.join(sorted(unknown))}")
         Notification.objects.bulk_create(built, ignore_conflicts=True, batch_size=500)
     return len(new)
 

@@ -9,6 +9,7 @@ from django.utils import translation
 from clients import health_data
 from clients.messaging import kinds
 from clients.messaging.links import unsubscribe_token
+from clients.messaging.outbox import outbox_write
 from clients.models import Channel, HealthDataAccess, Notification
 from clients.tests import factories as cf
 
@@ -32,6 +33,14 @@ def test_an_unknown_message_kind_is_refused_with_a_message_and_a_registered_one_
     assert refused.value.message_dict["kind"] == ["Value 'fax_blast' is not a valid choice."]
     row.kind = "promotion"  # registered by sales
     row.full_clean()
+
+
+@pytest.mark.django_db
+def test_the_outbox_refuses_to_write_a_kind_no_app_registered():
+    row = cf.NotificationFactory.build(client=cf.ClientFactory(), kind="fax_blast", dedup_key="fax:1")
+    with pytest.raises(ValueError, match="fax_blast"):
+        outbox_write([row])
+    assert not Notification.objects.exists()
 
 
 @pytest.mark.django_db
