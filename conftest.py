@@ -1,5 +1,6 @@
 """Project-wide test fixtures: roles, users per role, services that are really running."""
 
+import contextlib
 import os
 
 import pytest
@@ -20,6 +21,92 @@ def service_url_or_skip(name: str) -> str:
     if not url:
         pytest.skip(f"{name} is not set: this test needs the real service (see .ci/run)")
     return url
+
+
+def database_url_for_other_processes() -> str:
+    """The URL of this run's test database, for a separate process (a worker, a command)."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if connection.vendor == "postgresql":
+        return (
+            f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
+            f"{settings['PORT'] or 5432}/{settings['NAME']}"
+        )
+    return f"sqlite:///{settings['NAME']}"
+
+
+class SharedDatabase:
+    """The test database as another process sees it (`url`). PostgreSQL is shared as it is. An
+    in-memory SQLite test database cannot be: `publish()` copies it to a file for the other
+    process, `take_back()` copies the file back over it (SQLite's backup API), so that the test
+    reads what the other process wrote."""
+
+    def __init__(self, directory):
+        from django.db import connection
+
+        self.connection = connection
+        self.copied = connection.vendor == "sqlite" and connection.is_in_memory_db()
+        self.file = os.path.join(directory, "shared.sqlite3")
+        self.url = f"sqlite:///{self.file}" if self.copied else database_url_for_other_processes()
+
+    def publish(self):
+        if self.copied:
+            import sqlite3
+
+            self.connection.ensure_connection()
+            with contextlib.closing(sqlite3.connect(self.file)) as target:
+                self.connection.connection.backup(target)
+
+    def take_back(self):
+        if self.copied:
+            import sqlite3
+
+            with contextlib.closing(sqlite3.connect(self.file)) as source:
+                source.backup(self.connection.connection)
+
+    def rows(self, sql: str) -> list[tuple]:
+        """Rows as the other process left them (read directly, even while it runs)."""
+        if self.copied:
+            import sqlite3
+
+            with contextlib.closing(sqlite3.connect(self.file, timeout=20)) as database:
+                return database.execute(sql).fetchall()
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall()
+
+
+@pytest.fixture
+def shared_database(transactional_db, tmp_path):
+    """The test database, shared with a separate process (see SharedDatabase)."""
+    return SharedDatabase(tmp_path)
+
+
+def at_the_same_moment(function, times: int = 2) -> tuple[list, list]:
+    """Run `function` in `times` threads released together (each with its own database
+    connection, closed after); returns what they returned and what they raised."""
+    import threading
+
+    from django.db import connections
+
+    barrier, results, errors = threading.Barrier(times), [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            results.append(function())
+        except Exception as error:  # noqa: BLE001 - handed to the test to assert on
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results, errors
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,8 @@ class AccompanimentConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
+        from . import vocabulary  # noqa: F401  (registers its words in lower apps' vocabularies)
+
         # post_migrate is sent for each app with models, in INSTALLED_APPS order: the roles are
         # synced after the last one, when every model's permissions exist.
         last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]

@@ -16,6 +16,7 @@ from sales.stages import stages_refresh
 from staff.services import surveys_quarterly
 
 from .selectors import today_agenda
+from .vocabulary import DIGEST
 
 
 def digest_messages(on: datetime.date) -> list[Notification]:
@@ -24,7 +25,7 @@ def digest_messages(on: datetime.date) -> list[Notification]:
     return [
         message_for_user(
             user=manager,
-            kind=Notification.Kind.DIGEST,
+            kind=DIGEST,
             dedup_key=f"digest:{manager.pk}:{on}",
             template="digest",
             context={"agenda": today_agenda(manager, on=on)},

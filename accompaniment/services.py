@@ -30,6 +30,7 @@ from clients.models import (
     Task,
     Visit,
 )
+from clients import health_data
 from clients.services.privacy import health_data_opened
 from programs.models import Program, ProgramItem, Session
 from sales.models import Offer, Recommendation, Sale
@@ -110,7 +111,7 @@ def client_data_export(*, client: Client, by) -> dict:
             ),
             "history": history,
         }
-        health_data_opened(user=by, clients=[client], place=HealthDataAccess.Place.EXPORT)
+        health_data_opened(user=by, clients=[client], place=health_data.DATA_EXPORT)
     return data
 
 

@@ -328,6 +328,10 @@ MESSAGE_CHANNEL_ORDER = env.list("MESSAGE_CHANNEL_ORDER", default=["email", "tel
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=3)
 OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=60)
 OUTBOX_CHUNK_SIZE = env.int("OUTBOX_CHUNK_SIZE", default=200)
+# A message still "being sent" this long after its hand-off began was left by a worker that
+# stopped: it becomes "unconfirmed" (never re-sent by itself). Longer than any hand-off can
+# take, and than CELERY_TASK_TIME_LIMIT, after which a stuck task is killed.
+OUTBOX_SENDING_LEASE_SECONDS = env.int("OUTBOX_SENDING_LEASE_SECONDS", default=15 * 60)
 # SMS and Telegram backends in the style of EMAIL_BACKEND: files by default.
 SMS_BACKEND = env.str("SMS_BACKEND", default="clients.messaging.backends.FileSmsBackend")
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")

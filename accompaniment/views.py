@@ -29,7 +29,7 @@ from core.capabilities import (
     requires,
 )
 from core.forms import apply_service_errors
-from clients.models import ClientErasure, HealthDataAccess, Measurement, Task
+from clients.models import ClientErasure, Measurement, Task
 from clients.selectors import (
     client_for_card,
     clients_visible_to,
@@ -46,6 +46,7 @@ from staff import selectors as staff_selectors
 from staff.models import StaffMember
 from staff.selectors import feedback_for_client
 
+from . import vocabulary
 from .selectors import today_agenda
 
 
@@ -76,7 +77,7 @@ def client_card(request, pk):
     measurements = list(client.measurements.order_by("measured_on", "id"))
     stage, stage_reasons = stage_with_reasons(client)
     client.stage = stage  # shown as computed now; stored nightly by sales.stages.stages_refresh
-    health_data_opened(user=request.user, clients=[client], place=HealthDataAccess.Place.CARD)
+    health_data_opened(user=request.user, clients=[client], place=vocabulary.CLIENT_CARD)
     return render(
         request,
         "accompaniment/client_card.html",
@@ -210,7 +211,7 @@ def client_history(request, pk):
     from .selectors import health_data_accesses
 
     client = _client_for_director(request, pk)
-    health_data_opened(user=request.user, clients=[client], place=HealthDataAccess.Place.HISTORY)
+    health_data_opened(user=request.user, clients=[client], place=vocabulary.CHANGE_HISTORY)
     return render(request, "accompaniment/client_history.html", {
         "client": client,
         "entries": history_of(client),

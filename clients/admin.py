@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from import_export.admin import ImportExportMixin
@@ -30,6 +31,7 @@ from core.admin import (
     at_most_one_inline_formset,
 )
 
+from . import health_data
 from .models import (
     Client,
     ClientErasure,
@@ -221,7 +223,7 @@ def _logging_health_data(response, request, client_id):
     if response.status_code == 200 and str(client_id).isdigit():
         from .services import health_data_opened
 
-        health_data_opened(user=request.user, clients=[int(client_id)], place=HealthDataAccess.Place.ADMIN)
+        health_data_opened(user=request.user, clients=[int(client_id)], place=health_data.ADMIN_SITE)
     return response
 
 
@@ -254,7 +256,7 @@ class ClientAdmin(ImportExportAllOrNothingMixin, CreatedByAdminMixin, DirectorHi
             health_data_opened(
                 user=request.user,
                 clients=queryset.values_list("pk", flat=True),
-                place=HealthDataAccess.Place.EXPORT,
+                place=health_data.DATA_EXPORT,
             )
         return dataset
 
@@ -645,6 +647,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "to_address",
         "subject",
         "status",
+        "reason_in_short",
         "attempts",
         "sent_at",
     )
@@ -672,7 +675,8 @@ class NotificationAdmin(admin.ModelAdmin):
         "dedup_key",
         ("status", "attempts", "channels_tried"),
         "reason",
-        ("created_at", "sent_at"),
+        ("created_at", "sending_since", "sending_by", "sent_at"),
+        "message_id",
         ("content_type", "object_id"),
     )
     delivery_fields = (
@@ -681,7 +685,10 @@ class NotificationAdmin(admin.ModelAdmin):
         "channels_tried",
         "reason",
         "created_at",
+        "sending_since",
+        "sending_by",
         "sent_at",
+        "message_id",
         "content_type",
         "object_id",
     )
@@ -700,16 +707,30 @@ class NotificationAdmin(admin.ModelAdmin):
     def recipient(self, obj):
         return obj.client or obj.user
 
+    @admin.display(description=_("Message-ID (the same on every attempt)"))
+    def message_id(self, obj):
+        return obj.message_id if obj.pk else ""
+
+    @admin.display(description=_("reason"))
+    def reason_in_short(self, obj):
+        return Truncator(obj.reason).chars(100)
+
     @admin.action(
-        description=_("Send the selected failed or skipped messages again"),
+        description=_("Send the selected failed, skipped or unconfirmed messages again"),
         permissions=["change"],
     )
     def retry(self, request, queryset):
         """Queue them again with a fresh round of attempts; the outbox sweep (every minute)
-        sends them, checking consent and quiet hours anew."""
+        sends them, checking consent and quiet hours anew. An unconfirmed message may have
+        arrived already: it goes again with the same Message-ID (the same SMS client id)."""
         count = queryset.filter(
-            status__in=(Notification.Status.FAILED, Notification.Status.SKIPPED)
-        ).update(status=Notification.Status.QUEUED, reason="", attempts=0, not_before=None)
+            status__in=(
+                Notification.Status.FAILED, Notification.Status.SKIPPED, Notification.Status.UNCONFIRMED
+            )
+        ).update(
+            status=Notification.Status.QUEUED, reason="", attempts=0, not_before=None,
+            sending_since=None, sending_by="",
+        )
         self.message_user(
             request,
             ngettext("%(count)d message queued again.", "%(count)d messages queued again.", count)

@@ -11,20 +11,13 @@ from .languages import speak_the_clients_language
 from .messaging.links import read_unsubscribe_token
 from .models import Channel, Client
 
-CONSENT_FIELDS = {
-    Channel.EMAIL: "consent_email",
-    Channel.SMS: "consent_sms",
-    Channel.TELEGRAM: "consent_telegram",
-}
-
-
 @public
 @csrf_exempt  # the signed token is the credential; mail providers POST for one-click (RFC 8058)
 def unsubscribe(request, token):
     """GET asks to confirm; POST turns the consent for that channel off and says so."""
     try:
         client_id, channel = read_unsubscribe_token(token)
-        field = CONSENT_FIELDS[channel]
+        field = Channel(channel).consent_field
         client = Client.objects.get(pk=client_id)
     except (signing.BadSignature, KeyError, ValueError, Client.DoesNotExist):
         return render(

@@ -11,6 +11,7 @@ from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext, override
 
+from .messaging import kinds
 from .messaging.outbox import Pending, existing_keys, message_for_client
 from .models import Client, Membership, MembershipPlan, Notification, Task, Visit
 from .selectors import at_risk_q, freeze_covering, memberships_active_on
@@ -63,7 +64,7 @@ def expiry_messages(on: datetime.date) -> list[Notification]:
             rows.append(Pending(key, partial(
                 message_for_client,
                 client=membership.client,
-                kind=Notification.Kind.MEMBERSHIP_EXPIRY,
+                kind=kinds.MEMBERSHIP_EXPIRY,
                 dedup_key=key,
                 template="membership_expiry",
                 context={"membership": membership, "days": days},
@@ -110,7 +111,7 @@ def renewal_offers(on: datetime.date) -> list[Notification]:
         Pending(f"renewal-offer:{membership.pk}:{membership.end_date}", partial(
             message_for_client,
             client=membership.client,
-            kind=Notification.Kind.RENEWAL_OFFER,
+            kind=kinds.RENEWAL_OFFER,
             dedup_key=f"renewal-offer:{membership.pk}:{membership.end_date}",
             template="renewal_offer",
             context={"membership": membership},
@@ -135,7 +136,7 @@ def visit_pack_messages(on: datetime.date) -> list[Notification]:
         Pending(f"visits-left:{membership.pk}:{left}", partial(
             message_for_client,
             client=membership.client,
-            kind=Notification.Kind.VISIT_PACK,
+            kind=kinds.VISIT_PACK,
             dedup_key=f"visits-left:{membership.pk}:{left}",
             template="visit_pack",
             context={"membership": membership, "left": left},
@@ -160,7 +161,7 @@ def birthday_messages(on: datetime.date) -> list[Notification]:
         Pending(f"birthday:{client.pk}:{on.year}", partial(
             message_for_client,
             client=client,
-            kind=Notification.Kind.BIRTHDAY,
+            kind=kinds.BIRTHDAY,
             dedup_key=f"birthday:{client.pk}:{on.year}",
             template="birthday",
             context={},

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from core.capabilities import ACCOMPANY_CLIENTS, SEE_ALL_CLIENTS, WORK_WITH_CLIENTS, can, requires
 from core.forms import apply_service_errors
-from . import services
+from . import health_data, services
 from .access import local_next_url, visible_client_or_404
 from .filters import ClientFilter
 from .forms import (
@@ -28,7 +28,7 @@ from .forms import (
     SellMembershipForm,
     TaskForm,
 )
-from .models import HealthDataAccess, Interaction, Membership, Task
+from .models import Interaction, Membership, Task
 from .selectors import clients_visible_to, current_membership_subquery, last_visit_subquery
 
 PAGE_SIZE = 25
@@ -110,7 +110,7 @@ def client_edit(request, pk):
         else:
             messages.success(request, _("Changes saved."))
             return redirect(_card(client))
-    services.health_data_opened(user=request.user, clients=[client], place=HealthDataAccess.Place.CLIENT_FORM)
+    services.health_data_opened(user=request.user, clients=[client], place=health_data.CLIENT_FORM)
     return render(
         request,
         "clients/client_form.html",

@@ -8,3 +8,6 @@ class ProgramsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "programs"
     verbose_name = _("Programs")
+
+    def ready(self):
+        from . import vocabulary  # noqa: F401  (registers its words in lower apps' vocabularies)

@@ -10,11 +10,10 @@ from django.views.decorators.http import require_POST
 
 from core.capabilities import ACCOMPANY_CLIENTS, DELIVER_SESSIONS, requires
 from clients.access import local_next_url, visible_client_or_404
-from clients.models import HealthDataAccess
 from clients.services import health_data_opened
 from staff.models import StaffMember
 
-from . import services
+from . import services, vocabulary
 from .forms import ProgramForm, ProgramItemFormSet
 from .models import Program, ProgramItem, ProgramTemplate, Session
 from .selectors import programs_visible_to, sessions_of_specialist, sessions_visible_to
@@ -87,7 +86,7 @@ def program_create(request, client_pk):
         form = ProgramForm(initial=initial)
         lines = services.template_drafts(template) if template else [{}]
         formset = ProgramItemFormSet(prefix="items", initial=lines)
-    health_data_opened(user=request.user, clients=[client], place=HealthDataAccess.Place.PROGRAM_FORM)
+    health_data_opened(user=request.user, clients=[client], place=vocabulary.PROGRAM_BUILDER)
     return render(
         request,
         "programs/program_form.html",
@@ -105,7 +104,7 @@ def program_create(request, client_pk):
 def program_detail(request, pk):
     """The program; its lines show why a contraindicated service went ahead (health data)."""
     program = _visible_program_or_404(request.user, pk)
-    health_data_opened(user=request.user, clients=[program.client_id], place=HealthDataAccess.Place.PROGRAM)
+    health_data_opened(user=request.user, clients=[program.client_id], place=vocabulary.PROGRAM_PAGE)
     return render(
         request,
         "programs/program_detail.html",
@@ -179,7 +178,7 @@ def my_sessions(request):
     sessions = list(sessions[:100])
     health_data_opened(
         user=request.user, clients=[s.item.program.client_id for s in sessions],
-        place=HealthDataAccess.Place.SESSIONS,
+        place=vocabulary.MY_SESSIONS,
     )
     return render(
         request,

@@ -15,3 +15,4 @@ class SalesConfig(AppConfig):
         from .services import on_membership_sold
 
         membership_sold.connect(on_membership_sold, dispatch_uid="sales.membership_ledger")
+        from . import vocabulary  # noqa: F401  (registers its words in lower apps' vocabularies)

@@ -24,9 +24,6 @@ from staff.models import Department
 
 from .models import Sale
 
-CONSENT_FIELD = {"email": "consent_email", "sms": "consent_sms", "telegram": "consent_telegram"}
-
-
 def _years_ago(on: datetime.date, years: int) -> datetime.date:
     try:
         return on.replace(year=on.year - years)
@@ -65,7 +62,7 @@ def segment_q(segment: dict, on: datetime.date | None = None) -> Q:
     if segment.get("birthday_month"):
         query &= Q(birth_date__month=int(segment["birthday_month"]))
     if segment.get("channel"):
-        query &= Q(**{CONSENT_FIELD[segment["channel"]]: True})
+        query &= Q(**{Channel(segment["channel"]).consent_field: True})
     return query
 
 

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from core import roles
 from clients.messaging.outbox import message_for_client, outbox_write
-from clients.models import Client, Membership, Notification
+from clients.models import Client, Membership
 from staff.models import Department
 
 from .models import Offer, Recommendation, Sale, UpsellPolicy
+from .vocabulary import PROMOTION
 
 OFFER_WINDOW_DAYS = 30
 
@@ -254,7 +255,7 @@ def promotion_send(*, promotion, clients, dry_run: bool = False) -> int:
     rows = [
         message_for_client(
             client=client,
-            kind=Notification.Kind.PROMOTION,
+            kind=PROMOTION,
             dedup_key=f"promo:{promotion.pk}:{client.pk}",
             template="promotion",
             context={"promotion": promotion},

@@ -34,6 +34,7 @@ from . import selectors, services
 from .forms import DecisionForm, OfferForm, OutcomeForm, PayReportForm, RecommendationForm
 from .models import Offer, Promotion, Recommendation, Sale
 from .segments import SegmentForm, segment_clients, segment_form
+from .vocabulary import PROMOTION
 
 
 @requires(ACCOMPANY_CLIENTS)
@@ -197,7 +198,7 @@ def promotion_detail(request, pk):
     matching = matching.select_related("assigned_manager").order_by("last_name", "first_name")
     page = Paginator(matching, 25).get_page(request.GET.get("page"))
     related = Notification.objects.filter(
-        kind=Notification.Kind.PROMOTION, dedup_key__startswith=f"promo:{promotion.pk}:", client__in=visible
+        kind=PROMOTION, dedup_key__startswith=f"promo:{promotion.pk}:", client__in=visible
     )
     stats = {
         "sent": related.filter(status=Notification.Status.SENT).count(),

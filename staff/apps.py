@@ -8,3 +8,6 @@ class StaffConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "staff"
     verbose_name = _("Staff")
+
+    def ready(self):
+        from . import vocabulary  # noqa: F401  (registers its words in lower apps' vocabularies)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from clients.messaging.outbox import Pending, message_for_client, message_for_user, outbox_write
 from clients.models import Client, Notification
 
+from . import vocabulary
 from .models import Feedback, Service, StaffMember, SurveyResponse
 
 
@@ -60,7 +61,7 @@ def feedback_relay(*, feedback: Feedback, user) -> Feedback:
         outbox_write([
             message_for_user(
                 user=staff_user,
-                kind=Notification.Kind.FEEDBACK_RELAYED,
+                kind=vocabulary.FEEDBACK_RELAYED,
                 dedup_key=f"feedback-relayed:{feedback.pk}",
                 template="feedback_relayed",
                 context={"feedback": feedback},
@@ -102,7 +103,7 @@ def feedback_resolve(*, feedback: Feedback, resolution: str, user) -> Feedback:
     outbox_write([
         message_for_client(
             client=feedback.client,
-            kind=Notification.Kind.FEEDBACK_RESOLVED,
+            kind=vocabulary.FEEDBACK_RESOLVED,
             dedup_key=f"feedback-resolved:{feedback.pk}",
             template="feedback_resolved",
             context={"feedback": feedback},
@@ -222,7 +223,7 @@ def survey_message(*, client: Client, dedup_key: str, staff_member=None, service
     )
     return message_for_client(
         client=client,
-        kind=Notification.Kind.SURVEY,
+        kind=vocabulary.SURVEY,
         dedup_key=dedup_key,
         template="survey",
         context={"survey_url": settings.SITE_URL + reverse("survey", args=[token]),
@@ -235,7 +236,7 @@ def survey_after_session(*, client: Client, staff_member=None, service=None, on=
     SURVEY_MIN_DAYS_BETWEEN days (only clients who consented to a channel are asked)."""
     on = on or timezone.localdate()
     since = timezone.now() - datetime.timedelta(days=settings.SURVEY_MIN_DAYS_BETWEEN)
-    if Notification.objects.filter(client=client, kind=Notification.Kind.SURVEY, created_at__gte=since).exists():
+    if Notification.objects.filter(client=client, kind=vocabulary.SURVEY, created_at__gte=since).exists():
         return 0
     return outbox_write([
         survey_message(client=client, staff_member=staff_member, service=service,

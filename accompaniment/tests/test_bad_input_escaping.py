@@ -16,6 +16,7 @@ from programs.tests import factories as pf
 from sales.tests import factories as sf
 from staff.models import Feedback
 from staff.tests import factories as stf
+from staff.vocabulary import FEEDBACK_RESOLVED
 
 from .bad_input import IMG, JS_URL, SCRIPT, SQL, SQL_OR, TODAY, assert_escaped, club, club_once
 
@@ -153,7 +154,7 @@ def test_a_resolution_with_markup_reaches_the_client_escaped_in_the_html_e_mail(
     Client.objects.filter(pk=hostile.pk).update(first_name="Iryna")
     client.force_login(club.owner)
     client.post(reverse("staff:feedback-resolve", args=[club.mine.complaint.pk]), {"resolution": SCRIPT + IMG})
-    message = Notification.objects.get(kind=Notification.Kind.FEEDBACK_RESOLVED)
+    message = Notification.objects.get(kind=FEEDBACK_RESOLVED)
     assert_escaped(message.body_html, SCRIPT, IMG)
     assert SCRIPT in message.body  # the plain-text part carries the text as typed
 

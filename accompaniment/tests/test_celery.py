@@ -12,7 +12,7 @@ from django.db import connection
 from accompaniment.celery import app
 from accompaniment.tasks import worker_status
 from clients.tests.factories import ClientFactory
-from conftest import service_url_or_skip
+from conftest import database_url_for_other_processes, service_url_or_skip
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -29,16 +29,6 @@ def test_without_redis_a_task_runs_in_process():
     assert result.get(timeout=1) == {"database": connection.vendor, "clients": 2}
 
 
-def _database_url_of_the_test_database() -> str:
-    settings = connection.settings_dict
-    if connection.vendor == "postgresql":
-        return (
-            f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
-            f"{settings['PORT'] or 5432}/{settings['NAME']}"
-        )
-    return f"sqlite:///{settings['NAME']}"
-
-
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_task_goes_over_redis_to_a_real_worker_process():
@@ -49,7 +39,7 @@ def test_task_goes_over_redis_to_a_real_worker_process():
         pytest.skip("an in-memory SQLite test database cannot be shared with a worker process")
     ClientFactory.create_batch(3)
     queue = f"test-{uuid.uuid4().hex[:10]}"
-    env = dict(os.environ, REDIS_URL=redis_url, DATABASE_URL=_database_url_of_the_test_database())
+    env = dict(os.environ, REDIS_URL=redis_url, DATABASE_URL=database_url_for_other_processes())
     worker = subprocess.Popen(
         [
             sys.executable, "-m", "celery", "-A", "accompaniment", "worker",

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accompaniment import services as data_services
+from accompaniment.vocabulary import DIGEST
 from core import roles
 from clients.models import (
     Client,
@@ -398,9 +399,9 @@ def test_erasure_reaches_a_complaint_relayed_to_staff_and_a_managers_digest(dire
     feedback_relay(feedback=feedback, user=director)
     relayed = Notification.objects.get(dedup_key=f"feedback-relayed:{feedback.pk}")
     assert "Marta" in relayed.body
-    digest = cf.NotificationFactory(client=None, user=director, kind=Notification.Kind.DIGEST,
+    digest = cf.NotificationFactory(client=None, user=director, kind=DIGEST,
                                     body="Today: call Marta Shevchenko about her card")
-    other = cf.NotificationFactory(client=None, user=director, kind=Notification.Kind.DIGEST,
+    other = cf.NotificationFactory(client=None, user=director, kind=DIGEST,
                                    body="Today: call Anna Melnyk")
     data_services.client_erase(client=person, by=director, reason="Request")
     for message in (relayed, digest, other):

@@ -1,19 +1,20 @@
 """The sweep as operators run it: the command, two sweeps at once, and a real worker."""
 
 import datetime
-import threading
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from accompaniment.reminders import reminders_sweep
 from core import roles
+from clients.messaging import kinds
 from clients.models import Notification, Task
 from clients.tests import factories as cf
+from conftest import at_the_same_moment
 
 TODAY = timezone.localdate()
 
@@ -74,24 +75,8 @@ def test_two_sweeps_at_the_same_moment_queue_each_message_once(make_user):
         pytest.skip("needs PostgreSQL (DATABASE_URL): SQLite serializes writers anyway")
     manager = make_user(roles.MANAGER)
     due_club(manager, n=30)
-    barrier = threading.Barrier(2)
-    reports, errors = [], []
-
-    def sweep():
-        try:
-            barrier.wait(timeout=10)
-            reports.append(reminders_sweep(on=TODAY))
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    reports, errors = at_the_same_moment(lambda: reminders_sweep(on=TODAY))
+    assert errors == [] and len(reports) == 2
     assert Notification.objects.filter(kind="membership_expiry").count() == 30
     assert Task.objects.filter(kind="renewal_call").count() == 10
     keys = list(Notification.objects.values_list("dedup_key", flat=True))
@@ -107,7 +92,7 @@ def test_a_real_worker_delivers_a_queued_row_over_redis(celery_worker_over_redis
     cf.MembershipFactory(client=client, start_date=TODAY - datetime.timedelta(days=10),
                          end_date=TODAY + datetime.timedelta(days=7))
     reminders_sweep(on=TODAY)
-    row = Notification.objects.get(kind=Notification.Kind.MEMBERSHIP_EXPIRY)
+    row = Notification.objects.get(kind=kinds.MEMBERSHIP_EXPIRY)
     result = deliver_notifications.apply_async(args=[[row.pk]], queue=celery_worker_over_redis)
     assert result.get(timeout=30) == {"sent": 1}
     row.refresh_from_db()

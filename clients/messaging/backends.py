@@ -1,7 +1,11 @@
 """Channel backends in the style of Django's e-mail backends.
 
-Each backend has ``send(*, to, subject, text, html="", headers=None)`` and raises an exception
-when the message could not be handed over; the outbox records it and retries.
+Each backend has ``send(*, to, subject, text, html="", headers=None, idempotency_key="")`` and
+raises an exception when the message could not be handed over; the outbox records it and
+retries. ``idempotency_key`` is the same on every attempt at one message (and differs between
+messages), so that the far end can recognise a message sent again: e-mails carry it in their
+Message-ID header (set by the outbox), the SMS gateway receives it as ``client_id``; Telegram's
+Bot API has no such field.
 """
 
 import json
@@ -22,7 +26,7 @@ class DeliveryError(Exception):
 class EmailBackend:
     """E-mail through Django's configured EMAIL_BACKEND (SMTP in production, files by default)."""
 
-    def send(self, *, to, subject, text, html="", headers=None):
+    def send(self, *, to, subject, text, html="", headers=None, idempotency_key=""):
         message = EmailMultiAlternatives(
             subject=subject, body=text, to=[to], headers=headers or {},
             from_email=settings.DEFAULT_FROM_EMAIL,
@@ -37,10 +41,10 @@ class _FileBackend:
 
     filename = "messages.jsonl"
 
-    def send(self, *, to, subject, text, html="", headers=None):
+    def send(self, *, to, subject, text, html="", headers=None, idempotency_key=""):
         directory = Path(settings.MESSAGES_FILE_PATH)
         directory.mkdir(parents=True, exist_ok=True)
-        line = {"to": to, "text": text, "at": timezone.now().isoformat()}
+        line = {"to": to, "text": text, "id": idempotency_key, "at": timezone.now().isoformat()}
         with open(directory / self.filename, "a", encoding="utf-8") as file:
             file.write(json.dumps(line, ensure_ascii=False) + "\n")
 
@@ -73,22 +77,23 @@ def _post_json(url: str, payload: dict, headers: dict | None = None, timeout: fl
 
 
 class HttpSmsBackend:
-    """An SMS gateway reached over HTTP: POST {to, text, sender} with a bearer token."""
+    """An SMS gateway reached over HTTP: POST {to, text, sender, client_id} with a bearer token
+    (``client_id``: the message's idempotency key, the same when it is sent again)."""
 
-    def send(self, *, to, subject, text, html="", headers=None):
+    def send(self, *, to, subject, text, html="", headers=None, idempotency_key=""):
         if not settings.SMS_GATEWAY_URL:
             raise DeliveryError("SMS_GATEWAY_URL is not set")
         _post_json(
             settings.SMS_GATEWAY_URL,
-            {"to": to, "text": text, "sender": settings.SMS_SENDER},
+            {"to": to, "text": text, "sender": settings.SMS_SENDER, "client_id": idempotency_key},
             {"Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}"},
         )
 
 
 class TelegramBotBackend:
-    """Telegram's Bot API: sendMessage to the client's chat."""
+    """Telegram's Bot API: sendMessage to the client's chat (it takes no idempotency key)."""
 
-    def send(self, *, to, subject, text, html="", headers=None):
+    def send(self, *, to, subject, text, html="", headers=None, idempotency_key=""):
         if not settings.TELEGRAM_BOT_TOKEN:
             raise DeliveryError("TELEGRAM_BOT_TOKEN is not set")
         url = f"{settings.TELEGRAM_API_URL.rstrip('/')}/bot{settings.TELEGRAM_BOT_TOKEN}/sendMessage"

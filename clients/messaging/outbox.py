@@ -1,13 +1,25 @@
 """The outbox: producers write rows (exactly once, by dedup key); delivery sends them one by one.
 
 Rows are written before anything is sent, and each row is marked as it is delivered, so a
-worker killed mid-batch loses nothing: the next run delivers what is still queued. Failures
-are retried with a growing delay up to OUTBOX_MAX_ATTEMPTS; then the next consented channel is
-tried, or the row is marked failed with its error kept.
+worker killed mid-batch loses nothing: the next run delivers what is still queued. Delivery is
+at most once: a row is marked *sending* (committed) before it is handed to the channel and
+*sent* after, so a worker killed in between leaves it *sending*, never sent again by itself;
+after OUTBOX_SENDING_LEASE_SECONDS the sweep marks it *unconfirmed* for a person to check (the
+admin's retry action sends it again, with the same Message-ID). Failures are retried with a
+growing delay up to OUTBOX_MAX_ATTEMPTS; then the next consented channel is tried, or the row
+is marked failed with its error kept.
+
+    queued ──claim──▶ sending ──handed over──▶ sent
+      ▲                 │ ├──refused, attempts left──▶ queued (retry, later or by the next channel)
+      │                 │ └──refused, none left──────▶ failed
+      │                 └──worker gone, lease over──▶ unconfirmed
+      └──────── a person's retry (failed, skipped, unconfirmed) ─────────┘
 """
 
 import datetime
 import logging
+import os
+import socket
 from collections import Counter
 
 from django.conf import settings
@@ -15,8 +27,10 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Channel, Client, Notification
+from . import kinds
 from .backends import backend_for
 from .links import unsubscribe_url
 
@@ -36,14 +50,11 @@ def channel_for(client: Client, exclude=()) -> str | None:
 
 
 def address_for(notification: Notification, channel: str) -> str:
+    """The recipient's address on the channel ("" when they have none there)."""
+    if channel not in Channel.values:
+        return ""
     person = notification.client or notification.user
-    if channel == Channel.EMAIL:
-        return person.email or ""
-    if channel == Channel.SMS:
-        return str(getattr(person, "phone", "") or "")
-    if channel == Channel.TELEGRAM:
-        return getattr(person, "telegram_chat_id", "") or ""
-    return ""
+    return str(getattr(person, Channel(channel).address_field, "") or "")
 
 
 def render_message(template: str, context: dict, language: str, html: bool = True) -> tuple[str, str, str]:
@@ -137,7 +148,8 @@ def outbox_write(rows: list, *, dry_run: bool = False) -> int:
 
     Keys are checked first so that nothing already queued is rendered again; the unique dedup
     key still decides (INSERT … ON CONFLICT DO NOTHING), so two sweeps running at the same
-    moment write each message once.
+    moment write each message once. A kind no app registered is refused (ValueError): rows
+    are written without ``full_clean()``, so this is where an unregistered kind is caught.
     """
     if not rows:
         return 0
@@ -145,6 +157,9 @@ def outbox_write(rows: list, *, dry_run: bool = False) -> int:
     new = [row for row in rows if row.dedup_key not in existing]
     if not dry_run and new:
         built = [row.build() if isinstance(row, Pending) else row for row in new]
+        unknown = {row.kind for row in built} - set(kinds.MESSAGE_KINDS)
+        if unknown:
+            raise ValueError(f"message kinds no app registered: {', '.join(sorted(unknown))}")
         Notification.objects.bulk_create(built, ignore_conflicts=True, batch_size=500)
     return len(new)
 
@@ -178,7 +193,18 @@ def due_ids(now: datetime.datetime, limit: int | None = None) -> list[int]:
     return list(queryset[:limit] if limit else queryset)
 
 
+def worker_name() -> str:
+    """This process, as the admin site shows who was handing a message over."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
 def _locked(notification_id: int):
+    """The queued row, locked; None when another worker holds it or it is not queued.
+
+    PostgreSQL skips a row another worker has locked (SELECT … FOR UPDATE SKIP LOCKED). SQLite
+    has no row locks: there the claim's conditional UPDATE (queued → sending) decides, and
+    only one worker's UPDATE finds the row still queued.
+    """
     queryset = Notification.objects.select_related("client", "user")
     if connection.features.has_select_for_update_skip_locked:
         queryset = queryset.select_for_update(skip_locked=True, of=("self",))
@@ -187,12 +213,9 @@ def _locked(notification_id: int):
     return queryset.filter(pk=notification_id, status=Notification.Status.QUEUED).first()
 
 
-def notification_deliver(notification_id: int, now: datetime.datetime | None = None) -> str:
-    """Deliver one queued row; returns what happened: sent, held, retry, failed, skipped, busy.
-
-    The row stays locked while it is sent, so two workers never send it twice.
-    """
-    now = now or timezone.now()
+def _claim(notification_id: int, now: datetime.datetime) -> Notification | str:
+    """Check the row and mark it *sending* (committed before anything is handed over); the
+    claimed row, or what happened instead: held, skipped, retry, failed or busy."""
     with transaction.atomic():
         row = _locked(notification_id)
         if row is None:
@@ -210,37 +233,84 @@ def notification_deliver(notification_id: int, now: datetime.datetime | None = N
                 return "skipped"
             row.channel = fallback
         address = address_for(row, row.channel)
-        try:
-            if not address:
-                raise ValueError(f"no {row.channel} address")
-            headers = {"Content-Language": row.language}
-            if row.client_id and row.channel == Channel.EMAIL:
-                link = unsubscribe_url(row.client_id, row.channel)
-                headers["List-Unsubscribe"] = f"<{link}>"
-                headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-            backend_for(row.channel).send(
-                to=address, subject=row.subject, text=row.body, html=row.body_html, headers=headers
-            )
-        except Exception as error:  # noqa: BLE001 - any failure of a channel is recorded
-            return _record_failure(row, error, now)
+        if not address:
+            return _record_failure(row, ValueError(f"no {row.channel} address"), now)
+        row.status, row.sending_since, row.sending_by = Notification.Status.SENDING, now, worker_name()
+        row.to_address = address
+        claimed = Notification.objects.filter(pk=row.pk, status=Notification.Status.QUEUED).update(
+            status=row.status, sending_since=now, sending_by=row.sending_by, channel=row.channel,
+            to_address=address,
+        )
+        return row if claimed else "busy"
+
+
+def _headers(row: Notification) -> dict[str, str]:
+    headers = {"Content-Language": row.language}
+    if row.channel == Channel.EMAIL:
+        headers["Message-ID"] = row.message_id
+        if row.client_id:
+            link = unsubscribe_url(row.client_id, row.channel)
+            headers["List-Unsubscribe"] = f"<{link}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
+
+
+def notification_deliver(notification_id: int, now: datetime.datetime | None = None) -> str:
+    """Deliver one queued row; returns what happened: sent, held, retry, failed, skipped, busy.
+
+    At most once: the row is marked *sending* and committed before it is handed to the channel,
+    and marked sent (or queued for a retry, or failed) after. A worker that dies in between
+    leaves it *sending*; no run picks it up again (the lease sweep later marks it unconfirmed
+    for a person to check). Two workers never hand over one row: only one claims it.
+    """
+    now = now or timezone.now()
+    row = _claim(notification_id, now)
+    if isinstance(row, str):
+        return row
+    claimed_at = row.sending_since
+    try:
+        backend_for(row.channel).send(
+            to=row.to_address, subject=row.subject, text=row.body, html=row.body_html,
+            headers=_headers(row), idempotency_key=row.idempotency_key,
+        )
+    except Exception as error:  # noqa: BLE001 - any failure of a channel is recorded
+        outcome = _record_failure(row, error, now, claimed_at=claimed_at)
+    else:
         row.status = Notification.Status.SENT
         row.sent_at = now
-        row.to_address = address
         row.attempts += 1
         row.reason = ""
-        row.save(update_fields=["status", "sent_at", "to_address", "attempts", "reason", "channel"])
-        return "sent"
+        _store(row, ["status", "sent_at", "attempts", "reason"], claimed_at)
+        outcome = "sent"
+    return outcome
+
+
+def _store(row: Notification, fields: list[str], claimed_at: datetime.datetime | None) -> None:
+    """Save the fields of a row this worker claimed (still sending, or marked unconfirmed by
+    the lease sweep meanwhile: what we learnt is the truth). A row a person has since put back
+    in the queue stays as they left it."""
+    if claimed_at is None:  # not claimed: still locked by the claim's transaction
+        row.save(update_fields=fields)
+        return
+    stored = Notification.objects.filter(
+        pk=row.pk,
+        status__in=(Notification.Status.SENDING, Notification.Status.UNCONFIRMED),
+        sending_since=claimed_at,
+    ).update(**{name: getattr(row, name) for name in fields})
+    if not stored:
+        logger.warning("Message %s changed while it was being sent; its outcome is not recorded", row.pk)
 
 
 def _tried(row: Notification) -> set[str]:
     return {c for c in row.channels_tried.split(",") if c} | {row.channel}
 
 
-def _record_failure(row: Notification, error: Exception, now) -> str:
+def _record_failure(row: Notification, error: Exception, now, claimed_at=None) -> str:
     row.attempts += 1
     row.reason = f"{row.channel}: {error}"[:2000]
     logger.warning("Message %s via %s failed (attempt %s): %s", row.pk, row.channel, row.attempts, error)
     if row.attempts < settings.OUTBOX_MAX_ATTEMPTS:
+        row.status = Notification.Status.QUEUED
         row.not_before = now + datetime.timedelta(
             seconds=settings.OUTBOX_RETRY_SECONDS * 2 ** (row.attempts - 1)
         )
@@ -250,6 +320,7 @@ def _record_failure(row: Notification, error: Exception, now) -> str:
         if fallback:
             row.channels_tried = ",".join(sorted(_tried(row)))
             row.channel = fallback
+            row.status = Notification.Status.QUEUED
             row.attempts = 0
             row.not_before = None
             row.body_html = row.body_html if fallback == Channel.EMAIL else ""
@@ -257,8 +328,30 @@ def _record_failure(row: Notification, error: Exception, now) -> str:
         else:
             row.status = Notification.Status.FAILED
             outcome = "failed"
-    row.save(update_fields=["attempts", "reason", "not_before", "status", "channel", "channels_tried", "body_html"])
+    _store(row, ["attempts", "reason", "not_before", "status", "channel", "channels_tried", "body_html"], claimed_at)
     return outcome
+
+
+# What a person reads on a row a worker stopped handing over (in the club's language).
+UNCONFIRMED_REASON = _(
+    "The worker stopped while handing this message over: it may have been delivered; "
+    "check before sending again."
+)
+
+
+def outbox_sweep_unconfirmed(now: datetime.datetime | None = None) -> int:
+    """Rows left *sending* longer than OUTBOX_SENDING_LEASE_SECONDS (their worker died between
+    the hand-off and marking them sent) become *unconfirmed*, with the reason; never re-sent
+    by themselves. Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = str(UNCONFIRMED_REASON)
+    stale = Notification.objects.filter(status=Notification.Status.SENDING, sending_since__lt=cutoff)
+    count = stale.update(status=Notification.Status.UNCONFIRMED, reason=reason)
+    if count:
+        logger.warning("%s message(s) left being sent by a stopped worker are now unconfirmed", count)
+    return count
 
 
 def outbox_deliver(ids: list[int], now: datetime.datetime | None = None) -> Counter:
@@ -267,3 +360,19 @@ def outbox_deliver(ids: list[int], now: datetime.datetime | None = None) -> Coun
     for notification_id in ids:
         outcomes[notification_deliver(notification_id, now)] += 1
     return outcomes
+
+
+def outbox_deliver_due(now: datetime.datetime | None = None) -> Counter:
+    """One run of the sender without a worker: rows a stopped worker left *sending* past the
+    lease become *unconfirmed*, then every due row is delivered. Outcomes by name."""
+    outcomes = Counter()
+    swept = outbox_sweep_unconfirmed(now)
+    if swept:
+        outcomes["unconfirmed"] = swept
+    outcomes.update(outbox_deliver(due_ids(now or timezone.now()), now))
+    return outcomes
+
+
+def delivery_summary(outcomes: Counter) -> str:
+    """``Delivery: sent 3, unconfirmed 1`` for the commands' output."""
+    return "Delivery: " + (", ".join(f"{what} {count}" for what, count in sorted(outcomes.items())) or "nothing due")

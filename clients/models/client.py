@@ -191,11 +191,11 @@ class Client(TimeStampedModel):
         return on.year - self.birth_date.year - before_birthday
 
     def consents_to(self, channel: str) -> bool:
-        return {
-            Channel.EMAIL: self.consent_email and bool(self.email),
-            Channel.SMS: self.consent_sms and bool(self.phone),
-            Channel.TELEGRAM: self.consent_telegram and bool(self.telegram_chat_id),
-        }.get(channel, False)
+        """They agreed to messages by this channel and have an address on it."""
+        if channel not in Channel.values:
+            return False
+        channel = Channel(channel)
+        return bool(getattr(self, channel.consent_field) and getattr(self, channel.address_field))
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -3,23 +3,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..health_data import place_choices
 from .client import Client
 
 
 class HealthDataAccess(models.Model):
     """One look at a client's health data (contraindication flags, health notes): who, when and
     on which page. Health data is the most sensitive thing the club holds; the director reads
-    this log on the client's history page."""
-
-    class Place(models.TextChoices):
-        CARD = "card", _("Client card")
-        CLIENT_FORM = "client_form", _("Client form")
-        PROGRAM_FORM = "program_form", _("Program builder")
-        PROGRAM = "program", _("Program page")
-        HISTORY = "history", _("History of changes")
-        SESSIONS = "sessions", _("Specialist's sessions")
-        ADMIN = "admin", _("Admin site")
-        EXPORT = "export", _("Data export")
+    this log on the client's history page. The places are a vocabulary each app adds its pages
+    to (``clients.health_data``)."""
 
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="health_accesses"
@@ -32,7 +24,7 @@ class HealthDataAccess(models.Model):
         related_name="+",
     )
     accessed_at = models.DateTimeField(_("opened at"), default=timezone.now)
-    place = models.CharField(_("where"), max_length=20, choices=Place.choices)
+    place = models.CharField(_("where"), max_length=20, choices=place_choices)
 
     class Meta:
         ordering = ["-accessed_at", "-id"]

@@ -5,7 +5,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from clients import models
+from clients import health_data, models
+from clients.messaging import kinds
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -114,7 +115,7 @@ class NotificationFactory(factory.django.DjangoModelFactory):
         model = models.Notification
 
     client = factory.SubFactory(ClientFactory)
-    kind = models.Notification.Kind.OTHER
+    kind = kinds.OTHER
     channel = models.Channel.EMAIL
     subject = "Hello"
     body = "Your card ends soon."
@@ -135,7 +136,7 @@ class HealthDataAccessFactory(factory.django.DjangoModelFactory):
 
     client = factory.SubFactory(ClientFactory)
     user = factory.SubFactory(UserFactory)
-    place = models.HealthDataAccess.Place.CARD
+    place = health_data.CLIENT_FORM
 
 
 class ClientErasureFactory(factory.django.DjangoModelFactory):

@@ -30,6 +30,7 @@ from import_export.results import Error
 
 from accompaniment.demo import catalog
 from core import roles
+from clients import health_data
 from clients.models import Client, HealthDataAccess, Membership, MembershipPlan
 from clients.resources import (
     CLIENT_COLUMNS,
@@ -596,7 +597,7 @@ def test_an_export_with_health_notes_is_logged_as_a_look_at_health_data(desk, fr
 
     export(desk, Client, ClientResource)
 
-    logged = HealthDataAccess.objects.filter(user=frontdesk, place=HealthDataAccess.Place.EXPORT)
+    logged = HealthDataAccess.objects.filter(user=frontdesk, place=health_data.DATA_EXPORT)
     assert set(logged.values_list("client", flat=True)) == {client.pk for client in clients}
 
 

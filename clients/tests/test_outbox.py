@@ -3,8 +3,10 @@ Bot API served by local HTTP servers started by the tests."""
 
 import datetime
 import json
+import re
 import socket
 import threading
+from collections import Counter
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -43,16 +45,21 @@ class Inbox:
         return "250 OK"
 
 
+def use_smtp(settings, port: int) -> None:
+    """This process's e-mail goes by SMTP to the server on loopback at `port`."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+
+
 @pytest.fixture
 def smtp_server(settings):
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
+    use_smtp(settings, controller.port)
     yield inbox
     controller.stop()
 
@@ -267,6 +274,41 @@ def test_telegram_refusal_is_recorded(http_server, settings):
 
 
 @pytest.mark.django_db
+def test_a_message_sent_again_carries_the_same_message_id_and_another_message_another(smtp_server, settings):
+    settings.DEFAULT_FROM_EMAIL = "Club <club@crm.example>"
+    for n in range(2):
+        expiring_membership(cf.ClientFactory(consent_email=True, email=f"client{n}@example.com"))
+    queue_expiry_reminders()
+    assert outbox_deliver(due_ids(DAYTIME), now=DAYTIME) == {"sent": 2}
+    first, second = Notification.objects.order_by("pk")
+    Notification.objects.filter(pk=first.pk).update(status="queued", sending_since=None)  # a person's re-send
+    assert outbox_deliver(due_ids(DAYTIME), now=DAYTIME) == {"sent": 1}
+
+    arrived = Counter(message["Message-ID"] for message in smtp_server.messages)
+    assert arrived == {first.message_id: 2, second.message_id: 1}
+    assert re.fullmatch(r"<[0-9a-f]{32}@crm\.example>", first.message_id)
+
+
+@pytest.mark.django_db
+def test_the_sms_gateway_gets_the_same_client_id_on_every_attempt(http_server, settings):
+    settings.SMS_BACKEND = "clients.messaging.backends.HttpSmsBackend"
+    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{http_server.server_port}/send"
+    expiring_membership(cf.ClientFactory(consent_sms=True, preferred_channel="sms"))
+    expiring_membership(cf.ClientFactory(consent_sms=True, preferred_channel="sms"))
+    queue_expiry_reminders()
+    first, second = Notification.objects.order_by("pk")
+    http_server.answer = (503, {"error": "maintenance"})
+    assert notification_deliver(first.pk, now=DAYTIME) == "retry"
+    http_server.answer = (200, {"ok": True})
+    assert notification_deliver(first.pk, now=DAYTIME + datetime.timedelta(hours=1)) == "sent"
+    assert notification_deliver(second.pk, now=DAYTIME) == "sent"
+    assert [request["json"]["client_id"] for request in http_server.requests] == [
+        first.idempotency_key, first.idempotency_key, second.idempotency_key
+    ]
+    assert first.idempotency_key != second.idempotency_key
+
+
+@pytest.mark.django_db
 def test_the_unsubscribe_link_turns_the_consent_off(client):
     person = cf.ClientFactory(consent_email=True, consent_sms=True, language="en")  # the page speaks it
     url = reverse("unsubscribe", args=[unsubscribe_token(person.pk, "email")])
@@ -292,7 +334,7 @@ def test_a_tampered_unsubscribe_link_changes_nothing(client, mangle):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_batch_loses_nothing(settings):
+def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(settings):
     settings.SMS_BACKEND = "clients.tests.support.DyingBackend"
     from clients.tests import support as tests_support
 
@@ -303,9 +345,10 @@ def test_a_worker_killed_mid_batch_loses_nothing(settings):
     with pytest.raises(SystemExit):
         outbox_deliver(due_ids(DAYTIME), now=DAYTIME)
     statuses = sorted(Notification.objects.values_list("status", flat=True))
-    assert statuses == ["queued", "queued", "queued", "sent", "sent"]
+    # the third was being handed over when the worker died: maybe delivered, never re-sent
+    assert statuses == ["queued", "queued", "sending", "sent", "sent"]
 
     settings.SMS_BACKEND = "clients.messaging.backends.FileSmsBackend"
     settings.MESSAGES_FILE_PATH = settings.BASE_DIR / "var" / "test-messages"
-    assert outbox_deliver(due_ids(DAYTIME), now=DAYTIME) == {"sent": 3}
-    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+    assert outbox_deliver(due_ids(DAYTIME), now=DAYTIME) == {"sent": 2}
+    assert sorted(Notification.objects.values_list("status", flat=True)) == ["sending"] + ["sent"] * 4

@@ -9,9 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accompaniment.reminders import reminders_sweep
+from clients.messaging import kinds
 from clients.messaging.outbox import in_quiet_hours, quiet_hours_end
 from clients.models import Membership, Notification, Task
 from clients.tests import factories as cf
+from staff.vocabulary import SURVEY
 
 ON = datetime.date(2026, 11, 22)
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -31,7 +33,7 @@ def membership_ending_in(days, client=None, **extra):
 
 
 def expiry_rows():
-    return Notification.objects.filter(kind=Notification.Kind.MEMBERSHIP_EXPIRY)
+    return Notification.objects.filter(kind=kinds.MEMBERSHIP_EXPIRY)
 
 
 @pytest.mark.django_db
@@ -103,7 +105,7 @@ def test_three_days_after_expiry_a_renewal_offer_unless_renewed():
     cf.MembershipFactory(client=renewed.client, start_date=ON)
     membership_ending_in(-2)
     reminders_sweep(on=ON)
-    offers = Notification.objects.filter(kind=Notification.Kind.RENEWAL_OFFER)
+    offers = Notification.objects.filter(kind=kinds.RENEWAL_OFFER)
     assert list(offers.values_list("client", flat=True)) == [lapsed.client_id]
 
 
@@ -114,7 +116,7 @@ def test_two_visits_left_is_reminded_once():
     membership_ending_in(20, plan=cf.MembershipPlanFactory(visit_limit=8))  # 8 left
     reminders_sweep(on=ON)
     reminders_sweep(on=ON + datetime.timedelta(days=1))
-    rows = Notification.objects.filter(kind=Notification.Kind.VISIT_PACK)
+    rows = Notification.objects.filter(kind=kinds.VISIT_PACK)
     assert list(rows.values_list("object_id", flat=True)) == [pack.pk]
 
 
@@ -124,9 +126,9 @@ def test_birthdays_including_the_29th_of_february_in_other_years():
     cf.ClientFactory(consent_email=True, birth_date=datetime.date(1992, 2, 29))
     cf.ClientFactory(consent_email=True, birth_date=datetime.date(1990, 11, 23))
     reminders_sweep(on=ON)
-    assert Notification.objects.filter(kind=Notification.Kind.BIRTHDAY).count() == 1
+    assert Notification.objects.filter(kind=kinds.BIRTHDAY).count() == 1
     reminders_sweep(on=datetime.date(2027, 2, 28))
-    assert Notification.objects.filter(kind=Notification.Kind.BIRTHDAY).count() == 2
+    assert Notification.objects.filter(kind=kinds.BIRTHDAY).count() == 2
 
 
 @pytest.mark.django_db
@@ -163,7 +165,7 @@ def test_a_lapsed_client_is_a_task_for_the_manager_not_a_message(manager):
     cf.VisitFactory(client=client, checked_in_at=timezone.now() - datetime.timedelta(days=30))
     reminders_sweep(on=timezone.localdate())
     assert Task.objects.filter(kind=Task.Kind.LAPSED, client=client, assigned_to=manager).count() == 1
-    assert not Notification.objects.exclude(kind=Notification.Kind.SURVEY).exists()
+    assert not Notification.objects.exclude(kind=SURVEY).exists()
     reminders_sweep(on=timezone.localdate())
     assert Task.objects.filter(kind=Task.Kind.LAPSED).count() == 1
 

@@ -16,6 +16,7 @@ from programs.tests import factories as pf
 from staff import services
 from staff.models import Competency, CompetencyAssessment, Feedback, SurveyResponse
 from staff.tests import factories as stf
+from staff.vocabulary import FEEDBACK_RESOLVED, SURVEY
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +70,7 @@ def test_the_whole_feedback_loop(client, loop, django_capture_on_commit_callback
                                {"resolution": "Apologised; the next massage is free."})
     feedback.refresh_from_db()
     assert (feedback.status, feedback.resolved_by) == ("resolved", loop["manager"])
-    told = Notification.objects.get(kind=Notification.Kind.FEEDBACK_RESOLVED)
+    told = Notification.objects.get(kind=FEEDBACK_RESOLVED)
     assert told.client == loop["client"] and told.status == "sent"
     assert any(m.to == ["iryna@example.com"] and "next massage is free" in m.body for m in mail.outbox)
 
@@ -90,7 +91,7 @@ def test_a_client_without_consent_is_not_messaged_about_the_resolution(loop):
     loop["client"].save()
     complaint = stf.FeedbackFactory(client=loop["client"], kind="complaint", staff_member=loop["masseur"])
     services.feedback_resolve(feedback=complaint, resolution="Refunded", user=loop["manager"])
-    row = Notification.objects.get(kind=Notification.Kind.FEEDBACK_RESOLVED)
+    row = Notification.objects.get(kind=FEEDBACK_RESOLVED)
     assert row.status == "skipped"
 
 
@@ -176,7 +177,7 @@ def test_a_done_session_asks_for_a_survey_at_most_once_in_30_days(client, loop, 
         client.post(reverse("programs:session-mark", args=[first.pk]), {"status": "done"})
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("programs:session-mark", args=[second.pk]), {"status": "done"})
-    surveys = Notification.objects.filter(kind=Notification.Kind.SURVEY)
+    surveys = Notification.objects.filter(kind=SURVEY)
     assert surveys.count() == 1
     assert "/s/" in surveys.get().body
 
@@ -185,7 +186,7 @@ def test_only_clients_who_consented_are_asked(loop):
     loop["client"].consent_email = False
     loop["client"].save()
     services.survey_after_session(client=loop["client"])
-    assert Notification.objects.get(kind=Notification.Kind.SURVEY).status == "skipped"
+    assert Notification.objects.get(kind=SURVEY).status == "skipped"
 
 
 def test_the_quarterly_survey_reaches_each_active_client_once(loop):

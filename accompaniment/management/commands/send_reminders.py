@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accompaniment.reminders import digest_sweep, reminders_sweep
-from clients.messaging.outbox import due_ids, outbox_deliver
+from clients.messaging.outbox import delivery_summary, outbox_deliver_due
 
 
 class Command(BaseCommand):
@@ -42,6 +42,4 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("Dry run: nothing written, nothing sent.")
             return
-        outcomes = outbox_deliver(due_ids(timezone.now()))
-        summary = ", ".join(f"{what} {count}" for what, count in sorted(outcomes.items())) or "nothing due"
-        self.stdout.write(f"Delivery: {summary}")
+        self.stdout.write(delivery_summary(outbox_deliver_due()))
