@@ -353,6 +353,12 @@ SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=14)
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 
 # ---------------------------------------------------------------------------------------------
+# Importing spreadsheets in the admin site: larger files are refused before any row is parsed.
+# ---------------------------------------------------------------------------------------------
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+
+# ---------------------------------------------------------------------------------------------
 # Sales
 # ---------------------------------------------------------------------------------------------
 # Which department (by code) a membership plan's sale belongs to, by the plan's category.
