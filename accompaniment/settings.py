@@ -175,10 +175,15 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # Login protection (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from
 # one address, that pair is locked out for LOGIN_LOCKOUT_MINUTES; a good login resets the count.
 # By the pair, not the address alone: a whole club behind one NAT address is not locked out by
-# one person's typos, and nobody can lock a colleague out from elsewhere.
+# one person's typos, and nobody can lock a colleague out from elsewhere. Password spraying (many
+# usernames from one address) meets its own, higher limit: LOGIN_ADDRESS_FAILURE_LIMIT failures
+# from one address in that time, each username counting at most LOGIN_FAILURE_LIMIT of them,
+# pause every login from there (accompaniment.security.PairAndAddressLockoutHandler).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+AXES_HANDLER = "accompaniment.security.PairAndAddressLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "accompaniment.security.client_ip"
