@@ -130,3 +130,24 @@ class RefuseNulInAddressMiddleware:
 
             return bad_request(request, BadRequest("NUL character in the address"))
         return self.get_response(request)
+
+
+class HealthProbeMiddleware:
+    """First of all middleware: answers the load balancer's probe of ``/health/`` (GET or HEAD)
+    before anything else looks at the request. Balancers probe each server by its address over
+    plain HTTP, so the probe is not redirected to HTTPS and its Host header is not held against
+    ALLOWED_HOSTS; it opens no session. The answer says only whether the database answers
+    (``accompaniment.views.health``); every other request goes on as usual."""
+
+    def __init__(self, get_response):
+        from django.urls import reverse
+
+        self.get_response = get_response
+        self.path = reverse("health")
+
+    def __call__(self, request):
+        if request.path_info == self.path and request.method in ("GET", "HEAD"):
+            from .views import health
+
+            return health(request)
+        return self.get_response(request)

@@ -2,8 +2,10 @@
 
 The embedded default needs no services: SQLite under ``var/``, Celery tasks run eagerly
 in-process, e-mails are written as files to ``var/outbox/``. Setting ``DATABASE_URL`` and
-``REDIS_URL`` switches to PostgreSQL and real Celery workers over Redis. With ``DEBUG`` off the
-settings are hardened for production and ``SECRET_KEY`` becomes mandatory.
+``REDIS_URL`` switches to PostgreSQL and real Celery workers over Redis. ``DEBUG`` is off unless
+the environment turns it on (``make run`` does; the tests read ``settings_test``); with it off
+the settings are hardened for production and ``SECRET_KEY`` becomes mandatory. Every variable
+read here is listed, with its default, in ``.env.example``.
 """
 
 import datetime
@@ -24,7 +26,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # ---------------------------------------------------------------------------------------------
 # Core
 # ---------------------------------------------------------------------------------------------
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless turned on: a server started without it is never in development mode.
+DEBUG = env.bool("DEBUG", default=False)
 
 _DEV_SECRET_KEY = "dev-only-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -79,6 +82,8 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First: the load balancer's probe of /health/ by address over plain HTTP is answered as is.
+    "accompaniment.security.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "accompaniment.security.RefuseNulInAddressMiddleware",
