@@ -151,33 +151,31 @@ def test_one_persons_typos_never_pause_the_address_for_the_others(make_user, set
     assert attempt(office, "andrii", PASSWORD).status_code == 302 and logged_in(office)
 
 
-def test_an_address_pause_ends_after_the_cool_off_time(make_user, settings):
+@pytest.fixture
+def paused_office(make_user, settings) -> Browser:
+    """A browser at 10.0.0.5, from where usernames were sprayed until even Olena's right
+    password is refused."""
     make_user(roles.MANAGER, username="olena")
     office = browser_from("10.0.0.5")
     pause_the_address(office, settings)
     assert address_locked(attempt(office, "olena", PASSWORD))
+    return office
 
+
+def test_an_address_pause_ends_after_the_cool_off_time(paused_office, settings):
+    office = paused_office
     AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - datetime.timedelta(seconds=1))
 
     assert attempt(office, "olena", PASSWORD).status_code == 302 and logged_in(office)
 
 
-def test_an_administrator_lifts_an_address_pause_with_axes_reset_ip(make_user, settings):
-    make_user(roles.MANAGER, username="olena")
-    office = browser_from("10.0.0.5")
-    pause_the_address(office, settings)
-    assert address_locked(attempt(office, "olena", PASSWORD))
-
+def test_an_administrator_lifts_an_address_pause_with_axes_reset_ip(paused_office):
     call_command("axes_reset_ip", "10.0.0.5", verbosity=0)
 
-    assert attempt(office, "olena", PASSWORD).status_code == 302
+    assert attempt(paused_office, "olena", PASSWORD).status_code == 302
 
 
-def test_the_director_lifts_an_address_pause_by_deleting_its_access_attempts(make_user, settings, director):
-    make_user(roles.MANAGER, username="olena")
-    office = browser_from("10.0.0.5")
-    pause_the_address(office, settings)
-    assert address_locked(attempt(office, "olena", PASSWORD))
+def test_the_director_lifts_an_address_pause_by_deleting_its_access_attempts(paused_office, director):
     admin = Browser()
     admin.force_login(director)
     changelist = reverse("admin:axes_accessattempt_changelist")
@@ -188,7 +186,7 @@ def test_the_director_lifts_an_address_pause_by_deleting_its_access_attempts(mak
     admin.post(changelist, {"action": "delete_selected", "_selected_action": list(rows), "post": "yes"})
 
     assert not AccessAttempt.objects.filter(ip_address="10.0.0.5").exists()
-    assert attempt(office, "olena", PASSWORD).status_code == 302
+    assert attempt(paused_office, "olena", PASSWORD).status_code == 302
 
 
 def test_behind_the_proxy_the_address_is_the_one_it_appended(make_user, settings, rf):
