@@ -73,10 +73,10 @@ class PairAndAddressLockoutHandler(AxesDatabaseHandler):
     often they retry) never pause a whole club behind one NAT address: it takes failures for
     several usernames.
 
-    Both counts are read from axes' own records (a row per username and address), so the same
-    lockout page answers and the same tools lift them: the admin site's *Access attempts*,
-    ``axes_reset_ip <address>``, ``axes_reset_username <username>``. The lockout page says
-    which of the two paused the login (``request.axes_address_locked``).
+    Both counts are read from axes' own records (a row per username, address and browser), so
+    the same lockout page answers and the same tools lift them: the admin site's *Access
+    attempts*, ``axes_reset_ip <address>``, ``axes_reset_username <username>``. The lockout
+    page says which of the two paused the login (``request.axes_address_locked``).
     """
 
     def address_failures(self, request) -> int:
@@ -85,8 +85,9 @@ class PairAndAddressLockoutHandler(AxesDatabaseHandler):
         attempts = AccessAttempt.objects.filter(ip_address=request.axes_ip_address)
         if settings.AXES_COOLOFF_TIME is not None:
             attempts = attempts.filter(attempt_time__gte=get_cool_off_threshold(request))
-        capped = Least(F("failures_since_start"), Value(get_failure_limit(request, None)))
-        return attempts.aggregate(failures=Sum(capped))["failures"] or 0
+        per_username = attempts.values("username").annotate(failures=Sum("failures_since_start"))
+        capped = Least(F("failures"), Value(get_failure_limit(request, None)))
+        return per_username.aggregate(total=Sum(capped))["total"] or 0
 
     def get_failures(self, request, credentials=None) -> int:
         """The failures axes compares with the pair's limit: the pair's own, or — once the
