@@ -7,14 +7,16 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The settings leave DEBUG off (as production needs); these development commands turn it on.
+DEV := DEBUG=true
 
 .PHONY: run test venv dev-venv assets messages catalogues browser migrate seed check-python clean
 
 run: venv assets messages migrate seed ## Serve the demo club on http://127.0.0.1:8000
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: dev-venv assets messages browser ## Run the whole test suite
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=accompaniment.settings_test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 check-python:
@@ -50,12 +52,12 @@ assets: static/vendor/.installed
 # The English, Russian and Ukrainian catalogues (locale/*/LC_MESSAGES/django.po) compiled to .mo
 # in Python (polib): no GNU gettext needed. Up-to-date catalogues are left alone.
 messages: venv
-	$(BIN)/python manage.py compile_translations
+	$(DEV) $(BIN)/python manage.py compile_translations
 
 # After changing texts: refresh the catalogues from the sources (no line numbers, so that two
 # changes merge cleanly), then translate what is new; the translations test lists what is missing.
 catalogues: venv
-	$(BIN)/python manage.py makemessages -l ru -l uk -e html,txt,subject,py --no-location --no-obsolete \
+	$(DEV) $(BIN)/python manage.py makemessages -l ru -l uk -e html,txt,subject,py --no-location --no-obsolete \
 	  --ignore=.venv --ignore=node_modules --ignore=var --ignore=static/vendor
 
 # Browser tests drive Debian's Chromium; install it when missing and we may (root with apt).
@@ -71,10 +73,10 @@ browser:
 
 migrate: venv
 	mkdir -p var
-	$(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py migrate --noinput
 
 seed: venv ## Seed the demo club once (only when the database has no clients yet)
-	$(BIN)/python manage.py seed_demo --if-empty
+	$(DEV) $(BIN)/python manage.py seed_demo --if-empty
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var/static

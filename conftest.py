@@ -119,19 +119,13 @@ def _fresh_content_type_cache():
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Hashing test users' passwords with PBKDF2 would cost a third of a second each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _eager_celery_by_default(request):
-    """Unit tests run tasks in-process; tests marked `redis` talk to a real worker."""
-    if request.node.get_closest_marker("redis"):
+def _real_celery_for_redis_tests(request):
+    """Tasks run in-process (settings_test); a test marked `redis` sends them to a real worker."""
+    if not request.node.get_closest_marker("redis"):
         yield
         return
     previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_always_eager = False
     yield
     celery_app.conf.task_always_eager = previous
 
@@ -211,8 +205,7 @@ def celery_worker_over_redis(transactional_db):
 
 # --- Real-browser tests ---------------------------------------------------------------------
 # Playwright drives Debian's Chromium (never a browser downloaded by a test tool). Its sync API
-# runs an event loop in this thread, so Django's async-safety check must be told it is fine.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# runs an event loop in this thread: settings_test tells Django's async-safety check it is fine.
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -274,8 +267,11 @@ def log_in(page, username: str, password: str = "pass-12345-word") -> None:
 
 
 @pytest.fixture(autouse=True)
-def _dashboard_figures_not_cached(request, settings):
-    """Each test builds its own club: the dashboard computes its figures anew unless a test
-    is about the cache itself (marked ``dashboard_cache``)."""
-    if not request.node.get_closest_marker("dashboard_cache"):
-        settings.DASHBOARD_CACHE_SECONDS = 0
+def _dashboard_cache_for_its_tests(request):
+    """The dashboard computes its figures anew in tests (settings_test); a test about the cache
+    itself (marked ``dashboard_cache``) has it keep them as long as in production."""
+    if request.node.get_closest_marker("dashboard_cache"):
+        from accompaniment import settings as production_defaults
+
+        settings = request.getfixturevalue("settings")
+        settings.DASHBOARD_CACHE_SECONDS = production_defaults.DASHBOARD_CACHE_SECONDS

@@ -1,12 +1,19 @@
-"""Who is knocking: the client's address for login protection, also behind a proxy."""
+"""Who is knocking: the client's address for login protection, also behind a proxy; the login
+lockout by username and address and by address alone; the load balancer's health probe."""
 
 import ipaddress
 
+from axes.attempts import get_cool_off_threshold
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_failure_limit
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.db.models import F, Sum, Value
+from django.db.models.functions import Least
 
 
 class LoggableLoginMixin:
@@ -54,6 +61,46 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+class PairAndAddressLockoutHandler(AxesDatabaseHandler):
+    """django-axes' database handler with a second, higher threshold for an address as a whole.
+
+    The pair: after LOGIN_FAILURE_LIMIT (5) wrong passwords for one username from one address,
+    that username is paused there (``AXES_LOCKOUT_PARAMETERS``). The address: after
+    LOGIN_ADDRESS_FAILURE_LIMIT (30) failures from one address within the lockout window,
+    whatever the usernames, nobody logs in from there until the window has passed — password
+    spraying, many usernames tried once or twice each. Each username counts at most
+    LOGIN_FAILURE_LIMIT of its failures towards the address's, so one person's typos (however
+    often they retry) never pause a whole club behind one NAT address: it takes failures for
+    several usernames.
+
+    Both counts are read from axes' own records (a row per username, address and browser), so
+    the same lockout page answers and the same tools lift them: the admin site's *Access
+    attempts*, ``axes_reset_ip <address>``, ``axes_reset_username <username>``. The lockout
+    page says which of the two paused the login (``request.axes_address_locked``).
+    """
+
+    def address_failures(self, request) -> int:
+        """Failures from the request's address within the lockout window, each username's
+        counted up to LOGIN_FAILURE_LIMIT."""
+        attempts = AccessAttempt.objects.filter(ip_address=request.axes_ip_address)
+        if settings.AXES_COOLOFF_TIME is not None:
+            attempts = attempts.filter(attempt_time__gte=get_cool_off_threshold(request))
+        per_username = attempts.values("username").annotate(failures=Sum("failures_since_start"))
+        capped = Least(F("failures"), Value(get_failure_limit(request, None)))
+        return per_username.aggregate(total=Sum(capped))["total"] or 0
+
+    def get_failures(self, request, credentials=None) -> int:
+        """The failures axes compares with the pair's limit: the pair's own, or — once the
+        address as a whole has reached LOGIN_ADDRESS_FAILURE_LIMIT — at least that limit."""
+        failures = super().get_failures(request, credentials)
+        request.axes_address_locked = (
+            self.address_failures(request) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
+        )
+        if request.axes_address_locked:
+            return max(failures, get_failure_limit(request, credentials))
+        return failures
+
+
 def _is_address(text: str) -> bool:
     """Whether ``text`` is an IP address (the log of attempts stores nothing else)."""
     try:
@@ -83,4 +130,25 @@ class RefuseNulInAddressMiddleware:
             from django.views.defaults import bad_request
 
             return bad_request(request, BadRequest("NUL character in the address"))
+        return self.get_response(request)
+
+
+class HealthProbeMiddleware:
+    """First of all middleware: answers the load balancer's probe of ``/health/`` (GET or HEAD)
+    before anything else looks at the request. Balancers probe each server by its address over
+    plain HTTP, so the probe is not redirected to HTTPS and its Host header is not held against
+    ALLOWED_HOSTS; it opens no session. The answer says only whether the database answers
+    (``accompaniment.views.health``); every other request goes on as usual."""
+
+    def __init__(self, get_response):
+        from django.urls import reverse
+
+        self.get_response = get_response
+        self.path = reverse("health")
+
+    def __call__(self, request):
+        if request.path_info == self.path and request.method in ("GET", "HEAD"):
+            from .views import health
+
+            return health(request)
         return self.get_response(request)

@@ -2,8 +2,10 @@
 
 The embedded default needs no services: SQLite under ``var/``, Celery tasks run eagerly
 in-process, e-mails are written as files to ``var/outbox/``. Setting ``DATABASE_URL`` and
-``REDIS_URL`` switches to PostgreSQL and real Celery workers over Redis. With ``DEBUG`` off the
-settings are hardened for production and ``SECRET_KEY`` becomes mandatory.
+``REDIS_URL`` switches to PostgreSQL and real Celery workers over Redis. ``DEBUG`` is off unless
+the environment turns it on (``make run`` does; the tests read ``settings_test``); with it off
+the settings are hardened for production and ``SECRET_KEY`` becomes mandatory. Every variable
+read here is listed, with its default, in ``.env.example``.
 """
 
 import datetime
@@ -24,7 +26,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # ---------------------------------------------------------------------------------------------
 # Core
 # ---------------------------------------------------------------------------------------------
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless turned on: a server started without it is never in development mode.
+DEBUG = env.bool("DEBUG", default=False)
 
 _DEV_SECRET_KEY = "dev-only-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -79,6 +82,8 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First: the load balancer's probe of /health/ by address over plain HTTP is answered as is.
+    "accompaniment.security.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "accompaniment.security.RefuseNulInAddressMiddleware",
@@ -175,10 +180,15 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # Login protection (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from
 # one address, that pair is locked out for LOGIN_LOCKOUT_MINUTES; a good login resets the count.
 # By the pair, not the address alone: a whole club behind one NAT address is not locked out by
-# one person's typos, and nobody can lock a colleague out from elsewhere.
+# one person's typos, and nobody can lock a colleague out from elsewhere. Password spraying (many
+# usernames from one address) meets its own, higher limit: LOGIN_ADDRESS_FAILURE_LIMIT failures
+# from one address in that time, each username counting at most LOGIN_FAILURE_LIMIT of them,
+# pause every login from there (accompaniment.security.PairAndAddressLockoutHandler).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+AXES_HANDLER = "accompaniment.security.PairAndAddressLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "accompaniment.security.client_ip"
@@ -355,6 +365,12 @@ SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=14)
 # The director's dashboard: its figures are kept this many seconds in the cache (0: never).
 # ---------------------------------------------------------------------------------------------
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
+
+# ---------------------------------------------------------------------------------------------
+# Importing spreadsheets in the admin site: larger files are refused before any row is parsed.
+# ---------------------------------------------------------------------------------------------
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
 
 # ---------------------------------------------------------------------------------------------
 # Sales

@@ -173,7 +173,9 @@ def dashboard(request):
 @public
 @never_cache
 def health(request):
-    """Liveness and database readiness for a load balancer: 200 when the database answers."""
+    """Liveness and database readiness for a load balancer: 200 when the database answers.
+    Reached first through ``accompaniment.security.HealthProbeMiddleware``: over plain HTTP and
+    by the server's address, also with DEBUG off."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

@@ -5,8 +5,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clients.admin import ImportExportAllOrNothingMixin
 from core.admin import CreatedByAdminMixin, DirectorHistoryAdmin, at_most_one_inline_formset
+from core.spreadsheets.admin import ImportExportAllOrNothingMixin
 
 from .models import (
     DEFAULT_TOOL,

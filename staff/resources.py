@@ -3,8 +3,8 @@
 Each row is parsed by a pure function (``service_row_parse``, ``staff_member_row_parse``); the
 resources look up what needs the database (a department by code, a user by username, the row
 to update) and validate with ``full_clean()``. The machinery, the file formats and the cell
-parsers are the clients app's (``clients.resources``); importing a file whole or not at all is
-the admin's (``clients.admin.ImportExportAllOrNothingMixin``).
+parsers are the spreadsheet framework's (``core.spreadsheets``); importing a file whole or not
+at all is the admin's (``core.spreadsheets.admin.ImportExportAllOrNothingMixin``).
 """
 
 from collections.abc import Callable, Mapping
@@ -12,7 +12,8 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
-from clients.resources import (
+
+from core.spreadsheets import (
     ClubResource,
     ParsedRow,
     PhoneWidget,

@@ -98,6 +98,99 @@ def test_a_good_login_starts_the_count_again(make_user, settings):
     assert attempt(office, "olena", PASSWORD).status_code == 302
 
 
+# --- Password spraying: many usernames from one address ----------------------------------------
+def spray(browser: Browser, usernames) -> None:
+    for username in usernames:
+        fail(browser, username, 1)
+
+
+def address_locked(response) -> bool:
+    return response.status_code == 429 and 'data-testid="address-locked"' in response.content.decode()
+
+
+def pause_the_address(browser: Browser, settings) -> None:
+    """Spray usernames from the browser's address until logging in from there is paused."""
+    spray(browser, [f"guess{number}" for number in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT - 1)])
+    assert address_locked(attempt(browser, "guess-last", "wrong password"))
+
+
+def test_many_usernames_tried_from_one_address_pause_every_login_from_there(make_user, settings):
+    make_user(roles.MANAGER, username="olena")
+    limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    assert limit == 30 and limit > settings.AXES_FAILURE_LIMIT
+    office = browser_from("10.0.0.5")
+    spray(office, [f"guess{number}" for number in range(limit - 1)])
+    # One short of the limit, a colleague at the same address still logs in …
+    assert attempt(browser_from("10.0.0.5"), "olena", PASSWORD).status_code == 302
+
+    response = attempt(office, "guess-last", "wrong password")  # … the limit-th failure pauses it
+
+    assert address_locked(response)
+    assert "Try again in 15 minutes." in response.content.decode()
+    desk = browser_from("10.0.0.5")
+    assert address_locked(attempt(desk, "olena", PASSWORD)) and not logged_in(desk)
+    # Every other address is unaffected.
+    home = browser_from("10.0.9.9")
+    assert attempt(home, "olena", PASSWORD).status_code == 302 and logged_in(home)
+    assert attempt(browser_from("10.0.9.10"), "guess1", "wrong password").status_code == 200
+
+
+def test_one_persons_typos_never_pause_the_address_for_the_others(make_user, settings):
+    make_user(roles.MANAGER, username="olena")
+    make_user(roles.MANAGER, username="andrii")
+    office = browser_from("10.0.0.5")
+
+    # Olena is paused after five, and retries far past the address's limit, from two browsers …
+    phone = Browser(REMOTE_ADDR="10.0.0.5", HTTP_USER_AGENT="Olena's phone")
+    for _ in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT + 5):
+        attempt(office, "olena", "wrong password")
+        attempt(phone, "olena", "wrong password")
+    assert attempt(office, "olena", PASSWORD).status_code == 429
+    # … and a few colleagues mistype too, each below the pair's limit.
+    for colleague in ("iryna", "taras", "maria", "petro", "oksana"):
+        fail(office, colleague, settings.AXES_FAILURE_LIMIT - 1)
+
+    assert attempt(office, "andrii", PASSWORD).status_code == 302 and logged_in(office)
+
+
+@pytest.fixture
+def paused_office(make_user, settings) -> Browser:
+    """A browser at 10.0.0.5, from where usernames were sprayed until even Olena's right
+    password is refused."""
+    make_user(roles.MANAGER, username="olena")
+    office = browser_from("10.0.0.5")
+    pause_the_address(office, settings)
+    assert address_locked(attempt(office, "olena", PASSWORD))
+    return office
+
+
+def test_an_address_pause_ends_after_the_cool_off_time(paused_office, settings):
+    office = paused_office
+    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - datetime.timedelta(seconds=1))
+
+    assert attempt(office, "olena", PASSWORD).status_code == 302 and logged_in(office)
+
+
+def test_an_administrator_lifts_an_address_pause_with_axes_reset_ip(paused_office):
+    call_command("axes_reset_ip", "10.0.0.5", verbosity=0)
+
+    assert attempt(paused_office, "olena", PASSWORD).status_code == 302
+
+
+def test_the_director_lifts_an_address_pause_by_deleting_its_access_attempts(paused_office, director):
+    admin = Browser()
+    admin.force_login(director)
+    changelist = reverse("admin:axes_accessattempt_changelist")
+
+    from_there = admin.get(changelist, {"q": "10.0.0.5"})
+    assert from_there.status_code == 200 and "guess0" in from_there.content.decode()
+    rows = AccessAttempt.objects.filter(ip_address="10.0.0.5").values_list("pk", flat=True)
+    admin.post(changelist, {"action": "delete_selected", "_selected_action": list(rows), "post": "yes"})
+
+    assert not AccessAttempt.objects.filter(ip_address="10.0.0.5").exists()
+    assert attempt(paused_office, "olena", PASSWORD).status_code == 302
+
+
 def test_behind_the_proxy_the_address_is_the_one_it_appended(make_user, settings, rf):
     from accompaniment.security import client_ip
 

@@ -20,35 +20,25 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, connection
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from import_export.results import Error
 
 from accompaniment.demo import catalog
 from core import roles
 from clients import health_data
+from core.spreadsheets import ParsedRow, constraints_validate
 from clients.models import Client, HealthDataAccess, Membership, MembershipPlan
 from clients.resources import (
     CLIENT_COLUMNS,
     FROM_PLAN,
     ClientResource,
-    ImportFileError,
     MembershipResource,
-    ParsedRow,
-    SpreadsheetResult,
     client_row_parse,
-    constraints_validate,
-    csv_delimiter,
-    csv_text,
     membership_row_parse,
-    parse_date,
-    parse_decimal,
-    parse_phone,
-    yes_no,
 )
 from clients.tests import factories as cf
 from sales.models import Sale
@@ -280,7 +270,7 @@ def overwrite_upload(preview, data: bytes) -> None:
     from django.core.cache import cache
     from import_export.tmp_storages import CacheStorage
 
-    from clients.admin import uploaded_file_storage
+    from core.spreadsheets.admin import uploaded_file_storage
 
     name = preview.context["confirm_form"].initial["import_file_name"]
     storage = uploaded_file_storage()
@@ -394,18 +384,6 @@ def test_a_huge_cell_is_refused_next_to_its_row(desk):
     assert not Client.objects.exists()
 
 
-def test_what_refuses_a_whole_file_is_said_without_the_databases_words():
-    result = SpreadsheetResult()
-    for error in (ImportFileError("Missing columns: phone."), IntegrityError("UNIQUE failed"), KeyError(1)):
-        result.append_base_error(Error(error))
-
-    assert result.file_problems() == [
-        "Missing columns: phone.",
-        "Someone saved some of the same records meanwhile: check the file again.",
-        "The file could not be imported because of an error of the site (it is logged).",
-    ]
-
-
 # ---------------------------------------------------------------------------------------------
 # Files that cannot be read: a message in words, never an error page
 # ---------------------------------------------------------------------------------------------
@@ -430,6 +408,62 @@ def test_a_file_that_cannot_be_read_is_refused_in_words(desk, content, file_form
     assert response.status_code == 200
     assert message in response.text
     assert "confirm_form" not in response.context and "Traceback" not in response.text
+    assert not Client.objects.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Files over the limits: refused next to the file field before any row is parsed
+# ---------------------------------------------------------------------------------------------
+def file_field_errors(response) -> list[str]:
+    return [error.replace("\xa0", " ") for error in response.context["form"].errors.get("import_file", [])]
+
+
+@pytest.mark.django_db
+def test_the_upload_form_says_the_limits_and_refuses_a_larger_file_next_to_the_file_field(desk, settings):
+    assert "At most 10.0\xa0MB and 50,000 rows below the header." in desk.get(admin_url(Client, "import")).text
+    settings.IMPORT_MAX_BYTES = 1024
+
+    response = dry_run(desk, Client, sample("clients.csv"))  # 1,400 bytes
+
+    assert response.status_code == 200
+    assert file_field_errors(response) == [
+        "This file is 1.4 KB; a file of at most 1.0 KB is imported at once: split it into several files."
+    ]
+    assert "a file of at most 1.0\xa0KB is imported at once" in response.text
+    assert "result" not in response.context and "confirm_form" not in response.context
+    assert not Client.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, file_format", [("clients.csv", CSV), ("clients.xlsx", XLSX)], ids=["csv", "xlsx"]
+)
+def test_a_file_with_more_rows_than_the_limit_is_refused_next_to_the_file_field(
+    desk, settings, name, file_format
+):
+    settings.IMPORT_MAX_ROWS = 3  # the samples have 8 and 4 rows
+
+    response = dry_run(desk, Client, sample(name), name, file_format)
+
+    assert response.status_code == 200
+    assert file_field_errors(response) == [
+        "The file has more than 3 rows below the header; at most 3 rows are imported at once: "
+        "split it into several files."
+    ]
+    assert "result" not in response.context and "confirm_form" not in response.context
+    assert not Client.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_confirmation_reads_the_file_within_the_limits_again(desk, settings):
+    preview = dry_run(desk, Client, sample("clients.csv"))
+    settings.IMPORT_MAX_ROWS = 3
+
+    response = confirm(desk, Client, preview)
+
+    assert response.status_code == 200
+    assert "The file has more than 3 rows below the header" in response.text
+    assert NOTHING_IMPORTED in response.text
     assert not Client.objects.exists()
 
 
@@ -676,49 +710,8 @@ def test_twenty_thousand_clients_import_in_one_go(desk, capsys):
 
 
 # ---------------------------------------------------------------------------------------------
-# The pure parsers
+# The clients' and memberships' row parsers (the cell parsers are tested in core/tests)
 # ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    "typed",
-    ["050 123 45 67", "+38 (050) 123-45-67", "0501234567", "380501234567", 380501234567, 380501234567.0],
-)
-def test_a_phone_typed_any_way_is_e164(typed):
-    assert parse_phone(typed) == "+380501234567"
-
-
-@pytest.mark.parametrize(
-    "typed, date",
-    [("2025-03-01", datetime.date(2025, 3, 1)), ("01.03.2025", datetime.date(2025, 3, 1)),
-     ("1.3.2025", datetime.date(2025, 3, 1)), (datetime.datetime(2025, 3, 1), datetime.date(2025, 3, 1)),
-     ("2025-03-01 00:00:00", datetime.date(2025, 3, 1)), ("", None)],
-)
-def test_dates_are_read_as_iso_or_day_first_with_dots(typed, date):
-    assert parse_date(typed) == date
-
-
-@pytest.mark.parametrize(
-    "typed, amount",
-    [("1200", Decimal("1200")), ("1 200,50", Decimal("1200.50")), ("1,200.50", Decimal("1200.50")),
-     ("1.200,50", Decimal("1200.50")), (1400.0, Decimal("1400")), ("", None)],
-)
-def test_amounts_are_read_with_either_decimal_separator(typed, amount):
-    assert parse_decimal(typed) == amount
-
-
-def test_yes_and_no_are_read_in_three_languages():
-    parse = yes_no(default=False)
-    assert [parse(word) for word in ("yes", "Так", "да", "1", True, "x")] == [True] * 6
-    assert [parse(word) for word in ("no", "ні", "нет", "0", False, "")] == [False] * 6
-
-
-def test_csv_text_reads_windows_1251_and_the_separator_of_the_header():
-    text = "first_name;phone\nОлена;050 123 45 67\n"
-    assert csv_text(text.encode("cp1251")) == text
-    assert csv_delimiter(text) == ";"
-    with pytest.raises(ImportFileError):
-        csv_text(b"\x00\x01\x02 binary")
-
-
 def test_a_membership_row_leaves_the_plans_limit_for_an_empty_cell():
     parsed = membership_row_parse({"card_number": "A1", "client": "050 123 45 67", "plan": "Gym",
                                    "start_date": "01.02.2025", "visit_limit": ""})
