@@ -23,6 +23,16 @@ def service_url_or_skip(name: str) -> str:
     return url
 
 
+def environment_for_other_processes(**extra) -> dict:
+    """The environment of a separate process (a worker, a command) run by a test: the product's
+    own settings in their development defaults — not the test run's (in-memory e-mail, eager
+    tasks) — on this run's test database unless ``extra`` says otherwise."""
+    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "EMAIL_URL")}
+    env.update(DJANGO_SETTINGS_MODULE="accompaniment.settings", DEBUG="true")
+    env.update(extra)
+    return env
+
+
 def database_url_for_other_processes() -> str:
     """The URL of this run's test database, for a separate process (a worker, a command)."""
     from django.db import connection

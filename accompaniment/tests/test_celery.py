@@ -1,6 +1,5 @@
 """Celery: tasks run in-process by default, and travel over Redis to real workers when set."""
 
-import os
 import subprocess
 import sys
 import uuid
@@ -12,7 +11,7 @@ from django.db import connection
 from accompaniment.celery import app
 from accompaniment.tasks import worker_status
 from clients.tests.factories import ClientFactory
-from conftest import database_url_for_other_processes, service_url_or_skip
+from conftest import database_url_for_other_processes, environment_for_other_processes, service_url_or_skip
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -39,7 +38,7 @@ def test_task_goes_over_redis_to_a_real_worker_process():
         pytest.skip("an in-memory SQLite test database cannot be shared with a worker process")
     ClientFactory.create_batch(3)
     queue = f"test-{uuid.uuid4().hex[:10]}"
-    env = dict(os.environ, REDIS_URL=redis_url, DATABASE_URL=database_url_for_other_processes())
+    env = environment_for_other_processes(REDIS_URL=redis_url, DATABASE_URL=database_url_for_other_processes())
     worker = subprocess.Popen(
         [
             sys.executable, "-m", "celery", "-A", "accompaniment", "worker",

@@ -29,7 +29,7 @@ from clients.messaging.outbox import UNCONFIRMED_REASON, outbox_deliver_due, out
 from clients.models import Notification
 from clients.tests import factories as cf
 from clients.tests.test_outbox import free_port, use_smtp
-from conftest import service_url_or_skip
+from conftest import environment_for_other_processes, service_url_or_skip
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 FROM = "club@crm.example"
@@ -70,8 +70,7 @@ def stalling_smtp(settings):
 
 
 def process_environment(shared_database, inbox, **extra) -> dict:
-    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "EMAIL_URL")}
-    env.update(
+    return environment_for_other_processes(
         DATABASE_URL=shared_database.url,
         EMAIL_URL=f"smtp://127.0.0.1:{inbox.port}",
         EMAIL_TIMEOUT="120",  # the stalled answer must outlast the kill
@@ -81,7 +80,6 @@ def process_environment(shared_database, inbox, **extra) -> dict:
         LOG_LEVEL="WARNING",
         **extra,
     )
-    return env
 
 
 def three_queued_emails() -> list[Notification]:
