@@ -8,10 +8,3 @@ class SalesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "sales"
     verbose_name = _("Sales and marketing")
-
-    def ready(self):
-        from clients.services import membership_sold
-
-        from .services import on_membership_sold
-
-        membership_sold.connect(on_membership_sold, dispatch_uid="sales.membership_ledger")

@@ -36,7 +36,6 @@ from clients.resources import (
     FROM_PLAN,
     ClientResource,
     ImportFileError,
-    MembershipResource,
     ParsedRow,
     SpreadsheetResult,
     client_row_parse,
@@ -51,6 +50,7 @@ from clients.resources import (
 )
 from clients.tests import factories as cf
 from sales.models import Sale
+from sales.resources import MembershipResource
 from staff.tests import factories as stf
 
 SAMPLES = Path(settings.BASE_DIR) / "docs" / "import"

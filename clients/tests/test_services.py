@@ -1,4 +1,4 @@
-"""The write operations of the clients app: selling and freezing memberships, checking clients
+"""The write operations of the clients app: issuing and freezing memberships, checking clients
 in, logging interactions and their follow-up tasks. Every refusal says which field is at fault
 and leaves the database as it was."""
 
@@ -14,7 +14,6 @@ from clients import services
 from clients.models import Freeze, Interaction, Membership, Task, Visit
 from clients.services import memberships as membership_services
 from clients.tests import factories as cf
-from staff.tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +21,6 @@ pytestmark = pytest.mark.django_db
 def day(offset: int) -> datetime.date:
     """The club's local date ``offset`` days from today."""
     return timezone.localdate() + datetime.timedelta(days=offset)
-
-
-@pytest.fixture(autouse=True)
-def _a_department_for_the_ledger():
-    """The sales ledger (a receiver of membership_sold) books a sale to a department."""
-    DepartmentFactory(code="fitness", name="Fitness")
 
 
 @pytest.fixture
@@ -46,13 +39,18 @@ def member():
     return cf.ClientFactory(first_name="Iryna", last_name="Bondarenko")
 
 
-# --- membership_sell ------------------------------------------------------------------------
-def test_a_sold_membership_ends_on_the_last_day_of_the_plan_and_copies_its_terms(
+# --- membership_create (the card that sales.services.membership_sell sells) ---------------
+def issue(member, plan, manager, start_date=None, **extra):
+    return services.membership_create(
+        client=member, plan=plan, start_date=start_date or day(0), price=plan.price,
+        sold_by=manager, user=manager, **extra,
+    )
+
+
+def test_an_issued_membership_ends_on_the_last_day_of_the_plan_and_copies_its_terms(
     member, plan, manager
 ):
-    membership = services.membership_sell(
-        client=member, plan=plan, start_date=datetime.date(2026, 3, 1), seller=manager
-    )
+    membership = issue(member, plan, manager, datetime.date(2026, 3, 1))
     membership.refresh_from_db()
     assert membership.start_date == datetime.date(2026, 3, 1)
     assert membership.end_date == datetime.date(2026, 3, 30)
@@ -65,27 +63,16 @@ def test_a_sold_membership_ends_on_the_last_day_of_the_plan_and_copies_its_terms
 
 def test_a_one_day_plan_ends_on_its_start_day(member, manager):
     plan = cf.MembershipPlanFactory(name="Day pass", duration_days=1, price=Decimal("200.00"))
-    membership = services.membership_sell(
-        client=member, plan=plan, start_date=datetime.date(2026, 3, 1), seller=manager
-    )
-    assert membership.end_date == datetime.date(2026, 3, 1)
+    assert issue(member, plan, manager, datetime.date(2026, 3, 1)).end_date == datetime.date(2026, 3, 1)
 
 
-def test_an_unlimited_plan_sells_an_unlimited_membership(member, manager):
+def test_an_unlimited_plan_issues_an_unlimited_membership(member, manager):
     plan = cf.MembershipPlanFactory(name="Unlimited", visit_limit=None)
-    membership = services.membership_sell(
-        client=member, plan=plan, start_date=day(0), seller=manager
-    )
-    assert membership.visit_limit is None
+    assert issue(member, plan, manager).visit_limit is None
 
 
 def test_generated_card_numbers_are_unique_digits(member, plan, manager):
-    cards = [
-        services.membership_sell(
-            client=member, plan=plan, start_date=day(0), seller=manager
-        ).card_number
-        for _ in range(5)
-    ]
+    cards = [issue(member, plan, manager).card_number for _ in range(5)]
     assert len(set(cards)) == 5
     assert all(re.fullmatch(r"\d{10}", card) for card in cards), cards
 
@@ -95,63 +82,16 @@ def test_a_generated_card_number_that_is_taken_is_drawn_again(member, plan, mana
     drawn = iter(["2600000001", "2600000002"])
     monkeypatch.setattr(membership_services, "_new_card_number", lambda: next(drawn))
 
-    membership = services.membership_sell(
-        client=member, plan=plan, start_date=day(0), seller=manager
-    )
-
-    assert membership.card_number == "2600000002"
+    assert issue(member, plan, manager).card_number == "2600000002"
 
 
 def test_a_given_card_number_already_in_use_is_refused_on_that_field(member, plan, manager):
     cf.MembershipFactory(card_number="A-100")
     with pytest.raises(ValidationError) as refused:
-        services.membership_sell(
-            client=member, plan=plan, start_date=day(0), seller=manager, card_number="A-100"
-        )
+        issue(member, plan, manager, card_number="A-100")
     assert "card_number" in refused.value.message_dict
     assert "already exists" in refused.value.message_dict["card_number"][0]
     assert Membership.objects.count() == 1
-
-
-def test_a_plan_no_longer_on_sale_is_refused(member, manager):
-    plan = cf.MembershipPlanFactory(name="Old plan", is_active=False)
-    with pytest.raises(ValidationError) as refused:
-        services.membership_sell(client=member, plan=plan, start_date=day(0), seller=manager)
-    assert "plan" in refused.value.message_dict
-    assert not Membership.objects.exists()
-
-
-def test_membership_sold_is_sent_once_with_the_saved_membership_and_the_seller(
-    member, plan, manager
-):
-    calls = []
-
-    def receiver(sender, *, membership, seller, **kwargs):
-        calls.append((membership.pk, seller, Membership.objects.filter(pk=membership.pk).exists()))
-
-    services.membership_sold.connect(receiver, weak=False)
-    try:
-        membership = services.membership_sell(
-            client=member, plan=plan, start_date=day(0), seller=manager
-        )
-    finally:
-        services.membership_sold.disconnect(receiver)
-    assert calls == [(membership.pk, manager, True)]
-
-
-def test_a_failing_membership_sold_receiver_undoes_the_sale(member, plan, manager):
-    """The signal is sent inside the selling transaction: if the ledger fails, nothing is sold."""
-
-    def receiver(sender, **kwargs):
-        raise RuntimeError("the ledger is down")
-
-    services.membership_sold.connect(receiver, weak=False)
-    try:
-        with pytest.raises(RuntimeError):
-            services.membership_sell(client=member, plan=plan, start_date=day(0), seller=manager)
-    finally:
-        services.membership_sold.disconnect(receiver)
-    assert not Membership.objects.exists()
 
 
 # --- renewal_start_date ---------------------------------------------------------------------

@@ -157,35 +157,6 @@ def test_a_bad_filter_value_is_explained_not_a_500(as_manager):
     assert response.context["filter"].errors
 
 
-def test_selling_a_membership_from_the_card(as_manager, own_client):
-    from staff.tests.factories import DepartmentFactory
-
-    DepartmentFactory(name="Fitness", code="fitness")
-    plan = cf.MembershipPlanFactory(name="Gym, 1 month", duration_days=30, visit_limit=12)
-    response = as_manager.post(
-        reverse("clients:membership-sell", args=[own_client.pk]),
-        {"plan": plan.pk, "start_date": TODAY.isoformat(), "card_number": ""},
-    )
-    assert response.status_code == 302
-    membership = own_client.memberships.get()
-    assert membership.end_date == TODAY + datetime.timedelta(days=29)
-    assert membership.visit_limit == 12
-    sale = membership.sales.get()  # the ledger row, written in the same transaction
-    assert (sale.amount, sale.department.code, sale.kind) == (plan.price, "fitness", "membership")
-
-
-def test_selling_with_a_taken_card_number_is_explained(as_manager, own_client):
-    cf.MembershipFactory(card_number="CARD-7")
-    plan = cf.MembershipPlanFactory()
-    response = as_manager.post(
-        reverse("clients:membership-sell", args=[own_client.pk]),
-        {"plan": plan.pk, "start_date": TODAY.isoformat(), "card_number": "CARD-7"},
-    )
-    assert response.status_code == 200
-    assert "already exists" in str(response.context["form"].errors["card_number"])
-    assert not own_client.memberships.exists()
-
-
 def test_a_freeze_beyond_the_allowance_is_explained_next_to_the_days(as_manager, own_client):
     membership = cf.MembershipFactory(client=own_client, plan__max_freeze_days=10)
     url = reverse("clients:membership-freeze", args=[own_client.pk, membership.pk])
