@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from clients import services
-from clients.models import Freeze, Interaction, Membership, Task, Visit
+from clients.models import Freeze, Interaction, Measurement, Membership, Task, Visit
 from clients.services import memberships as membership_services
 from clients.tests import factories as cf
 
@@ -338,6 +338,116 @@ def test_a_client_with_only_a_cancelled_membership_is_refused(member, plan):
         cancelled_on=day(-1),
     )
     check_in_refused(member, "has no membership")
+
+
+def test_a_second_check_in_on_the_same_card_the_same_day_asks_first(member, plan, frontdesk):
+    membership = cf.MembershipFactory(client=member, plan=plan, card_number="CARD-TWICE", start_date=day(-3))
+    first = services.visit_check_in(client=member, user=frontdesk)
+
+    with pytest.raises(services.AlreadyCheckedIn) as asked:
+        services.visit_check_in(client=member, user=frontdesk)
+    assert asked.value.visit == first
+    local_time = timezone.localtime(first.checked_in_at).strftime("%H:%M")
+    assert asked.value.messages == [f"Card CARD-TWICE was checked in already today at {local_time}."]
+    assert Membership.objects.get(pk=membership.pk).visits_used == 1
+
+    services.visit_check_in(client=member, user=frontdesk, again=True)
+    assert Membership.objects.get(pk=membership.pk).visits_used == 2
+
+
+def test_a_check_in_yesterday_does_not_ask_again_today(member, plan):
+    membership = cf.MembershipFactory(client=member, plan=plan, start_date=day(-3))
+    services.visit_check_in(client=member, user=None, at=timezone.now() - datetime.timedelta(days=1))
+    services.visit_check_in(client=member, user=None)
+    assert Membership.objects.get(pk=membership.pk).visits_used == 2
+
+
+def test_a_check_in_entered_afterwards_counts_against_the_card_of_that_day(member, plan):
+    old = cf.MembershipFactory(client=member, plan=plan, start_date=day(-40), end_date=day(-11))
+    cf.MembershipFactory(client=member, plan=plan, start_date=day(-5))
+    visit = services.visit_check_in(client=member, user=None, at=timezone.now() - datetime.timedelta(days=20))
+    assert visit.membership == old
+
+
+def test_a_check_in_in_the_future_is_refused(member, plan):
+    cf.MembershipFactory(client=member, plan=plan, start_date=day(-3))
+    with pytest.raises(ValidationError) as refused:
+        services.visit_check_in(client=member, user=None, at=timezone.now() + datetime.timedelta(hours=2))
+    assert refused.value.message_dict == {"checked_in_at": ["A visit cannot be entered in the future."]}
+    assert not Visit.objects.exists()
+
+
+def test_a_chosen_card_is_checked_as_the_check_in_checks_it(member, plan):
+    running = cf.MembershipFactory(client=member, plan=plan, start_date=day(-3))
+    used_up = cf.MembershipFactory(
+        client=member, plan=plan, card_number="CARD-DONE", start_date=day(-3), visits_used=12
+    )
+    someone_elses = cf.MembershipFactory(plan=plan, start_date=day(-3))
+
+    with pytest.raises(ValidationError) as refused:
+        services.visit_check_in(client=member, user=None, membership=used_up)
+    assert "no visits left" in refused.value.message_dict["membership"][0]
+    with pytest.raises(ValidationError) as refused:
+        services.visit_check_in(client=member, user=None, membership=someone_elses)
+    assert refused.value.message_dict == {"membership": ["This membership belongs to another client."]}
+
+    assert services.visit_check_in(client=member, user=None, membership=running).membership == running
+    assert Visit.objects.count() == 1
+
+
+@pytest.fixture
+def erased(member):
+    from clients.models import Client
+
+    Client.objects.filter(pk=member.pk).update(erased_at=timezone.now(), first_name="Erased client")
+    member.refresh_from_db()
+    return member
+
+
+ERASED = "This client's personal data were erased on request: nothing new can be recorded about them."
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda client, plan, user: services.membership_create(
+            client=client, plan=plan, start_date=day(0), price=plan.price, sold_by=user, user=user
+        ),
+        lambda client, plan, user: services.visit_check_in(client=client, user=user),
+        lambda client, plan, user: services.measurement_add(
+            client=client, measured_on=day(0), readings={"weight_kg": Decimal("70")}, user=user
+        ),
+        lambda client, plan, user: services.interaction_log(
+            client=client, manager=user, kind=Interaction.Kind.CALL, summary="Called"
+        ),
+        lambda client, plan, user: services.task_create(
+            client=client, assigned_to=user, title="Call back", due_date=day(1), user=user
+        ),
+    ],
+    ids=["card", "visit", "measurement", "interaction", "task"],
+)
+def test_an_erased_client_takes_no_new_record(erased, plan, manager, write):
+    cf.MembershipFactory(client=erased, plan=plan, start_date=day(-3))  # one that ran on, by mistake
+    counts = [model.objects.count() for model in (Membership, Visit, Measurement, Interaction, Task)]
+    with pytest.raises(ValidationError) as refused:
+        write(erased, plan, manager)
+    assert refused.value.message_dict == {"client": [ERASED]}
+    assert [model.objects.count() for model in (Membership, Visit, Measurement, Interaction, Task)] == counts
+
+
+def test_a_measurement_is_recorded_with_who_took_it_and_refused_in_the_future(member, manager):
+    measurement = services.measurement_add(
+        client=member, measured_on=day(0), readings={"weight_kg": Decimal("70.5"), "waist_cm": None},
+        notes="Morning", user=manager,
+    )
+    assert (measurement.weight_kg, measurement.created_by, measurement.notes) == (Decimal("70.5"), manager, "Morning")
+    with pytest.raises(ValidationError) as refused:
+        services.measurement_add(client=member, measured_on=day(1), readings={"weight_kg": Decimal("70")}, user=manager)
+    assert refused.value.message_dict == {"measured_on": ["A measurement cannot be dated in the future."]}
+    with pytest.raises(ValidationError) as refused:
+        services.measurement_add(client=member, measured_on=day(0), readings={}, user=manager)
+    assert "Enter at least one measured value." in refused.value.messages
+    assert Measurement.objects.count() == 1
 
 
 # --- interactions and tasks -----------------------------------------------------------------

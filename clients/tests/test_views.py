@@ -187,6 +187,34 @@ def test_check_in_on_a_frozen_membership_is_refused(as_manager, own_client):
     assert Membership.objects.get().visits_used == 0
 
 
+def test_a_second_check_in_the_same_day_asks_and_checks_in_again_when_confirmed(as_manager, own_client):
+    membership = cf.MembershipFactory(client=own_client, card_number="CARD-5", plan__visit_limit=8)
+    url = reverse("clients:check-in", args=[own_client.pk])
+    as_manager.post(url)
+    first = Visit.objects.get()
+
+    asked = as_manager.post(url)
+
+    assert asked.status_code == 200
+    text = asked.content.decode()
+    at = timezone.localtime(first.checked_in_at).strftime("%H:%M")
+    assert f"Card CARD-5 was checked in already today at {at}." in text
+    assert 'name="confirm" value="1"' in text and "Check in again" in text
+    assert Membership.objects.get(pk=membership.pk).visits_used == 1
+
+    done = as_manager.post(url, {"confirm": "1"}, follow=True)
+    assert "Visits left: 6." in done.content.decode()
+    assert Membership.objects.get(pk=membership.pk).visits_used == 2
+
+
+def test_logging_an_interaction_keeps_its_direction(as_manager, own_client):
+    as_manager.post(
+        reverse("clients:interaction-create", args=[own_client.pk]),
+        {"kind": "call", "direction": "in", "summary": "She called about the pool"},
+    )
+    assert Interaction.objects.get().direction == "in"
+
+
 def test_logging_an_interaction_with_a_follow_up(as_manager, own_client, manager):
     response = as_manager.post(
         reverse("clients:interaction-create", args=[own_client.pk]),
