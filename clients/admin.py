@@ -546,11 +546,7 @@ class VisitAdmin(ServiceSaveAdminMixin, CreatedByAdminMixin, admin.ModelAdmin):
     )
     date_hierarchy = "checked_in_at"
     autocomplete_fields = ("client", "membership")
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = VisitCheckInForm
-        return super().get_form(request, obj, change, **kwargs)
+    add_form = VisitCheckInForm
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -150,11 +150,15 @@ class ServiceSaveAdminMixin:
 
     ``service_save(request, form, change)`` calls the service with the form's cleaned data and
     returns the row it saved; ``saves_through_service(request, obj)`` says for which forms (by
-    default: adding). The form is checked by running that same call in a savepoint that is then
+    default: adding). ``add_form`` is the add page's own form (what the service asks rather than
+    the model's fields), ``director_add_form`` the director's when it asks more. The form is checked by running that same call in a savepoint that is then
     rolled back, so that each refusal of the service is a message next to its field, and saving
     runs it again, for real, in the admin's transaction. Should the service refuse only then
     (something changed in between), nothing is saved and the reason is shown on top of the page.
     """
+
+    add_form = None
+    director_add_form = None
 
     def service_save(self, request, form, change: bool):
         raise NotImplementedError
@@ -163,6 +167,9 @@ class ServiceSaveAdminMixin:
         return obj is None
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None and self.add_form is not None:
+            director = self.director_add_form is not None and roles.is_director(request.user)
+            kwargs["form"] = self.director_add_form if director else self.add_form
         form_class = super().get_form(request, obj, change, **kwargs)
         if not self.saves_through_service(request, obj):
             return form_class

@@ -112,8 +112,36 @@ class ProgramItemInline(admin.TabularInline):
     show_change_link = True
 
 
+class StatusThroughServiceAdminMixin(ServiceSaveAdminMixin):
+    """A row is added in its first status; afterwards its fields are saved as typed, but its
+    status changes only through ``status_change`` (the app's service, as the pages call it).
+    ``service_fields`` are what that service sets beside the status: never typed."""
+
+    service_fields: tuple[str, ...] = ()
+
+    def status_change(self, request, row, status: str):
+        raise NotImplementedError
+
+    def get_exclude(self, request, obj=None):
+        return ("status", *self.service_fields) if obj is None else super().get_exclude(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly + self.service_fields if obj is not None else readonly
+
+    def saves_through_service(self, request, obj):
+        return obj is not None
+
+    def service_save(self, request, form, change):
+        row = form.instance
+        before, after = form.initial.get("status"), form.cleaned_data.get("status", row.status)
+        row.status = before
+        row.save()
+        return row if after == before else self.status_change(request, row, after)
+
+
 @admin.register(Program)
-class ProgramAdmin(ServiceSaveAdminMixin, CreatedByAdminMixin, DirectorHistoryAdmin):
+class ProgramAdmin(StatusThroughServiceAdminMixin, CreatedByAdminMixin, DirectorHistoryAdmin):
     """A program is added as a draft; its status changes through ``program_set_status``, as on
     the program's page (activating plans its sessions, completing or cancelling cancels the
     sessions still planned); its services are added through ``program_add_item``."""
@@ -125,25 +153,10 @@ class ProgramAdmin(ServiceSaveAdminMixin, CreatedByAdminMixin, DirectorHistoryAd
     date_hierarchy = "start_date"
     autocomplete_fields = ("client", "manager", "template")
     inlines = (ProgramItemInline,)
+    service_fields = ("end_date",)
 
-    def get_exclude(self, request, obj=None):
-        return ("status", "end_date") if obj is None else super().get_exclude(request, obj)
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = tuple(super().get_readonly_fields(request, obj))
-        return readonly + ("end_date",) if obj is not None else readonly
-
-    def saves_through_service(self, request, obj):
-        return obj is not None
-
-    def service_save(self, request, form, change):
-        program = form.instance
-        before, after = form.initial.get("status"), form.cleaned_data.get("status", program.status)
-        program.status = before
-        program.save()
-        if after == before:
-            return program
-        return services.program_set_status(program=program, status=after, user=request.user)
+    def status_change(self, request, row, status):
+        return services.program_set_status(program=row, status=status, user=request.user)
 
     def save_formset(self, request, form, formset, change):
         formset.user = request.user  # who confirms a contraindicated service added inline
@@ -183,7 +196,7 @@ class ProgramItemAdmin(ServiceSaveAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(ServiceSaveAdminMixin, CreatedByAdminMixin, admin.ModelAdmin):
+class SessionAdmin(StatusThroughServiceAdminMixin, CreatedByAdminMixin, admin.ModelAdmin):
     """A session is added planned; its status changes through ``session_mark`` (the time it was
     marked, the survey after a session done; done or missed only once it has started)."""
 
@@ -198,25 +211,10 @@ class SessionAdmin(ServiceSaveAdminMixin, CreatedByAdminMixin, admin.ModelAdmin)
     )
     date_hierarchy = "scheduled_at"
     autocomplete_fields = ("item", "specialist")
+    service_fields = ("completed_at",)
 
-    def get_exclude(self, request, obj=None):
-        return ("status", "completed_at") if obj is None else super().get_exclude(request, obj)
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = tuple(super().get_readonly_fields(request, obj))
-        return readonly + ("completed_at",) if obj is not None else readonly
-
-    def saves_through_service(self, request, obj):
-        return obj is not None
-
-    def service_save(self, request, form, change):
-        session = form.instance
-        before, after = form.initial.get("status"), form.cleaned_data.get("status", session.status)
-        session.status = before
-        session.save()
-        if after == before:
-            return session
-        return services.session_mark(session=session, status=after, user=request.user, notes=session.notes)
+    def status_change(self, request, row, status):
+        return services.session_mark(session=row, status=status, user=request.user, notes=row.notes)
 
     @admin.display(description=_("service"), ordering="item__service__name")
     def service(self, obj):

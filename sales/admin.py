@@ -170,6 +170,7 @@ class OfferAdmin(ServiceSaveAdminMixin, ItemColumnMixin, CreatedByAdminMixin, Di
         "outcome", "outcome_reason", "override_reason",
     )
     OUTCOME_FIELDS = ("outcome", "outcome_reason")
+    add_form, director_add_form = OfferDeskForm, OfferAdminForm
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -179,11 +180,6 @@ class OfferAdmin(ServiceSaveAdminMixin, ItemColumnMixin, CreatedByAdminMixin, Di
             "offered_at", "manager", *self.OUTCOME_FIELDS, "policy_override_reason", "overridden_by",
             *RECORD_FIELDS,
         ]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = OfferAdminForm if roles.is_director(request.user) else OfferDeskForm
-        return super().get_form(request, obj, change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))
@@ -384,6 +380,7 @@ class MembershipAdmin(
         (_("Status"), {"fields": ("status", "cancelled_on", "cancel_reason", "notes")}),
     )
     sold_fields = ("client", "plan", "price", "sold_by")
+    add_form, director_add_form = MembershipSellDeskForm, MembershipSellAdminForm
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None:
@@ -393,11 +390,6 @@ class MembershipAdmin(
             fieldsets = [(name, {"fields": tuple(f for f in options["fields"] if f != "price")})
                          for name, options in fieldsets]
         return fieldsets
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = MembershipSellAdminForm if roles.is_director(request.user) else MembershipSellDeskForm
-        return super().get_form(request, obj, change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))

@@ -19,7 +19,7 @@ from sales.models import Offer, Sale
 from sales.tests import factories as sf
 from staff.tests import factories as stf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fitness")]
 
 TODAY = timezone.localdate()
 
@@ -49,16 +49,6 @@ def inlines(prefix, rows=()):
     return data
 
 
-@pytest.fixture(autouse=True)
-def fitness():
-    return stf.DepartmentFactory(code="fitness", name="Fitness")
-
-
-@pytest.fixture
-def plan():
-    return cf.MembershipPlanFactory(
-        name="Gym, 1 month", category="gym", duration_days=30, visit_limit=12, price=Decimal("1500.00")
-    )
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ visit left lets exactly one of six simultaneous check-ins in.
 SQLite serializes writers anyway: these run in the PostgreSQL pass of CI (DATABASE_URL set)."""
 
 import threading
-from decimal import Decimal
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
@@ -18,9 +16,8 @@ from clients.tests import factories as cf
 from conftest import service_url_or_skip
 from sales import services
 from sales.models import Sale
-from staff.tests import factories as stf
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fitness")]
 
 
 @pytest.fixture(autouse=True)
@@ -54,12 +51,6 @@ def at_once(count: int, action) -> tuple[list, list[Exception]]:
         thread.join(timeout=60)
     assert not any(thread.is_alive() for thread in threads)
     return results, errors
-
-
-@pytest.fixture
-def plan():
-    stf.DepartmentFactory(code="fitness")
-    return cf.MembershipPlanFactory(category="gym", price=Decimal("1500.00"))
 
 
 def test_two_simultaneous_sells_of_one_form_sell_one_card(plan, manager):

@@ -16,9 +16,8 @@ from clients.tests import factories as cf
 from sales import services
 from sales.models import Offer, Sale
 from sales.tests import factories as sf
-from staff.tests import factories as stf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fitness")]
 
 TODAY = timezone.localdate()
 
@@ -27,16 +26,6 @@ def day(offset: int) -> datetime.date:
     return TODAY + datetime.timedelta(days=offset)
 
 
-@pytest.fixture(autouse=True)
-def fitness():
-    return stf.DepartmentFactory(code="fitness", name="Fitness")
-
-
-@pytest.fixture
-def plan():
-    return cf.MembershipPlanFactory(
-        name="Gym, 1 month", category="gym", duration_days=30, visit_limit=12, price=Decimal("1500.00")
-    )
 
 
 @pytest.fixture
