@@ -209,6 +209,8 @@ LANGUAGES = [
     ("uk", _("Ukrainian")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates written and typed the club's way in each language, the admin site's included.
+FORMAT_MODULE_PATH = "core.formats"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Kyiv")
 USE_I18N = True
 USE_TZ = True

@@ -1,4 +1,8 @@
-"""The admin site for the front desk: clients, memberships, visits, tasks and the outbox.
+"""The admin site for the front desk: clients, plans, freezes, visits, tasks and the outbox.
+
+Memberships are sold, so their admin is the sales app's (``sales/admin.py``). Rows that the
+pages write through a service (a visit, a measurement, an interaction, a task) are written
+through the same service here (``core.admin.ServiceSaveAdminMixin``).
 
 Clients and memberships are imported and exported with the spreadsheet framework's mixin
 (``core.spreadsheets.admin.ImportExportAllOrNothingMixin``); their columns are in resources.py.
@@ -8,18 +12,18 @@ import datetime
 import uuid
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.contrib import admin
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from core.admin import (
+    RECORD_FIELDS,
     ClubFieldsAdminMixin,
     CreatedByAdminMixin,
     DirectorHistoryAdmin,
+    ServiceSaveAdminMixin,
     at_most_one_inline_formset,
 )
 from core.spreadsheets.admin import ImportExportAllOrNothingMixin
@@ -40,7 +44,7 @@ from .models import (
     UserPreference,
     Visit,
 )
-from .resources import ClientResource, MembershipResource
+from .resources import ClientResource
 from .selectors import client_search_q, current_membership_subquery
 
 
@@ -55,6 +59,9 @@ class ContraindicationAdmin(admin.ModelAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """The client's cards, to read: a card is sold on the membership's add page (its sale goes
+    to the ledger) and changed on its own page."""
+
     model = Membership
     fields = (
         "card_number",
@@ -66,17 +73,38 @@ class MembershipInline(admin.TabularInline):
         "price",
         "status",
     )
-    # Cancelling needs a date and a reason: that is done on the membership's own page.
-    readonly_fields = ("status",)
     extra = 0
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("plan")
 
 
+class MeasurementInlineFormSet(forms.BaseInlineFormSet):
+    """A measurement added inline is recorded as on the card (``measurement_add``)."""
+
+    def save_new(self, form, commit=True):
+        from .services import measurement_add
+
+        data = form.cleaned_data
+        return measurement_add(
+            client=self.instance, measured_on=data["measured_on"], user=self.user,
+            readings={name: data.get(name) for name in Measurement.VALUE_FIELDS},
+        )
+
+
 class MeasurementInline(admin.TabularInline):
     model = Measurement
+    formset = MeasurementInlineFormSet
     fields = ("measured_on", *Measurement.VALUE_FIELDS)
     extra = 0
     show_change_link = True
@@ -110,6 +138,10 @@ class ClientAdmin(ImportExportAllOrNothingMixin, CreatedByAdminMixin, DirectorHi
         if obj is not None and obj.erased_at is not None:
             return False
         return super().has_change_permission(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        formset.user = request.user  # who records a measurement added inline
+        super().save_formset(request, form, formset, change)
 
     def get_data_for_export(self, request, queryset, **kwargs):
         """An export with the health notes shows them: logged for every client exported."""
@@ -218,12 +250,23 @@ class ClientAdmin(ImportExportAllOrNothingMixin, CreatedByAdminMixin, DirectorHi
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+class MeasurementAdmin(ServiceSaveAdminMixin, CreatedByAdminMixin, admin.ModelAdmin):
+    """A measurement added here is recorded as on the card (``measurement_add``)."""
+
     list_display = ("client", "measured_on", "weight_kg", "body_fat_percent", "waist_cm")
     list_select_related = ("client",)
     search_fields = ("client__first_name", "client__last_name", "client__phone")
     date_hierarchy = "measured_on"
     autocomplete_fields = ("client",)
+
+    def service_save(self, request, form, change):
+        from .services import measurement_add
+
+        data = form.cleaned_data
+        return measurement_add(
+            client=data["client"], measured_on=data["measured_on"], notes=data.get("notes", ""),
+            readings={name: data.get(name) for name in Measurement.VALUE_FIELDS}, user=request.user,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -298,91 +341,6 @@ class FreezeInline(ClubFieldsAdminMixin, admin.TabularInline):
     extra = 0
 
 
-@admin.register(Membership)
-class MembershipAdmin(
-    ImportExportAllOrNothingMixin, FreezeDaysMixin, CreatedByAdminMixin, DirectorHistoryAdmin
-):
-    resource_classes = [MembershipResource]
-    club_date_fields = ("start_date", "end_date", "cancelled_on")
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        """A membership the ledger refuses to book (no department to book it to…) is not saved:
-        the whole save is rolled back and the reason is shown, instead of an error page."""
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            self.message_user(
-                request, _("Nothing was saved: %(reason)s") % {"reason": " ".join(error.messages)},
-                level=messages.ERROR,
-            )
-            return HttpResponseRedirect(request.get_full_path())
-
-    list_display = (
-        "card_number",
-        "client",
-        "plan",
-        "start_date",
-        "end_date",
-        "days_left",
-        "status",
-        "visits",
-    )
-    list_filter = (ValidityListFilter, "status", "plan")
-    list_select_related = ("client", "plan")
-    search_fields = (
-        "card_number",
-        "client__first_name",
-        "client__last_name",
-        "client__phone",
-        "client__email",
-    )
-    date_hierarchy = "end_date"
-    autocomplete_fields = ("client", "sold_by")
-    inlines = (FreezeInline,)
-    fieldsets = (
-        (None, {"fields": ("client", "plan", "card_number", "price", "sold_by")}),
-        (_("Validity"), {"fields": (("start_date", "end_date"), ("visit_limit", "visits_used"))}),
-        (_("Status"), {"fields": ("status", "cancelled_on", "cancel_reason", "notes")}),
-    )
-
-    def save_model(self, request, obj, form, change):
-        """A membership added here is a sale like one sold from the card: the ledger gets its
-        row in the same transaction (the admin saves inside one)."""
-        super().save_model(request, obj, form, change)
-        if not change:
-            from .services import membership_sold
-
-            membership_sold.send(
-                sender=Membership, membership=obj, seller=obj.sold_by or request.user
-            )
-
-    def save_formset(self, request, form, formset, change):
-        """Freezes added, changed or deleted inline move the end date (after the membership's
-        own fields are saved)."""
-        from .services import frozen_days, membership_end_shift
-
-        if formset.model is not Freeze:
-            return super().save_formset(request, form, formset, change)
-        before = {
-            f.instance.pk: frozen_days(f.initial.get("start_date"), f.initial.get("end_date"))
-            for f in formset.initial_forms
-        }
-        super().save_formset(request, form, formset, change)
-        for freeze in formset.new_objects + [obj for obj, _fields in formset.changed_objects]:
-            self.shift_for(freeze, before.get(freeze.pk, 0))
-        for freeze in formset.deleted_objects:
-            membership_end_shift(membership_id=form.instance.pk, days=-before.get(freeze.pk, 0))
-
-    @admin.display(description=_("days left"), ordering="end_date")
-    def days_left(self, obj):
-        return max(obj.days_left(), 0)
-
-    @admin.display(description=_("visits used"))
-    def visits(self, obj):
-        limit = "∞" if obj.visit_limit is None else obj.visit_limit
-        return f"{obj.visits_used} / {limit}"
-
-
 @admin.register(Freeze)
 class FreezeAdmin(FreezeDaysMixin, CreatedByAdminMixin, admin.ModelAdmin):
     club_date_fields = ("start_date", "end_date")
@@ -418,24 +376,29 @@ class FreezeAdmin(FreezeDaysMixin, CreatedByAdminMixin, admin.ModelAdmin):
             self.delete_model(request, freeze)
 
 
-class VisitAdminForm(forms.ModelForm):
+class VisitCheckInForm(forms.ModelForm):
+    """A visit entered by hand: checked in as the card's check-in does (``visit_check_in``)."""
+
+    again = forms.BooleanField(
+        label=_("Check in again the same day"),
+        required=False,
+        help_text=_("Tick when the card was checked in already that day and the client came again."),
+    )
+
     class Meta:
         model = Visit
-        fields = "__all__"
-
-    def clean(self):
-        cleaned = super().clean()
-        membership, client = cleaned.get("membership"), cleaned.get("client")
-        if membership and client and membership.client_id != client.pk:
-            self.add_error("membership", _("This membership belongs to another client."))
-        elif membership and membership.pk != self.initial.get("membership"):
-            if membership.visit_limit is not None and membership.visits_used >= membership.visit_limit:
-                self.add_error("membership", _("This membership has no visits left."))
-        return cleaned
+        fields = ["client", "membership", "checked_in_at", "note"]
+        help_texts = {
+            "membership": _("Leave empty: the card the check-in would use that day."),
+        }
 
 
 @admin.register(Visit)
-class VisitAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+class VisitAdmin(ServiceSaveAdminMixin, CreatedByAdminMixin, admin.ModelAdmin):
+    """A visit added here is a check-in: it counts against the client's card usable that day
+    (the one chosen, or the one the card's check-in finds), or is refused with the check-in's
+    words. Its client and card stay as counted; deleting it gives the visit back."""
+
     club_date_fields = ("checked_in_at", "checked_out_at")
     list_display = ("checked_in_at", "client", "membership", "checked_out_at", "note")
     list_select_related = ("client", "membership__plan")
@@ -447,17 +410,33 @@ class VisitAdmin(CreatedByAdminMixin, admin.ModelAdmin):
     )
     date_hierarchy = "checked_in_at"
     autocomplete_fields = ("client", "membership")
-    form = VisitAdminForm
+    add_form = VisitCheckInForm
 
-    def save_model(self, request, obj, form, change):
-        """A visit entered here counts against its membership like a check-in on the card."""
-        from .services import visits_used_adjust
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["client", "membership", "checked_in_at", "again", "note"]
+        return ["client", "membership", "checked_in_at", "checked_out_at", "note", *RECORD_FIELDS]
 
-        old_membership = form.initial.get("membership") if change else None
-        super().save_model(request, obj, form, change)
-        if old_membership != obj.membership_id:
-            visits_used_adjust(membership_id=old_membership, delta=-1)
-            visits_used_adjust(membership_id=obj.membership_id, delta=1)
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return (*readonly, "client", "membership") if obj is not None else readonly
+
+    def service_save(self, request, form, change):
+        from .services import visit_check_in
+
+        data = form.cleaned_data
+        return visit_check_in(
+            client=data["client"], user=request.user, at=data["checked_in_at"],
+            membership=data.get("membership"), again=data.get("again", False), note=data.get("note", ""),
+        )
+
+    def service_refused(self, request, form, error):
+        from .services import AlreadyCheckedIn
+
+        if isinstance(error, AlreadyCheckedIn):
+            form.add_error("again", " ".join([error.message, str(_("Tick to check in again."))]))
+            return True
+        return False
 
     def delete_model(self, request, obj):
         from .services import visits_used_adjust
@@ -470,13 +449,13 @@ class VisitAdmin(CreatedByAdminMixin, admin.ModelAdmin):
             self.delete_model(request, visit)
 
 
-
-
 # ---------------------------------------------------------------------------------------------
 # Relationship: interactions and tasks
 # ---------------------------------------------------------------------------------------------
 @admin.register(Interaction)
-class InteractionAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+class InteractionAdmin(ServiceSaveAdminMixin, CreatedByAdminMixin, admin.ModelAdmin):
+    """An interaction added here is logged as on the card (``interaction_log``)."""
+
     list_display = ("occurred_at", "client", "kind", "direction", "manager", "summary")
     list_filter = ("kind", "direction", ("manager", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("client", "manager")
@@ -484,15 +463,44 @@ class InteractionAdmin(CreatedByAdminMixin, admin.ModelAdmin):
     date_hierarchy = "occurred_at"
     autocomplete_fields = ("client", "manager")
 
+    def service_save(self, request, form, change):
+        from .services import interaction_log
+
+        data = form.cleaned_data
+        return interaction_log(
+            client=data["client"], manager=data.get("manager") or request.user, kind=data["kind"],
+            direction=data["direction"], summary=data["summary"], outcome=data.get("outcome", ""),
+            occurred_at=data.get("occurred_at"),
+        )
+
 
 @admin.register(Task)
-class TaskAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+class TaskAdmin(ServiceSaveAdminMixin, CreatedByAdminMixin, admin.ModelAdmin):
+    """A task added here is created as on the card (``task_create``): open, about a client who
+    may take one."""
+
     list_display = ("title", "client", "kind", "due_date", "status", "assigned_to")
     list_filter = ("status", "kind", ("assigned_to", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("client", "assigned_to")
     search_fields = ("title", "description", "client__first_name", "client__last_name")
     date_hierarchy = "due_date"
     autocomplete_fields = ("client", "assigned_to", "interaction")
+    ADD_FIELDS = ("client", "assigned_to", "interaction", "kind", "title", "description", "due_date")
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.ADD_FIELDS
+        return super().get_fields(request, obj)
+
+    def service_save(self, request, form, change):
+        from .services import task_create
+
+        data = form.cleaned_data
+        return task_create(
+            client=data.get("client"), assigned_to=data.get("assigned_to"), title=data["title"],
+            due_date=data["due_date"], user=request.user, kind=data["kind"],
+            description=data.get("description", ""), interaction=data.get("interaction"),
+        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from core import roles
 from core.capabilities import SEE_ALL_CLIENTS, can
 from core.forms import DateInput
-from .models import Client, Contraindication, Interaction, Measurement, MembershipPlan, Task
+from .models import Client, Contraindication, Interaction, Measurement, Task
 from .models.client import EARLIEST_BIRTH_DATE
 from .selectors import clients_visible_to
 
@@ -168,19 +168,6 @@ class ClientForm(forms.ModelForm):
         return cleaned
 
 
-class SellMembershipForm(forms.Form):
-    plan = forms.ModelChoiceField(
-        label=_("Plan"), queryset=MembershipPlan.objects.filter(is_active=True)
-    )
-    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
-    card_number = forms.CharField(
-        label=_("Card number"),
-        max_length=32,
-        required=False,
-        help_text=_("Leave empty to generate one."),
-    )
-
-
 class FreezeForm(forms.Form):
     start_date = forms.DateField(label=_("First frozen day"), widget=DateInput())
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=365)
@@ -259,9 +246,3 @@ class MeasurementForm(forms.ModelForm):
                 except forms.ValidationError as error:
                     self.add_error(name, error.messages)
         return cleaned
-
-    def clean_measured_on(self):
-        measured_on = self.cleaned_data["measured_on"]
-        if measured_on > timezone.localdate():
-            raise forms.ValidationError(_("A measurement cannot be dated in the future."))
-        return measured_on

@@ -13,7 +13,6 @@ formats, the cell parsers and ``ClubResource`` are the spreadsheet framework's
 (``core.spreadsheets``). The columns of every file are listed in ``docs/import/README.md``.
 """
 
-import datetime
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -46,8 +45,7 @@ from core.spreadsheets import (
     yes_no,
 )
 
-from .models import Channel, Client, Membership, MembershipPlan
-from .services import membership_sold
+from .models import Channel, Client, Membership
 
 
 def parse_contact(value: Any) -> str:
@@ -252,85 +250,3 @@ class ClientResource(ClubResource):
                 del clients[old]
             if new:
                 clients[new] = instance
-
-
-class MembershipResource(ClubResource):
-    """Memberships, matched by card number; the client by phone or e-mail, the plan by name,
-    the seller by username. A new membership is a sale, written to the ledger in the import's
-    transaction exactly as when it is added in the admin (``membership_sold``)."""
-
-    row_parse = staticmethod(membership_row_parse)
-    required_columns = (("card_number",), ("client",), ("plan",), ("start_date",))
-
-    client = natural_key_field("client", client_contact)
-    plan = natural_key_field("plan", str)
-    sold_by = natural_key_field("sold_by", username)
-    visit_limit = column_field("visit_limit", VisitLimitWidget())
-
-    class Meta:
-        model = Membership
-        fields = tuple(MEMBERSHIP_COLUMNS)
-
-    def load(self, rows):
-        contacts = {row.references.get("client") for row in rows} - {None, ""}
-        emails = {contact for contact in contacts if "@" in contact}
-        self.clients = {e164(c.phone): c for c in with_phones_in(Client.objects, contacts - emails)}
-        for chunk in chunked(emails):
-            matching = Client.objects.annotate(email_key=Lower("email")).filter(email_key__in=chunk)
-            self.clients |= {client.email_key: client for client in matching}
-        self.plans = {plan.name.casefold(): plan for plan in MembershipPlan.objects.all()}
-        self.users = users_by_username(row.references.get("sold_by") for row in rows)
-        cards = [row.values.get("card_number") for row in rows]
-        memberships = Membership.objects.select_related("client", "plan", "sold_by")
-        self.by_card = {
-            membership.card_number: membership
-            for chunk in chunked(cards)
-            for membership in memberships.filter(card_number__in=chunk)
-        }
-
-    def existing(self, parsed):
-        return self.by_card.get(parsed.values.get("card_number"))
-
-    def resolve(self, instance, parsed, errors):
-        adding = instance._state.adding
-        owner = None if adding else instance.client
-        self.set_reference(
-            instance, parsed, errors, "client", self.clients,
-            _("No client has the phone or e-mail “%(value)s”."),
-        )
-        if owner is not None and instance.client_id != owner.pk and "client" not in errors:
-            errors["client"] = [
-                _(
-                    "Card %(card)s belongs to another client, %(client)s; a card cannot move to "
-                    "another client."
-                ) % {"card": instance.card_number, "client": owner}
-            ]
-        self.set_reference(
-            instance, parsed, errors, "plan", self.plans, _("There is no plan named “%(value)s”."),
-            key=str.casefold,
-        )
-        self.set_reference(
-            instance, parsed, errors, "sold_by", self.users, _("No user has the username “%(value)s”.")
-        )
-        plan = instance.plan if instance.plan_id else None
-        limit = parsed.values.get("visit_limit", FROM_PLAN if adding else instance.visit_limit)
-        instance.visit_limit = (plan.visit_limit if plan else None) if limit is FROM_PLAN else limit
-        if plan and instance.end_date is None and instance.start_date:
-            instance.end_date = instance.start_date + datetime.timedelta(days=plan.duration_days - 1)
-        if plan and instance.price is None:
-            instance.price = plan.price
-        # Without a plan (or a start) the row is refused already; do not add "cannot be null".
-        self.unchecked |= {name for name in ("end_date", "price") if getattr(instance, name) is None}
-
-    def unique_in_file(self, instance):
-        return {"card_number": instance.card_number}
-
-    def before_save_instance(self, instance, row, **kwargs):
-        super().before_save_instance(instance, row, **kwargs)
-        self.adding = instance._state.adding
-
-    def after_save_instance(self, instance, row, **kwargs):
-        if self.adding:
-            membership_sold.send(
-                sender=Membership, membership=instance, seller=instance.sold_by or kwargs.get("user")
-            )

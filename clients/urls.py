@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.client_list, name="list"),
     path("new/", views.client_create, name="create"),
     path("<int:pk>/edit/", views.client_edit, name="edit"),
-    path("<int:pk>/memberships/sell/", views.membership_sell, name="membership-sell"),
     path(
         "<int:pk>/memberships/<int:membership_pk>/freeze/",
         views.membership_freeze,

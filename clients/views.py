@@ -25,10 +25,9 @@ from .forms import (
     FreezeForm,
     InteractionForm,
     MeasurementForm,
-    SellMembershipForm,
     TaskForm,
 )
-from .models import Interaction, Membership, Task
+from .models import Interaction, Measurement, Membership, Task
 from .selectors import clients_visible_to, current_membership_subquery, last_visit_subquery
 
 PAGE_SIZE = 25
@@ -127,38 +126,6 @@ def _action_page(request, client, form, title, submit_label, extra=None):
 
 
 @requires(WORK_WITH_CLIENTS)
-def membership_sell(request, pk):
-    client = visible_client_or_404(request.user, pk)
-    renew = request.GET.get("renew") == "1" or request.POST.get("renew") == "1"
-    start = services.renewal_start_date(client)
-    form = SellMembershipForm(request.POST or None, initial={"start_date": start})
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.membership_sell(
-                client=client,
-                plan=form.cleaned_data["plan"],
-                start_date=form.cleaned_data["start_date"],
-                card_number=form.cleaned_data["card_number"].strip(),
-                seller=request.user,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Membership %(card)s sold: %(start)s – %(end)s.")
-                % {
-                    "card": membership.card_number,
-                    "start": membership.start_date.strftime("%d.%m.%Y"),
-                    "end": membership.end_date.strftime("%d.%m.%Y"),
-                },
-            )
-            return redirect(_card(client))
-    title = _("Renew the membership") if renew else _("Sell a membership")
-    return _action_page(request, client, form, title, _("Sell"), {"renew": renew})
-
-
-@requires(WORK_WITH_CLIENTS)
 def membership_freeze(request, pk, membership_pk):
     client = visible_client_or_404(request.user, pk)
     membership = get_object_or_404(
@@ -204,9 +171,17 @@ def membership_freeze(request, pk, membership_pk):
 @require_POST
 @requires(WORK_WITH_CLIENTS)
 def check_in(request, pk):
+    """Check the client in on their card; a second check-in on the same card the same day asks
+    "check in again?" first (the confirmation posts ``confirm=1``)."""
     client = visible_client_or_404(request.user, pk)
     try:
-        visit = services.visit_check_in(client=client, user=request.user)
+        visit = services.visit_check_in(
+            client=client, user=request.user, again=request.POST.get("confirm") == "1"
+        )
+    except services.AlreadyCheckedIn as already:
+        return render(request, "clients/check_in_again.html", {
+            "client": client, "reason": already.message, "title": _("Check in again?"),
+        })
     except ValidationError as error:
         messages.error(request, _("Check-in refused: %(reason)s") % {"reason": " ".join(error.messages)})
     else:
@@ -233,6 +208,7 @@ def interaction_create(request, pk):
                 client=client,
                 manager=request.user,
                 kind=data["kind"],
+                direction=data["direction"],
                 summary=data["summary"],
                 outcome=data["outcome"],
                 follow_up_title=data["follow_up_title"],
@@ -289,15 +265,15 @@ def measurement_add(request, pk):
     client = visible_client_or_404(request.user, pk)
     form = MeasurementForm(request.POST or None, initial={"measured_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        measurement = form.save(commit=False)
-        measurement.client = client
-        measurement.created_by = request.user
+        data = form.cleaned_data
         try:
-            measurement.full_clean()
+            services.measurement_add(
+                client=client, measured_on=data["measured_on"], notes=data["notes"], user=request.user,
+                readings={name: data[name] for name in Measurement.VALUE_FIELDS},
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            measurement.save()
             messages.success(request, _("Measurement saved."))
             return redirect(_card(client) + "#measurements")
     return _action_page(request, client, form, _("New measurement"), _("Save"))

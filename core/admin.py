@@ -1,16 +1,19 @@
 """Base classes every app's admin shares: who created a row, the club's date bounds, the
-directors-only history of a row, an autocomplete that tolerates a forged value, and an inline
-formset keeping at most one row of a kind."""
+directors-only history of a row, an autocomplete that tolerates a forged value, an inline
+formset keeping at most one row of a kind, and saving through the app's services."""
 
+from django.contrib import messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .capabilities import READ_HISTORY, can
 from .dates import validate_club_date
+from .forms import apply_service_errors
 from .models import TimeStampedModel
 
 RECORD_FIELDS = ("created_at", "updated_at", "created_by")
@@ -144,3 +147,90 @@ def at_most_one_inline_formset(constraint_name: str, is_the_one):
                 raise ValidationError(constraint.get_violation_error_message())
 
     return AtMostOneInlineFormSet
+
+
+class _OnlyChecking(Exception):
+    """Rolls back a service run whose only purpose was to check a form."""
+
+
+class ServiceSaveAdminMixin:
+    """An admin whose rows are written by the app's service, as the pages write them: the admin
+    site is one more door, not a way round the rules.
+
+    ``service_save(request, form, change)`` calls the service with the form's cleaned data and
+    returns the row it saved; ``saves_through_service(request, obj)`` says for which forms (by
+    default: adding). ``add_form`` is the add page's own form (what the service asks rather than
+    the model's fields), ``full_add_form`` the one that asks more, for those who hold
+    ``full_add_form_capability`` (a price for whoever may set prices…). The form is checked by running that same call in a savepoint that is then
+    rolled back, so that each refusal of the service is a message next to its field, and saving
+    runs it again, for real, in the admin's transaction. Should the service refuse only then
+    (something changed in between), nothing is saved and the reason is shown on top of the page.
+    """
+
+    add_form = None
+    full_add_form = None
+    full_add_form_capability = None
+
+    def service_save(self, request, form, change: bool):
+        raise NotImplementedError
+
+    def saves_through_service(self, request, obj) -> bool:
+        return obj is None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None and self.add_form is not None:
+            full = self.full_add_form is not None and can(request.user, self.full_add_form_capability)
+            kwargs["form"] = self.full_add_form if full else self.add_form
+        form_class = super().get_form(request, obj, change, **kwargs)
+        if not self.saves_through_service(request, obj):
+            return form_class
+        model_admin = self
+
+        class CheckedByTheService(form_class):
+            def _post_clean(self):
+                super()._post_clean()
+                if self.errors:
+                    return
+                try:
+                    with transaction.atomic():
+                        model_admin.service_save(request, self, change)
+                        raise _OnlyChecking
+                except _OnlyChecking:
+                    pass
+                except ValidationError as error:
+                    if not model_admin.service_refused(request, self, error):
+                        apply_service_errors(self, error)
+
+        CheckedByTheService.__name__ = form_class.__name__
+        return CheckedByTheService
+
+    def service_refused(self, request, form, error: ValidationError) -> bool:
+        """A refusal the form answers itself (True), or one to raise on to ``refused_response``.
+        By default (False) each refusal is shown next to its field."""
+        return False
+
+    def refused_response(self, request, error: ValidationError):
+        """The page for a refusal raised out of the form or the save; None: the form again,
+        with the reason on top."""
+        return None
+
+    def save_model(self, request, obj, form, change):
+        if not self.saves_through_service(request, obj if change else None):
+            return super().save_model(request, obj, form, change)
+        saved = self.service_save(request, form, change)
+        obj.pk = saved.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            response = self.refused_response(request, error)
+            if response is not None:
+                return response
+            self.message_user(
+                request, _("Nothing was saved: %(reason)s") % {"reason": " ".join(error.messages)},
+                level=messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())

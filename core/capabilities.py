@@ -70,6 +70,16 @@ OVERRIDE_UPSELL_POLICY = Capability(
     "override_upsell_policy", "Override the upsell policy",
     "Record an offer beyond the client's stage policy, with a reason that is kept.",
 )
+SET_PRICES = Capability(
+    "set_prices", "Set prices",
+    "Sell a card at another price than its plan's, and give a discount above the limit at the "
+    "point of sale.",
+)
+EDIT_LEDGER = Capability(
+    "edit_ledger", "Edit the ledger",
+    "Enter, correct or remove rows of the sales ledger by hand (a refund, a sale outside an "
+    "offer); everyone else reads it.",
+)
 SEE_ALL_CLIENTS = Capability(
     "see_all_clients", "See every client",
     "Every client's records. Without it, an accompaniment manager sees the clients assigned to "
@@ -117,12 +127,18 @@ ENTER_DATA = Capability(
     "The admin site: the club's catalog, plans, memberships, visits, expenses, imports and "
     "exports, within the model permissions below.",
 )
+IMPORT_DATA = Capability(
+    "import_data", "Import spreadsheets",
+    "Import clients, memberships, services and staff from CSV or Excel in the admin site (with "
+    "the model's add and change permissions); whoever may view a list exports it.",
+)
 
 CAPABILITIES: tuple[Capability, ...] = (
     OPEN_DASHBOARD, SEE_PAY, ASSESS_STAFF, HANDLE_CLIENT_DATA, READ_HISTORY, OVERRIDE_UPSELL_POLICY,
+    SET_PRICES, EDIT_LEDGER,
     SEE_ALL_CLIENTS, WORK_WITH_CLIENTS, ACCOMPANY_CLIENTS, DO_MARKETING, RUN_PROMOTIONS, SEE_QUALITY,
     SEE_STAFF,
-    DELIVER_SESSIONS, ENTER_DATA,
+    DELIVER_SESSIONS, ENTER_DATA, IMPORT_DATA,
 )
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -132,7 +148,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     }),
     SPECIALIST: frozenset({DELIVER_SESSIONS, SEE_QUALITY}),
     # The front desk enters data and checks people in; the relationship is the manager's.
-    ADMINISTRATOR: frozenset({WORK_WITH_CLIENTS, SEE_ALL_CLIENTS, ENTER_DATA}),
+    ADMINISTRATOR: frozenset({WORK_WITH_CLIENTS, SEE_ALL_CLIENTS, ENTER_DATA, IMPORT_DATA}),
 }
 
 
@@ -294,10 +310,6 @@ ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     MANAGER: {},
     SPECIALIST: {},
 }
-
-# Who may import spreadsheets in the admin site (besides the model's add and change permission).
-IMPORTING_ROLES = frozenset({DIRECTOR, ADMINISTRATOR})
-
 
 def admin_site_roles() -> set[str]:
     return {role for role, capabilities in ROLE_CAPABILITIES.items() if ENTER_DATA in capabilities}

@@ -1,11 +1,22 @@
-"""The admin site for program templates, client programs and their sessions."""
+"""The admin site for program templates, client programs and their sessions.
 
+What the pages write through a service is written through it here too
+(``core.admin.ServiceSaveAdminMixin``): a service added to a program goes through
+``program_add_item`` (a contraindicated one only with the reason, recorded with who confirmed
+it), a program's status through ``program_set_status`` (activating plans the sessions), a
+session's through ``session_mark`` (the time it was marked, the survey after it, and never done
+or missed before it started).
+"""
+
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import CreatedByAdminMixin, DirectorHistoryAdmin
+from core.admin import CreatedByAdminMixin, DirectorHistoryAdmin, ServiceSaveAdminMixin
 
+from . import services
 from .models import Program, ProgramItem, ProgramTemplate, ProgramTemplateItem, Session
 
 CLIENT_SEARCH = ("client__first_name", "client__last_name", "client__phone")
@@ -44,8 +55,50 @@ class ProgramTemplateItemAdmin(admin.ModelAdmin):
     autocomplete_fields = ("template", "service")
 
 
+def item_draft(data) -> services.ItemDraft:
+    """A program item form's values as the programs service takes them."""
+    return services.ItemDraft(
+        service=data["service"], sessions_count=data["sessions_count"],
+        sessions_per_week=data["sessions_per_week"], specialist=data.get("specialist"),
+        notes=data.get("notes", ""), override_reason=data.get("contraindication_override", ""),
+    )
+
+
+class ProgramItemAdminForm(forms.ModelForm):
+    """A service added to a program is checked as the program builder checks it: a specialist
+    of its department, and a contraindicated service only with the reason (next to the field).
+    An item's service stays as it was added: another service is another item."""
+
+    class Meta:
+        model = ProgramItem
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "service" in self.fields:
+            self.fields["service"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        program = cleaned.get("program") or getattr(self.instance, "program", None)
+        if self.instance.pk is None and program is not None and program.client_id and cleaned.get("service") \
+                and cleaned.get("sessions_count") and cleaned.get("sessions_per_week"):
+            for field, message in services.item_errors(program.client, item_draft(cleaned)).items():
+                self.add_error("contraindication_override" if field == "override_reason" else field, message)
+        return cleaned
+
+
+class ProgramItemFormSet(BaseInlineFormSet):
+    """Services added inline are added through ``program_add_item``."""
+
+    def save_new(self, form, commit=True):
+        return services.program_add_item(program=self.instance, draft=item_draft(form.cleaned_data), user=self.user)
+
+
 class ProgramItemInline(admin.TabularInline):
     model = ProgramItem
+    form = ProgramItemAdminForm
+    formset = ProgramItemFormSet
     fields = (
         "position",
         "service",
@@ -60,8 +113,40 @@ class ProgramItemInline(admin.TabularInline):
     show_change_link = True
 
 
+class StatusThroughServiceAdminMixin(ServiceSaveAdminMixin):
+    """A row is added in its first status; afterwards its fields are saved as typed, but its
+    status changes only through ``status_change`` (the app's service, as the pages call it).
+    ``service_fields`` are what that service sets beside the status: never typed."""
+
+    service_fields: tuple[str, ...] = ()
+
+    def status_change(self, request, row, status: str):
+        raise NotImplementedError
+
+    def get_exclude(self, request, obj=None):
+        return ("status", *self.service_fields) if obj is None else super().get_exclude(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly + self.service_fields if obj is not None else readonly
+
+    def saves_through_service(self, request, obj):
+        return obj is not None
+
+    def service_save(self, request, form, change):
+        row = form.instance
+        before, after = form.initial.get("status"), form.cleaned_data.get("status", row.status)
+        row.status = before
+        row.save()
+        return row if after == before else self.status_change(request, row, after)
+
+
 @admin.register(Program)
-class ProgramAdmin(CreatedByAdminMixin, DirectorHistoryAdmin):
+class ProgramAdmin(StatusThroughServiceAdminMixin, CreatedByAdminMixin, DirectorHistoryAdmin):
+    """A program is added as a draft; its status changes through ``program_set_status``, as on
+    the program's page (activating plans its sessions, completing or cancelling cancels the
+    sessions still planned); its services are added through ``program_add_item``."""
+
     list_display = ("name", "client", "status", "start_date", "end_date", "manager", "template")
     list_filter = ("status", "template", ("manager", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("client", "manager", "template")
@@ -69,10 +154,21 @@ class ProgramAdmin(CreatedByAdminMixin, DirectorHistoryAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ("client", "manager", "template")
     inlines = (ProgramItemInline,)
+    service_fields = ("end_date",)
+
+    def status_change(self, request, row, status):
+        return services.program_set_status(program=row, status=status, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        formset.user = request.user  # who confirms a contraindicated service added inline
+        super().save_formset(request, form, formset, change)
 
 
 @admin.register(ProgramItem)
-class ProgramItemAdmin(admin.ModelAdmin):
+class ProgramItemAdmin(ServiceSaveAdminMixin, admin.ModelAdmin):
+    """A service added here is added through ``program_add_item``, as from the program's page."""
+
+    form = ProgramItemAdminForm
     list_display = (
         "program",
         "client",
@@ -87,13 +183,24 @@ class ProgramItemAdmin(admin.ModelAdmin):
     autocomplete_fields = ("program", "service", "specialist")
     readonly_fields = ("override_confirmed_by",)
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly + ("program",) if obj is not None else readonly
+
+    def service_save(self, request, form, change):
+        data = form.cleaned_data
+        return services.program_add_item(program=data["program"], draft=item_draft(data), user=request.user)
+
     @admin.display(description=_("client"), ordering="program__client__last_name")
     def client(self, obj):
         return obj.program.client
 
 
 @admin.register(Session)
-class SessionAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+class SessionAdmin(StatusThroughServiceAdminMixin, CreatedByAdminMixin, admin.ModelAdmin):
+    """A session is added planned; its status changes through ``session_mark`` (the time it was
+    marked, the survey after a session done; done or missed only once it has started)."""
+
     list_display = ("scheduled_at", "service", "client", "specialist", "duration_minutes", "status")
     list_filter = ("status", "item__service__department")
     list_select_related = ("item__service", "item__program__client", "specialist")
@@ -105,6 +212,10 @@ class SessionAdmin(CreatedByAdminMixin, admin.ModelAdmin):
     )
     date_hierarchy = "scheduled_at"
     autocomplete_fields = ("item", "specialist")
+    service_fields = ("completed_at",)
+
+    def status_change(self, request, row, status):
+        return services.session_mark(session=row, status=status, user=request.user, notes=row.notes)
 
     @admin.display(description=_("service"), ordering="item__service__name")
     def service(self, obj):

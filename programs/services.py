@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.dates import outside_dates_message
@@ -233,16 +233,25 @@ def program_set_status(*, program: Program, status: str, user) -> Program:
     return program
 
 
+@transaction.atomic
 def session_mark(*, session: Session, status: str, user, notes: str = "") -> Session:
-    """Mark a planned session done, missed or cancelled (once)."""
+    """Mark a planned session done, missed or cancelled, once, with the time it was marked.
+    Done or missed only once it has started (a session still to come can only be cancelled);
+    done asks the client for a survey (``staff.tasks.survey_after_session``, once the
+    transaction commits). Every door marks through here: the specialist's and the manager's
+    pages and the admin site."""
     if status not in (Session.Status.DONE, Session.Status.MISSED, Session.Status.CANCELLED):
-        raise ValidationError(_("Choose done, missed or cancelled."))
+        raise ValidationError({"status": _("Choose done, missed or cancelled.")})
+    now = timezone.now()
+    if status != Session.Status.CANCELLED and session.scheduled_at > now:
+        raise ValidationError({"status": _(
+            "This session starts on %(when)s: it can be marked done or missed once it has started."
+        ) % {"when": formats.date_format(timezone.localtime(session.scheduled_at), "SHORT_DATETIME_FORMAT")}})
     updated = Session.objects.filter(pk=session.pk, status=Session.Status.PLANNED).update(
-        status=status, completed_at=timezone.now(), notes=notes or session.notes,
-        updated_at=timezone.now(),
+        status=status, completed_at=now, notes=notes or session.notes, updated_at=now,
     )
     if not updated:
-        raise ValidationError(_("This session is already marked."))
+        raise ValidationError({"status": _("This session is already marked.")})
     session.refresh_from_db()
     if status == Session.Status.DONE:
         from staff.tasks import survey_after_session

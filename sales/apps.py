@@ -10,9 +10,4 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales and marketing")
 
     def ready(self):
-        from clients.services import membership_sold
-
-        from .services import on_membership_sold
-
-        membership_sold.connect(on_membership_sold, dispatch_uid="sales.membership_ledger")
         from . import vocabulary  # noqa: F401  (registers its words in lower apps' vocabularies)

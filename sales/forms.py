@@ -1,12 +1,97 @@
+import uuid
+
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import outside_dates_message, within_dates
+from core.forms import DateInput
+from core.templatetags.crm import money
 from clients.models import MembershipPlan
 from staff.models import Department, Service
 
-from .models import Offer, Product
+from .models import Offer, Product, Promotion
+from .services import MANUAL_DISCOUNT_MAX_PERCENT
+
+
+# --- selling a membership -------------------------------------------------------------------
+class PlanChoiceField(forms.ModelChoiceField):
+    """The plans on sale, each with its price: the seller sees the price before selling."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Plan"))
+        super().__init__(queryset=MembershipPlan.objects.filter(is_active=True), **kwargs)
+
+    def label_from_instance(self, plan):
+        return f"{plan.name} · {money(plan.price)}"
+
+
+def running_promotions():
+    """Promotions running today that include membership plans."""
+    today = timezone.localdate()
+    return (
+        Promotion.objects.filter(is_active=True, starts_on__lte=today, ends_on__gte=today)
+        .filter(Q(plans__isnull=False))
+        .distinct()
+    )
+
+
+def new_form_token() -> str:
+    """A sell form's token (``membership_sell``'s idempotency key): sent twice, it sells once."""
+    return uuid.uuid4().hex
+
+
+class SellTermsFields(forms.Form):
+    """What a seller decides besides the plan and the dates: the price (the director only; the
+    plan's when empty), a promotion or a manual discount, and the form's token."""
+
+    price = forms.DecimalField(
+        label=_("Price"), required=False, min_value=0, max_digits=10, decimal_places=2,
+        help_text=_("Leave empty for the plan's price. Only the director sells at another price."),
+    )
+    promotion = forms.ModelChoiceField(
+        label=_("Promotion"), queryset=Promotion.objects.none(), required=False,
+        help_text=_("A running promotion: its discount applies."),
+    )
+    discount = forms.DecimalField(
+        label=_("Discount"), required=False, min_value=0, max_digits=10, decimal_places=2,
+        help_text=_("An amount off the price, without a promotion: up to %(percent)s%% of it "
+                    "(more only by the director).") % {"percent": f"{MANUAL_DISCOUNT_MAX_PERCENT:g}"},
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["promotion"].queryset = running_promotions()
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", new_form_token())
+
+    def sell_terms(self) -> dict:
+        """The keyword arguments of ``membership_sell`` that this form decides."""
+        data = self.cleaned_data
+        return {
+            "price": data.get("price"),
+            "promotion": data.get("promotion"),
+            "discount": data.get("discount") or 0,
+            "idempotency_key": data.get("idempotency_key") or "",
+        }
+
+
+class MembershipSellForm(SellTermsFields):
+    """Sell a card from the client's page; the price field is the director's."""
+
+    plan = PlanChoiceField()
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    card_number = forms.CharField(
+        label=_("Card number"), max_length=32, required=False, help_text=_("Leave empty to generate one."),
+    )
+    field_order = ["plan", "start_date", "card_number", "price", "promotion", "discount"]
+
+    def __init__(self, *args, can_set_price: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_set_price:
+            del self.fields["price"]
 
 
 class OfferForm(forms.Form):

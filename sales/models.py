@@ -429,6 +429,13 @@ class Sale(TimeStampedModel):
     )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, editable=False)
     note = models.CharField(_("note"), max_length=255, blank=True)
+    idempotency_key = models.CharField(
+        _("form token"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("The token of the form that sold it: a form sent twice sells once."),
+    )
 
     # Who changed what and when (django-simple-history); the director reads it from the card.
     history = HistoricalRecords(excluded_fields=["updated_at"], verbose_name=_("historical sale"))
@@ -480,6 +487,12 @@ class Sale(TimeStampedModel):
                 condition=~Q(kind="product") | Q(product__isnull=False),
                 name="sale_product_linked",
                 violation_error_message=_("A product sale names the product."),
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="sale_idempotency_key_unique",
+                violation_error_message=_("This form was sent already: it sold once."),
             ),
         ]
 

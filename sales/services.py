@@ -10,12 +10,13 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from core import roles
+from core.capabilities import EDIT_LEDGER, OVERRIDE_UPSELL_POLICY, SET_PRICES, can
 from clients.messaging.outbox import message_for_client, outbox_write
-from clients.models import Client, Membership
+from clients.models import Client, Membership, MembershipPlan
+from clients.services import client_for_new_record, membership_create, renewal_start_date
 from staff.models import Department
 
-from .models import Offer, Recommendation, Sale, UpsellPolicy
+from .models import Offer, Promotion, Recommendation, Sale, UpsellPolicy
 from .vocabulary import PROMOTION
 
 OFFER_WINDOW_DAYS = 30
@@ -31,30 +32,185 @@ def department_for_plan(plan) -> Department:
     return department
 
 
-def sale_for_membership(*, membership: Membership, seller, promotion=None, offer=None) -> Sale:
-    """The ledger row of a membership sold (called inside the selling transaction)."""
+def promotion_discount(promotion: Promotion | None, price: Decimal) -> Decimal:
+    """The discount a promotion gives on ``price`` today: its percent of the price plus its fixed
+    amount, at most the price; nothing when there is no promotion or it is not running."""
+    if promotion is None or not promotion.is_running():
+        return Decimal("0")
+    discount = price * promotion.discount_percent / Decimal(100) + promotion.discount_amount
+    return min(discount, price).quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def sale_record(
+    *,
+    client: Client,
+    kind: str,
+    user,
+    seller=None,
+    service=None,
+    product=None,
+    membership: Membership | None = None,
+    department: Department | None = None,
+    quantity: int = 1,
+    unit_price: Decimal | None = None,
+    discount: Decimal = Decimal("0"),
+    promotion: Promotion | None = None,
+    sold_at: datetime.datetime | None = None,
+    note: str = "",
+) -> Sale:
+    """A row the director enters in the ledger by hand: a service or a product sold outside an
+    offer, or a refund (a negative row). A membership is sold with ``membership_sell``, which
+    writes its own row. The department and the unit price come from the item unless given; a
+    running promotion's discount applies as on an offer."""
+    if not can(user, EDIT_LEDGER):
+        raise ValidationError(_("Only the director enters rows in the ledger by hand."))
+    if kind == Sale.Kind.MEMBERSHIP:
+        raise ValidationError({"kind": _(
+            "A membership is sold on the membership's page, which writes its row in the ledger."
+        )})
+    if kind != Sale.Kind.REFUND:
+        client = client_for_new_record(client)
+    item = service or product
+    if department is None:
+        department = item.department if item is not None else (
+            department_for_plan(membership.plan) if membership is not None else None
+        )
+    if unit_price is None and item is not None:
+        unit_price = item.price
+    if promotion is not None:
+        if discount:
+            raise ValidationError({"discount": _("Give either a promotion or a discount, not both.")})
+        discount = promotion_discount(promotion, (unit_price or 0) * (quantity or 0))
     sale = Sale(
-        client=membership.client,
-        department=department_for_plan(membership.plan),
-        kind=Sale.Kind.MEMBERSHIP,
-        membership=membership,
-        seller=seller,
-        unit_price=membership.price,
-        quantity=1,
-        promotion=promotion,
-        offer=offer,
-        sold_at=timezone.now(),
-        created_by=seller,
-        note=membership.card_number,
+        client=client, kind=kind, department=department, service=service, product=product,
+        membership=membership, seller=seller or user, quantity=quantity, unit_price=unit_price,
+        discount=discount, promotion=promotion, sold_at=sold_at or timezone.now(), note=note,
+        created_by=user,
     )
     sale.full_clean()
     sale.save()
     return sale
 
 
-def on_membership_sold(sender, *, membership, seller, **kwargs):
-    """Receiver of clients' membership_sold signal: every membership sold is a Sale."""
-    sale_for_membership(membership=membership, seller=seller)
+# --- selling a membership -------------------------------------------------------------------
+# A discount typed by hand (no promotion) is at most this share of the price, unless the director
+# gives it: the front desk and the managers cannot give cards away.
+MANUAL_DISCOUNT_MAX_PERCENT = Decimal("10")
+
+
+class AlreadySold(ValidationError):
+    """The same sell form was sent twice (a double click, a reload): the first one sold the card
+    (``membership``); the second sells nothing."""
+
+    def __init__(self, membership: Membership):
+        self.membership = membership
+        super().__init__(
+            _("This membership was sold already: card %(card)s.") % {"card": membership.card_number},
+            code="already_sold",
+        )
+
+
+def _membership_discount(
+    *, plan: MembershipPlan, list_price: Decimal, discount: Decimal, promotion, offer, user, imported: bool
+) -> tuple[Decimal, Promotion | None]:
+    """The discount of a card and the promotion that gives it: the promotion chosen (running
+    today and including the plan), else the accepted offer's promotion if it still runs, else
+    the manual discount."""
+    discount = discount or Decimal("0")
+    if promotion is not None:
+        if discount:
+            raise ValidationError({"discount": _("Give either a promotion or a discount, not both.")})
+        if not promotion.is_running():
+            raise ValidationError({"promotion": _("The promotion %(name)s is not running today.") % {
+                "name": promotion.name,
+            }})
+        if not promotion.plans.filter(pk=plan.pk).exists():
+            raise ValidationError({"promotion": _("The promotion %(name)s does not include the plan %(plan)s.") % {
+                "name": promotion.name, "plan": plan.name,
+            }})
+        return promotion_discount(promotion, list_price), promotion
+    if offer is not None and not discount and offer.promotion_id and offer.promotion.is_running():
+        return promotion_discount(offer.promotion, list_price), offer.promotion
+    if discount < 0:
+        raise ValidationError({"discount": _("A discount cannot be negative.")})
+    if discount > list_price:
+        raise ValidationError({"discount": _("The discount cannot exceed the price.")})
+    limit = (list_price * MANUAL_DISCOUNT_MAX_PERCENT / Decimal(100)).quantize(Decimal("0.01"))
+    if discount > limit and not imported and not can(user, SET_PRICES):
+        raise ValidationError({"discount": _(
+            "A discount above %(percent)s%% of the price (%(limit)s) is the director's decision."
+        ) % {"percent": f"{MANUAL_DISCOUNT_MAX_PERCENT:g}", "limit": formats.number_format(limit, 2)}})
+    return discount, None
+
+
+@transaction.atomic
+def membership_sell(
+    *,
+    client: Client,
+    plan: MembershipPlan,
+    start_date: datetime.date,
+    seller,
+    card_number: str = "",
+    price: Decimal | None = None,
+    discount: Decimal = Decimal("0"),
+    promotion: Promotion | None = None,
+    offer: Offer | None = None,
+    idempotency_key: str = "",
+    user=None,
+    imported: bool = False,
+) -> Membership:
+    """Sell ``plan`` to ``client`` from ``start_date``, in one transaction: the card (numbered,
+    its end date and visits from the plan: ``clients.services.membership_create``) and its row in
+    the ledger (booked to the plan's department), with its discount. Every door sells through
+    here: the card's sell page, the accepted offer of a plan, the admin site and the import.
+
+    - ``price``: the plan's, unless the director (``user``, who records the sale; the seller
+      unless given) sells at another; an import records the price paid in the club's previous
+      system. The card's price paid is the price less the discount.
+    - the discount: a running promotion's (``promotion``, or the accepted ``offer``'s), or one
+      typed by hand, up to MANUAL_DISCOUNT_MAX_PERCENT % of the price (any, up to the price, by
+      the director); never both.
+    - the plan must be on sale (an import may record cards of plans no longer sold).
+    - ``idempotency_key``: the sell form's token. A second sale with the same token (a double
+      submit) raises ``AlreadySold`` naming the card the first one sold, and sells nothing; the
+      client's row is locked first, so that even simultaneous submits sell once.
+
+    Refusals are ValidationErrors naming the field at fault; a client whose data were erased
+    buys nothing.
+    """
+    user = user or seller
+    client = client_for_new_record(client)
+    if idempotency_key:
+        earlier = Sale.objects.filter(idempotency_key=idempotency_key).select_related("membership").first()
+        if earlier is not None and earlier.membership is not None:
+            raise AlreadySold(earlier.membership)
+    if not imported and not plan.is_active:
+        raise ValidationError({"plan": _("This plan is no longer on sale.")})
+    if offer is not None and offer.plan_id != plan.pk:
+        raise ValidationError({"plan": _("The offer was of another plan.")})
+    if price is not None and price != plan.price and not imported and not can(user, SET_PRICES):
+        raise ValidationError({"price": _(
+            "Only the director sells a card at another price than the plan's; give a discount instead."
+        )})
+    list_price = plan.price if price is None else price
+    discount, promotion = _membership_discount(
+        plan=plan, list_price=list_price, discount=discount, promotion=promotion, offer=offer, user=user,
+        imported=imported,
+    )
+    membership = membership_create(
+        client=client, plan=plan, start_date=start_date, price=list_price - discount,
+        sold_by=seller, user=user, card_number=card_number,
+    )
+    sale = Sale(
+        client=client, department=department_for_plan(plan), kind=Sale.Kind.MEMBERSHIP, membership=membership,
+        seller=seller, unit_price=list_price, quantity=1, discount=discount, promotion=promotion,
+        offer=offer, sold_at=timezone.now(), created_by=user, note=membership.card_number,
+        idempotency_key=idempotency_key,
+    )
+    sale.full_clean()
+    sale.save()
+    return membership
 
 
 # --- the upsell policy ----------------------------------------------------------------------
@@ -126,13 +282,13 @@ def offer_record(
 ) -> Offer:
     """Record an upsell attempt. Beyond the client's stage policy it is refused with the date
     the next offer is allowed, unless a director overrides it with a reason (kept)."""
-    client = Client.objects.select_for_update().get(pk=client.pk)
+    client = client_for_new_record(client)
     allowance = offer_allowance(client)
     overridden = False
     if allowance["policy"] is not None and allowance["next_allowed"] is not None:
         if not override_reason.strip():
             raise ValidationError(_policy_refusal(client, allowance))
-        if not roles.is_director(manager):
+        if not can(manager, OVERRIDE_UPSELL_POLICY):
             raise ValidationError(_("Only the director may override the upsell policy."))
         overridden = True
     offer = Offer(
@@ -145,7 +301,7 @@ def offer_record(
     offer.full_clean()
     offer.save()
     if outcome == Offer.Outcome.ACCEPTED:
-        sale_for_offer(offer=offer, seller=manager)
+        _offer_sell(offer=offer, seller=manager)
     return offer
 
 
@@ -160,45 +316,36 @@ def offer_set_outcome(*, offer: Offer, outcome: str, reason: str, user) -> Offer
     offer.outcome_reason = reason.strip()
     offer.save(update_fields=["outcome", "outcome_reason", "updated_at"])
     if outcome == Offer.Outcome.ACCEPTED:
-        sale_for_offer(offer=offer, seller=user)
+        _offer_sell(offer=offer, seller=user)
     return offer
 
 
-def _promotion_discount(promotion, price: Decimal) -> Decimal:
-    if promotion is None or not promotion.is_running():
-        return Decimal("0")
-    discount = price * promotion.discount_percent / Decimal(100) + promotion.discount_amount
-    return min(discount, price).quantize(Decimal("0.01"))
-
-
-def sale_for_offer(*, offer: Offer, seller) -> Sale:
-    """An accepted offer of a service or product becomes a Sale; of a plan, a membership."""
+def _offer_sell(*, offer: Offer, seller) -> None:
+    """An accepted offer is sold: a plan as a membership from the day after the client's current
+    card ends (``membership_sell``, linked to the offer); a service or a product as a row in the
+    ledger, with the offer's promotion's discount while it runs."""
     if offer.plan_id:
-        from clients.services import membership_sell, renewal_start_date
-
-        membership = membership_sell(
+        membership_sell(
             client=offer.client, plan=offer.plan, start_date=renewal_start_date(offer.client),
-            seller=seller,
+            seller=seller, offer=offer,
         )
-        sale = Sale.objects.get(membership=membership)
-        Sale.objects.filter(pk=sale.pk).update(offer=offer, promotion=offer.promotion)
-        return sale
+        return
     item = offer.service or offer.product
-    department = item.department
     sale = Sale(
-        client=offer.client, department=department,
+        client=offer.client, department=item.department,
         kind=Sale.Kind.SERVICE if offer.service_id else Sale.Kind.PRODUCT,
         service=offer.service, product=offer.product, offer=offer, promotion=offer.promotion,
-        seller=seller, unit_price=item.price, discount=_promotion_discount(offer.promotion, item.price),
+        seller=seller, unit_price=item.price, discount=promotion_discount(offer.promotion, item.price),
         created_by=seller,
     )
     sale.full_clean()
     sale.save()
-    return sale
 
 
 # --- recommendations ------------------------------------------------------------------------
+@transaction.atomic
 def recommendation_create(*, specialist, client: Client, reason: str, service=None, product=None, session=None) -> Recommendation:
+    client = client_for_new_record(client)
     recommendation = Recommendation(
         specialist=specialist, client=client, service=service, product=product,
         session=session, reason=reason, created_by=specialist.user,

@@ -5,6 +5,7 @@ from . import views
 app_name = "sales"
 
 urlpatterns = [
+    path("memberships/sell/<int:client_pk>/", views.membership_sell, name="membership-sell"),
     path("offers/new/<int:client_pk>/", views.offer_create, name="offer-create"),
     path("offers/<int:pk>/outcome/", views.offer_outcome, name="offer-outcome"),
     path("recommendations/new/<int:session_pk>/", views.recommendation_create, name="recommend"),

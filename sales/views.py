@@ -9,7 +9,7 @@ from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -20,21 +20,71 @@ from core.capabilities import (
     OVERRIDE_UPSELL_POLICY,
     RUN_PROMOTIONS,
     SEE_PAY,
+    SET_PRICES,
+    WORK_WITH_CLIENTS,
     can,
     requires,
 )
 from clients.access import visible_client_or_404
 from core.forms import apply_service_errors
-from clients.models import Client, Notification
+from core.templatetags.crm import money
+from clients.models import Client, MembershipPlan, Notification
 from clients.selectors import clients_visible_to
+from clients.services import renewal_start_date
 from programs.models import Session
 from staff.models import Department, StaffMember
 
 from . import selectors, services
-from .forms import DecisionForm, OfferForm, OutcomeForm, PayReportForm, RecommendationForm
+from .forms import DecisionForm, MembershipSellForm, OfferForm, OutcomeForm, PayReportForm, RecommendationForm
 from .models import Offer, Promotion, Recommendation, Sale
 from .segments import SegmentForm, segment_clients, segment_form
 from .vocabulary import PROMOTION
+
+
+def _card(client_pk: int, anchor: str = "") -> str:
+    return reverse("client-card", args=[client_pk]) + anchor
+
+
+@requires(WORK_WITH_CLIENTS)
+def membership_sell(request, client_pk):
+    """Sell or renew a card from the client's page (``services.membership_sell``): the plans'
+    prices are on the page; a form sent twice lands on the card sold by the first."""
+    client = visible_client_or_404(request.user, client_pk)
+    renew = request.GET.get("renew") == "1" or request.POST.get("renew") == "1"
+    form = MembershipSellForm(
+        request.POST or None, initial={"start_date": renewal_start_date(client)},
+        can_set_price=can(request.user, SET_PRICES),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = services.membership_sell(
+                client=client, plan=data["plan"], start_date=data["start_date"],
+                card_number=data["card_number"].strip(), seller=request.user, **form.sell_terms(),
+            )
+        except services.AlreadySold as sold:
+            messages.info(request, _("Already sold: this form sold the membership %(card)s a moment ago.")
+                          % {"card": sold.membership.card_number})
+            return redirect(_card(client.pk, "#memberships"))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Membership %(card)s sold: %(start)s – %(end)s, %(paid)s.")
+                % {
+                    "card": membership.card_number,
+                    "start": formats.date_format(membership.start_date, "SHORT_DATE_FORMAT"),
+                    "end": formats.date_format(membership.end_date, "SHORT_DATE_FORMAT"),
+                    "paid": money(membership.price),
+                },
+            )
+            return redirect(_card(client.pk))
+    return render(request, "sales/membership_sell.html", {
+        "client": client, "form": form, "renew": renew,
+        "title": _("Renew the membership") if renew else _("Sell a membership"),
+        "plans": MembershipPlan.objects.filter(is_active=True).order_by("category", "price", "name"),
+    })
 
 
 @requires(ACCOMPANY_CLIENTS)

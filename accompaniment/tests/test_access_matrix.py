@@ -33,7 +33,7 @@ from clients.tests import factories as cf
 from core import roles
 from core.capabilities import (
     ADMIN_PERMISSIONS,
-    IMPORTING_ROLES,
+    IMPORT_DATA,
     READ_HISTORY,
     ROLE_CAPABILITIES,
 )
@@ -378,7 +378,7 @@ def admin_action(pattern_name: str, opts) -> str:
 
 
 def expected_admin_answer(who, model, action) -> str:
-    """From ADMIN_PERMISSIONS (and READ_HISTORY, IMPORTING_ROLES): 'login', 'refused' or 'let in'."""
+    """From ADMIN_PERMISSIONS (and READ_HISTORY, IMPORT_DATA): 'login', 'refused' or 'let in'."""
     role = ROLE_OF.get(who)
     if role is None or not ADMIN_PERMISSIONS.get(role):
         return "login"
@@ -390,7 +390,7 @@ def expected_admin_answer(who, model, action) -> str:
         "add": {"add"}, "delete": {"delete"}, "password_change": {"change"},
     }.get(action)
     if action in ("import", "process_import"):
-        return "let in" if role in IMPORTING_ROLES and {"add", "change"} <= granted else "refused"
+        return "let in" if IMPORT_DATA in ROLE_CAPABILITIES[role] and {"add", "change"} <= granted else "refused"
     assert needed is not None, f"{model._meta.label}: no expectation for the admin action {action!r}"
     return "let in" if granted & needed else "refused"
 

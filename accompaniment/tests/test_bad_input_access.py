@@ -25,7 +25,7 @@ def endpoints(club, side):
         "edit client": (reverse("clients:edit", args=[c]), {"first_name": "Hacked", "email": "h@example.com",
                                                            "language": "uk", "source": "walk_in",
                                                            "preferred_channel": "email"}),
-        "sell membership": (reverse("clients:membership-sell", args=[c]),
+        "sell membership": (reverse("sales:membership-sell", args=[c]),
                             {"plan": club.plan.pk, "start_date": TODAY.isoformat()}),
         "freeze": (reverse("clients:membership-freeze", args=[c, m]),
                    {"start_date": TODAY.isoformat(), "days": "3", "reason": "Trip"}),
@@ -191,7 +191,7 @@ def test_a_specialists_sessions_answer_any_choice_of_list(client, club, show):
 def test_ids_in_post_fields_that_point_nowhere_are_field_errors(client, club, field, value):
     client.force_login(club.owner)
     before = row_counts()
-    response = client.post(reverse("clients:membership-sell", args=[club.mine.client.pk]),
+    response = client.post(reverse("sales:membership-sell", args=[club.mine.client.pk]),
                            {"plan": club.plan.pk, "start_date": TODAY.isoformat(), field: value})
     assert response.status_code == 200 and field in response.context["form"].errors
     assert changed_tables(before) == {}

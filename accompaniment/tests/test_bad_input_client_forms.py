@@ -149,13 +149,13 @@ def test_editing_a_client_with_garbage_changes_nothing(as_owner, club, field, va
 )
 def test_selling_a_membership_refuses_garbage_and_sells_nothing(as_owner, club, field, value):
     data = {"plan": club.plan.pk, "start_date": TODAY.isoformat(), "card_number": "", field: value}
-    url = reverse("clients:membership-sell", args=[club.mine.client.pk])
+    url = reverse("sales:membership-sell", args=[club.mine.client.pk])
     refused(as_owner, url, data, field)
 
 
 def test_a_card_number_already_taken_is_refused_with_no_sale(as_owner, club):
     data = {"plan": club.plan.pk, "start_date": TODAY.isoformat(), "card_number": club.theirs.membership.card_number}
-    messages = refused(as_owner, reverse("clients:membership-sell", args=[club.mine.client.pk]), data, "card_number")
+    messages = refused(as_owner, reverse("sales:membership-sell", args=[club.mine.client.pk]), data, "card_number")
     assert messages == ["A membership with this card number already exists."]
 
 
@@ -163,12 +163,12 @@ def test_a_plan_taken_off_sale_cannot_be_sold(as_owner, club):
     club.plan.is_active = False
     club.plan.save()
     data = {"plan": club.plan.pk, "start_date": TODAY.isoformat()}
-    refused(as_owner, reverse("clients:membership-sell", args=[club.mine.client.pk]), data, "plan")
+    refused(as_owner, reverse("sales:membership-sell", args=[club.mine.client.pk]), data, "plan")
 
 
 def test_a_card_number_of_spaces_gets_a_generated_number(as_owner, club):
     data = {"plan": club.plan.pk, "start_date": TODAY.isoformat(), "card_number": "     "}
-    response = as_owner.post(reverse("clients:membership-sell", args=[club.mine.client.pk]), data)
+    response = as_owner.post(reverse("sales:membership-sell", args=[club.mine.client.pk]), data)
     assert response.status_code == 302
     sold = Membership.objects.filter(client=club.mine.client).latest("id")
     assert sold.card_number.strip() and sold.card_number.isdigit()

@@ -94,7 +94,7 @@ def test_the_dashboards_at_risk_table_shows_markup_as_text(client, club, hostile
 def test_forms_pages_and_messages_show_a_hostile_name_as_text(client, club, hostile):
     for url in [
         reverse("clients:edit", args=[hostile.pk]),
-        reverse("clients:membership-sell", args=[hostile.pk]),
+        reverse("sales:membership-sell", args=[hostile.pk]),
         reverse("clients:task-create", args=[hostile.pk]),
         reverse("programs:create", args=[hostile.pk]),
         reverse("programs:detail", args=[club.mine.program.pk]),

@@ -58,7 +58,7 @@ def url_for(name, w):
         "new client": reverse("clients:create"),
         "client card": reverse("client-card", args=[c]),
         "edit client": reverse("clients:edit", args=[c]),
-        "sell membership": reverse("clients:membership-sell", args=[c]),
+        "sell membership": reverse("sales:membership-sell", args=[c]),
         "freeze": reverse("clients:membership-freeze", args=[c, m]),
         "log interaction": reverse("clients:interaction-create", args=[c]),
         "new task": reverse("clients:task-create", args=[c]),

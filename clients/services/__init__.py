@@ -1,33 +1,36 @@
 """Write operations of the clients app (each validates and runs in one transaction)."""
 
-from .clients import client_save
+from .clients import client_for_new_record, client_save
 from .interactions import interaction_log, task_complete, task_create
+from .measurements import measurement_add
 from .memberships import (
+    AlreadyCheckedIn,
     freeze_days_used,
     frozen_days,
+    membership_create,
     membership_end_shift,
-    visits_used_adjust,
     membership_freeze,
-    membership_sell,
-    membership_sold,
     renewal_start_date,
     visit_check_in,
+    visits_used_adjust,
 )
 from .privacy import health_data_opened
 
 __all__ = [
+    "AlreadyCheckedIn",
+    "client_for_new_record",
     "client_save",
     "freeze_days_used",
+    "frozen_days",
     "health_data_opened",
     "interaction_log",
+    "measurement_add",
+    "membership_create",
+    "membership_end_shift",
     "membership_freeze",
-    "membership_sell",
-    "membership_sold",
     "renewal_start_date",
     "task_complete",
     "task_create",
     "visit_check_in",
     "visits_used_adjust",
-    "frozen_days",
-    "membership_end_shift",
 ]

@@ -1,10 +1,29 @@
-"""Creating and changing clients."""
+"""Creating and changing clients; the guard every new record about a client passes."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Client
+
+
+def erased_refusal() -> ValidationError:
+    return ValidationError({"client": _(
+        "This client's personal data were erased on request: nothing new can be recorded about them."
+    )})
+
+
+def client_for_new_record(client: Client) -> Client:
+    """The client, locked for the rest of the caller's transaction, who may take a new record
+    (a card, a visit, a measurement, an interaction, a task). A client whose personal data were
+    erased takes none: refused with a ValidationError. The lock makes an erasure running at the
+    same moment wait for the new record, or the new record see the erasure."""
+    locked = Client.objects.select_for_update().filter(pk=client.pk).first()
+    if locked is None:
+        raise ValidationError({"client": _("This client no longer exists.")})
+    if locked.erased_at is not None:
+        raise erased_refusal()
+    return locked
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Client, Interaction, Task
+from .clients import client_for_new_record
 
 
 @transaction.atomic
@@ -18,15 +19,19 @@ def interaction_log(
     kind: str,
     summary: str,
     outcome: str = "",
+    direction: str = Interaction.Direction.OUTBOUND,
     occurred_at: datetime.datetime | None = None,
     follow_up_title: str = "",
     follow_up_due: datetime.date | None = None,
 ) -> Interaction:
-    """Record a contact with the client, and a follow-up task from it when one is asked for."""
+    """Record a contact with the client, and a follow-up task from it when one is asked for.
+    Refused for a client whose data were erased."""
+    client = client_for_new_record(client)
     interaction = Interaction(
         client=client,
         manager=manager,
         kind=kind,
+        direction=direction,
         summary=summary,
         outcome=outcome,
         occurred_at=occurred_at or timezone.now(),
@@ -48,6 +53,7 @@ def interaction_log(
     return interaction
 
 
+@transaction.atomic
 def task_create(
     *,
     client: Client | None,
@@ -59,6 +65,10 @@ def task_create(
     description: str = "",
     interaction: Interaction | None = None,
 ) -> Task:
+    """A task for ``assigned_to``, about ``client`` (or about nobody). Refused about a client
+    whose data were erased."""
+    if client is not None:
+        client = client_for_new_record(client)
     task = Task(
         client=client,
         assigned_to=assigned_to,

@@ -1,45 +1,49 @@
-"""Selling, renewing and freezing memberships, and checking clients in."""
+"""Issuing, renewing and freezing membership cards, and checking clients in.
+
+Selling a card is the sales app's act (``sales.services.membership_sell``: the price, the
+discount and the ledger); this module only issues the card it sells and knows no money.
+"""
 
 import datetime
 import secrets
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.dispatch import Signal
+from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.dates import outside_dates_message, within_dates
 from ..models import Client, Freeze, Membership, MembershipPlan, Visit
-
-# Sent inside the selling transaction, so that a higher app (the sales ledger) can record the
-# money in the same transaction without this app importing it. Arguments: membership, seller.
-membership_sold = Signal()
+from .clients import client_for_new_record
 
 
 def _new_card_number() -> str:
     return f"{timezone.localdate():%y}{secrets.randbelow(10**8):08d}"
 
 
-def membership_sell(
+@transaction.atomic
+def membership_create(
     *,
     client: Client,
     plan: MembershipPlan,
     start_date: datetime.date,
-    seller,
+    price: Decimal,
+    sold_by,
+    user,
     card_number: str = "",
-    price=None,
 ) -> Membership:
-    """Sell ``plan`` to ``client`` from ``start_date``: end date and visits come from the plan.
+    """Issue ``client`` a card of ``plan`` from ``start_date``: the end date and the visits come
+    from the plan; ``price`` is what the client paid for it (decided by the seller). A card
+    number is generated when none is given. Refused, with the field at fault, for a client whose
+    data were erased, dates outside the club's calendar, or a card number in use.
 
-    A card number is generated when none is given. Raises ValidationError with a message for
-    the field at fault (duplicate card number, plan not on sale...).
+    Called by the sales app's ``membership_sell`` inside its transaction, which writes the sale.
     """
-    if not plan.is_active:
-        raise ValidationError({"plan": _("This plan is no longer on sale.")})
-    if not within_dates(start_date, days_after=plan.duration_days - 1):
+    client = client_for_new_record(client)
+    if start_date is None or not within_dates(start_date, days_after=plan.duration_days - 1):
         raise ValidationError({"start_date": outside_dates_message()})
     for _attempt in range(5):
         membership = Membership(
@@ -49,9 +53,9 @@ def membership_sell(
             start_date=start_date,
             end_date=start_date + datetime.timedelta(days=plan.duration_days - 1),
             visit_limit=plan.visit_limit,
-            price=plan.price if price is None else price,
-            sold_by=seller,
-            created_by=seller,
+            price=price,
+            sold_by=sold_by,
+            created_by=user,
         )
         # A number the user typed is checked here, with a clear message; a generated one is
         # left to the database's unique constraint, so that a collision draws another.
@@ -59,7 +63,6 @@ def membership_sell(
         try:
             with transaction.atomic():
                 membership.save()
-                membership_sold.send(sender=Membership, membership=membership, seller=seller)
         except IntegrityError:
             if card_number:  # a chosen number taken meanwhile: say so
                 raise ValidationError(
@@ -151,22 +154,64 @@ def membership_freeze(
     return freeze
 
 
-@transaction.atomic
-def visit_check_in(*, client: Client, user, at: datetime.datetime | None = None) -> Visit:
-    """Check a client in on their valid membership, counting the visit.
+class AlreadyCheckedIn(ValidationError):
+    """A second check-in on the same card on the same club day: the desk asks "check in
+    again?" and checks in with ``again=True`` when told so. ``visit`` is the earlier one."""
 
-    Refused with a clear message when there is no membership, or when it is cancelled,
-    expired, frozen, not started yet or out of visits.
+    def __init__(self, visit: Visit, on: datetime.date):
+        self.visit = visit
+        values = {
+            "card": visit.membership.card_number,
+            "time": formats.time_format(timezone.localtime(visit.checked_in_at)),
+            "date": formats.date_format(on, "SHORT_DATE_FORMAT"),
+        }
+        if on == timezone.localdate():
+            message = _("Card %(card)s was checked in already today at %(time)s.") % values
+        else:
+            message = _("Card %(card)s was checked in already on %(date)s at %(time)s.") % values
+        super().__init__(message, code="checked_in_already")
+
+
+# A visit typed in the admin site a few seconds ahead of the server's clock is not "in the future".
+CLOCK_TOLERANCE = datetime.timedelta(minutes=1)
+
+
+@transaction.atomic
+def visit_check_in(
+    *,
+    client: Client,
+    user,
+    at: datetime.datetime | None = None,
+    membership: Membership | None = None,
+    again: bool = False,
+    note: str = "",
+) -> Visit:
+    """Check a client in at ``at`` (now) on their card usable that day, counting the visit.
+
+    The card is the given one, or else the earliest-starting card of the client that runs that
+    day, is not frozen and has a visit left. Refused with a clear message when there is none (no
+    card, cancelled, expired, frozen, not started yet, out of visits), for a moment in the future
+    and for a client whose data were erased. A second check-in on the same card on the same club
+    day raises ``AlreadyCheckedIn`` unless ``again`` is given. Checking in locks the client and
+    the card, so simultaneous check-ins count one after the other and never past the limit.
     """
-    at = at or timezone.now()
+    now = timezone.now()
+    at = at or now
+    if at > now + CLOCK_TOLERANCE:
+        raise ValidationError({"checked_in_at": _("A visit cannot be entered in the future.")})
+    client = client_for_new_record(client)
     on = timezone.localdate(at)
-    candidates = list(
-        Membership.objects.select_for_update()
-        .filter(client=client)
-        .exclude(status=Membership.Status.CANCELLED)
-        .order_by("start_date", "id")
-    )
+    candidates = Membership.objects.select_for_update().filter(client=client)
+    if membership is not None:
+        if membership.client_id != client.pk:
+            raise ValidationError({"membership": _("This membership belongs to another client.")})
+        candidates = candidates.filter(pk=membership.pk)
+    candidates = list(candidates.exclude(status=Membership.Status.CANCELLED).order_by("start_date", "id"))
     if not candidates:
+        if membership is not None:
+            raise ValidationError(
+                {"membership": _("The membership %(card)s is cancelled.") % {"card": membership.card_number}}
+            )
         raise ValidationError(_("%(client)s has no membership.") % {"client": client})
     frozen_ids = set(
         Freeze.objects.filter(membership__in=candidates, start_date__lte=on)
@@ -180,10 +225,27 @@ def visit_check_in(*, client: Client, user, at: datetime.datetime | None = None)
         if m.pk not in frozen_ids and (m.visit_limit is None or m.visits_used < m.visit_limit)
     ]
     if not usable:
-        raise ValidationError(_refusal(candidates, running, frozen_ids, on))
-    membership = usable[0]
-    Membership.objects.filter(pk=membership.pk).update(visits_used=F("visits_used") + 1)
-    visit = Visit(client=client, membership=membership, checked_in_at=at, created_by=user)
+        refusal = _refusal(candidates, running, frozen_ids, on)
+        raise ValidationError({"membership": refusal} if membership is not None else refusal)
+    card = usable[0]
+    earlier = (
+        Visit.objects.filter(membership=card, checked_in_at__date=on)
+        .select_related("membership")
+        .order_by("checked_in_at")
+        .first()
+    )
+    if earlier is not None and not again:
+        raise AlreadyCheckedIn(earlier, on)
+    counted = (
+        Membership.objects.filter(pk=card.pk)
+        .filter(Q(visit_limit__isnull=True) | Q(visits_used__lt=F("visit_limit")))
+        .update(visits_used=F("visits_used") + 1, updated_at=now)
+    )
+    if not counted:  # used up meanwhile (a database that cannot lock rows: SQLite)
+        card.refresh_from_db()
+        raise ValidationError(_refusal([card], [card], set(), on))
+    visit = Visit(client=client, membership=card, checked_in_at=at, note=note, created_by=user)
+    visit.full_clean()
     visit.save()
     return visit
 

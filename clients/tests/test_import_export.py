@@ -42,6 +42,7 @@ from clients.resources import (
 )
 from clients.tests import factories as cf
 from sales.models import Sale
+from sales.resources import MembershipResource
 from staff.tests import factories as stf
 
 SAMPLES = Path(settings.BASE_DIR) / "docs" / "import"

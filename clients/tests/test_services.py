@@ -1,4 +1,4 @@
-"""The write operations of the clients app: selling and freezing memberships, checking clients
+"""The write operations of the clients app: issuing and freezing memberships, checking clients
 in, logging interactions and their follow-up tasks. Every refusal says which field is at fault
 and leaves the database as it was."""
 
@@ -11,10 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from clients import services
-from clients.models import Freeze, Interaction, Membership, Task, Visit
+from clients.models import Freeze, Interaction, Measurement, Membership, Task, Visit
 from clients.services import memberships as membership_services
 from clients.tests import factories as cf
-from staff.tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +21,6 @@ pytestmark = pytest.mark.django_db
 def day(offset: int) -> datetime.date:
     """The club's local date ``offset`` days from today."""
     return timezone.localdate() + datetime.timedelta(days=offset)
-
-
-@pytest.fixture(autouse=True)
-def _a_department_for_the_ledger():
-    """The sales ledger (a receiver of membership_sold) books a sale to a department."""
-    DepartmentFactory(code="fitness", name="Fitness")
 
 
 @pytest.fixture
@@ -46,13 +39,18 @@ def member():
     return cf.ClientFactory(first_name="Iryna", last_name="Bondarenko")
 
 
-# --- membership_sell ------------------------------------------------------------------------
-def test_a_sold_membership_ends_on_the_last_day_of_the_plan_and_copies_its_terms(
+# --- membership_create (the card that sales.services.membership_sell sells) ---------------
+def issue(member, plan, manager, start_date=None, **extra):
+    return services.membership_create(
+        client=member, plan=plan, start_date=start_date or day(0), price=plan.price,
+        sold_by=manager, user=manager, **extra,
+    )
+
+
+def test_an_issued_membership_ends_on_the_last_day_of_the_plan_and_copies_its_terms(
     member, plan, manager
 ):
-    membership = services.membership_sell(
-        client=member, plan=plan, start_date=datetime.date(2026, 3, 1), seller=manager
-    )
+    membership = issue(member, plan, manager, datetime.date(2026, 3, 1))
     membership.refresh_from_db()
     assert membership.start_date == datetime.date(2026, 3, 1)
     assert membership.end_date == datetime.date(2026, 3, 30)
@@ -65,27 +63,16 @@ def test_a_sold_membership_ends_on_the_last_day_of_the_plan_and_copies_its_terms
 
 def test_a_one_day_plan_ends_on_its_start_day(member, manager):
     plan = cf.MembershipPlanFactory(name="Day pass", duration_days=1, price=Decimal("200.00"))
-    membership = services.membership_sell(
-        client=member, plan=plan, start_date=datetime.date(2026, 3, 1), seller=manager
-    )
-    assert membership.end_date == datetime.date(2026, 3, 1)
+    assert issue(member, plan, manager, datetime.date(2026, 3, 1)).end_date == datetime.date(2026, 3, 1)
 
 
-def test_an_unlimited_plan_sells_an_unlimited_membership(member, manager):
+def test_an_unlimited_plan_issues_an_unlimited_membership(member, manager):
     plan = cf.MembershipPlanFactory(name="Unlimited", visit_limit=None)
-    membership = services.membership_sell(
-        client=member, plan=plan, start_date=day(0), seller=manager
-    )
-    assert membership.visit_limit is None
+    assert issue(member, plan, manager).visit_limit is None
 
 
 def test_generated_card_numbers_are_unique_digits(member, plan, manager):
-    cards = [
-        services.membership_sell(
-            client=member, plan=plan, start_date=day(0), seller=manager
-        ).card_number
-        for _ in range(5)
-    ]
+    cards = [issue(member, plan, manager).card_number for _ in range(5)]
     assert len(set(cards)) == 5
     assert all(re.fullmatch(r"\d{10}", card) for card in cards), cards
 
@@ -95,63 +82,16 @@ def test_a_generated_card_number_that_is_taken_is_drawn_again(member, plan, mana
     drawn = iter(["2600000001", "2600000002"])
     monkeypatch.setattr(membership_services, "_new_card_number", lambda: next(drawn))
 
-    membership = services.membership_sell(
-        client=member, plan=plan, start_date=day(0), seller=manager
-    )
-
-    assert membership.card_number == "2600000002"
+    assert issue(member, plan, manager).card_number == "2600000002"
 
 
 def test_a_given_card_number_already_in_use_is_refused_on_that_field(member, plan, manager):
     cf.MembershipFactory(card_number="A-100")
     with pytest.raises(ValidationError) as refused:
-        services.membership_sell(
-            client=member, plan=plan, start_date=day(0), seller=manager, card_number="A-100"
-        )
+        issue(member, plan, manager, card_number="A-100")
     assert "card_number" in refused.value.message_dict
     assert "already exists" in refused.value.message_dict["card_number"][0]
     assert Membership.objects.count() == 1
-
-
-def test_a_plan_no_longer_on_sale_is_refused(member, manager):
-    plan = cf.MembershipPlanFactory(name="Old plan", is_active=False)
-    with pytest.raises(ValidationError) as refused:
-        services.membership_sell(client=member, plan=plan, start_date=day(0), seller=manager)
-    assert "plan" in refused.value.message_dict
-    assert not Membership.objects.exists()
-
-
-def test_membership_sold_is_sent_once_with_the_saved_membership_and_the_seller(
-    member, plan, manager
-):
-    calls = []
-
-    def receiver(sender, *, membership, seller, **kwargs):
-        calls.append((membership.pk, seller, Membership.objects.filter(pk=membership.pk).exists()))
-
-    services.membership_sold.connect(receiver, weak=False)
-    try:
-        membership = services.membership_sell(
-            client=member, plan=plan, start_date=day(0), seller=manager
-        )
-    finally:
-        services.membership_sold.disconnect(receiver)
-    assert calls == [(membership.pk, manager, True)]
-
-
-def test_a_failing_membership_sold_receiver_undoes_the_sale(member, plan, manager):
-    """The signal is sent inside the selling transaction: if the ledger fails, nothing is sold."""
-
-    def receiver(sender, **kwargs):
-        raise RuntimeError("the ledger is down")
-
-    services.membership_sold.connect(receiver, weak=False)
-    try:
-        with pytest.raises(RuntimeError):
-            services.membership_sell(client=member, plan=plan, start_date=day(0), seller=manager)
-    finally:
-        services.membership_sold.disconnect(receiver)
-    assert not Membership.objects.exists()
 
 
 # --- renewal_start_date ---------------------------------------------------------------------
@@ -398,6 +338,116 @@ def test_a_client_with_only_a_cancelled_membership_is_refused(member, plan):
         cancelled_on=day(-1),
     )
     check_in_refused(member, "has no membership")
+
+
+def test_a_second_check_in_on_the_same_card_the_same_day_asks_first(member, plan, frontdesk):
+    membership = cf.MembershipFactory(client=member, plan=plan, card_number="CARD-TWICE", start_date=day(-3))
+    first = services.visit_check_in(client=member, user=frontdesk)
+
+    with pytest.raises(services.AlreadyCheckedIn) as asked:
+        services.visit_check_in(client=member, user=frontdesk)
+    assert asked.value.visit == first
+    local_time = timezone.localtime(first.checked_in_at).strftime("%H:%M")
+    assert asked.value.messages == [f"Card CARD-TWICE was checked in already today at {local_time}."]
+    assert Membership.objects.get(pk=membership.pk).visits_used == 1
+
+    services.visit_check_in(client=member, user=frontdesk, again=True)
+    assert Membership.objects.get(pk=membership.pk).visits_used == 2
+
+
+def test_a_check_in_yesterday_does_not_ask_again_today(member, plan):
+    membership = cf.MembershipFactory(client=member, plan=plan, start_date=day(-3))
+    services.visit_check_in(client=member, user=None, at=timezone.now() - datetime.timedelta(days=1))
+    services.visit_check_in(client=member, user=None)
+    assert Membership.objects.get(pk=membership.pk).visits_used == 2
+
+
+def test_a_check_in_entered_afterwards_counts_against_the_card_of_that_day(member, plan):
+    old = cf.MembershipFactory(client=member, plan=plan, start_date=day(-40), end_date=day(-11))
+    cf.MembershipFactory(client=member, plan=plan, start_date=day(-5))
+    visit = services.visit_check_in(client=member, user=None, at=timezone.now() - datetime.timedelta(days=20))
+    assert visit.membership == old
+
+
+def test_a_check_in_in_the_future_is_refused(member, plan):
+    cf.MembershipFactory(client=member, plan=plan, start_date=day(-3))
+    with pytest.raises(ValidationError) as refused:
+        services.visit_check_in(client=member, user=None, at=timezone.now() + datetime.timedelta(hours=2))
+    assert refused.value.message_dict == {"checked_in_at": ["A visit cannot be entered in the future."]}
+    assert not Visit.objects.exists()
+
+
+def test_a_chosen_card_is_checked_as_the_check_in_checks_it(member, plan):
+    running = cf.MembershipFactory(client=member, plan=plan, start_date=day(-3))
+    used_up = cf.MembershipFactory(
+        client=member, plan=plan, card_number="CARD-DONE", start_date=day(-3), visits_used=12
+    )
+    someone_elses = cf.MembershipFactory(plan=plan, start_date=day(-3))
+
+    with pytest.raises(ValidationError) as refused:
+        services.visit_check_in(client=member, user=None, membership=used_up)
+    assert "no visits left" in refused.value.message_dict["membership"][0]
+    with pytest.raises(ValidationError) as refused:
+        services.visit_check_in(client=member, user=None, membership=someone_elses)
+    assert refused.value.message_dict == {"membership": ["This membership belongs to another client."]}
+
+    assert services.visit_check_in(client=member, user=None, membership=running).membership == running
+    assert Visit.objects.count() == 1
+
+
+@pytest.fixture
+def erased(member):
+    from clients.models import Client
+
+    Client.objects.filter(pk=member.pk).update(erased_at=timezone.now(), first_name="Erased client")
+    member.refresh_from_db()
+    return member
+
+
+ERASED = "This client's personal data were erased on request: nothing new can be recorded about them."
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda client, plan, user: services.membership_create(
+            client=client, plan=plan, start_date=day(0), price=plan.price, sold_by=user, user=user
+        ),
+        lambda client, plan, user: services.visit_check_in(client=client, user=user),
+        lambda client, plan, user: services.measurement_add(
+            client=client, measured_on=day(0), readings={"weight_kg": Decimal("70")}, user=user
+        ),
+        lambda client, plan, user: services.interaction_log(
+            client=client, manager=user, kind=Interaction.Kind.CALL, summary="Called"
+        ),
+        lambda client, plan, user: services.task_create(
+            client=client, assigned_to=user, title="Call back", due_date=day(1), user=user
+        ),
+    ],
+    ids=["card", "visit", "measurement", "interaction", "task"],
+)
+def test_an_erased_client_takes_no_new_record(erased, plan, manager, write):
+    cf.MembershipFactory(client=erased, plan=plan, start_date=day(-3))  # one that ran on, by mistake
+    counts = [model.objects.count() for model in (Membership, Visit, Measurement, Interaction, Task)]
+    with pytest.raises(ValidationError) as refused:
+        write(erased, plan, manager)
+    assert refused.value.message_dict == {"client": [ERASED]}
+    assert [model.objects.count() for model in (Membership, Visit, Measurement, Interaction, Task)] == counts
+
+
+def test_a_measurement_is_recorded_with_who_took_it_and_refused_in_the_future(member, manager):
+    measurement = services.measurement_add(
+        client=member, measured_on=day(0), readings={"weight_kg": Decimal("70.5"), "waist_cm": None},
+        notes="Morning", user=manager,
+    )
+    assert (measurement.weight_kg, measurement.created_by, measurement.notes) == (Decimal("70.5"), manager, "Morning")
+    with pytest.raises(ValidationError) as refused:
+        services.measurement_add(client=member, measured_on=day(1), readings={"weight_kg": Decimal("70")}, user=manager)
+    assert refused.value.message_dict == {"measured_on": ["A measurement cannot be dated in the future."]}
+    with pytest.raises(ValidationError) as refused:
+        services.measurement_add(client=member, measured_on=day(0), readings={}, user=manager)
+    assert "Enter at least one measured value." in refused.value.messages
+    assert Measurement.objects.count() == 1
 
 
 # --- interactions and tasks -----------------------------------------------------------------

@@ -157,35 +157,6 @@ def test_a_bad_filter_value_is_explained_not_a_500(as_manager):
     assert response.context["filter"].errors
 
 
-def test_selling_a_membership_from_the_card(as_manager, own_client):
-    from staff.tests.factories import DepartmentFactory
-
-    DepartmentFactory(name="Fitness", code="fitness")
-    plan = cf.MembershipPlanFactory(name="Gym, 1 month", duration_days=30, visit_limit=12)
-    response = as_manager.post(
-        reverse("clients:membership-sell", args=[own_client.pk]),
-        {"plan": plan.pk, "start_date": TODAY.isoformat(), "card_number": ""},
-    )
-    assert response.status_code == 302
-    membership = own_client.memberships.get()
-    assert membership.end_date == TODAY + datetime.timedelta(days=29)
-    assert membership.visit_limit == 12
-    sale = membership.sales.get()  # the ledger row, written in the same transaction
-    assert (sale.amount, sale.department.code, sale.kind) == (plan.price, "fitness", "membership")
-
-
-def test_selling_with_a_taken_card_number_is_explained(as_manager, own_client):
-    cf.MembershipFactory(card_number="CARD-7")
-    plan = cf.MembershipPlanFactory()
-    response = as_manager.post(
-        reverse("clients:membership-sell", args=[own_client.pk]),
-        {"plan": plan.pk, "start_date": TODAY.isoformat(), "card_number": "CARD-7"},
-    )
-    assert response.status_code == 200
-    assert "already exists" in str(response.context["form"].errors["card_number"])
-    assert not own_client.memberships.exists()
-
-
 def test_a_freeze_beyond_the_allowance_is_explained_next_to_the_days(as_manager, own_client):
     membership = cf.MembershipFactory(client=own_client, plan__max_freeze_days=10)
     url = reverse("clients:membership-freeze", args=[own_client.pk, membership.pk])
@@ -214,6 +185,34 @@ def test_check_in_on_a_frozen_membership_is_refused(as_manager, own_client):
     assert "is frozen until" in response.content.decode()
     assert not Visit.objects.exists()
     assert Membership.objects.get().visits_used == 0
+
+
+def test_a_second_check_in_the_same_day_asks_and_checks_in_again_when_confirmed(as_manager, own_client):
+    membership = cf.MembershipFactory(client=own_client, card_number="CARD-5", plan__visit_limit=8)
+    url = reverse("clients:check-in", args=[own_client.pk])
+    as_manager.post(url)
+    first = Visit.objects.get()
+
+    asked = as_manager.post(url)
+
+    assert asked.status_code == 200
+    text = asked.content.decode()
+    at = timezone.localtime(first.checked_in_at).strftime("%H:%M")
+    assert f"Card CARD-5 was checked in already today at {at}." in text
+    assert 'name="confirm" value="1"' in text and "Check in again" in text
+    assert Membership.objects.get(pk=membership.pk).visits_used == 1
+
+    done = as_manager.post(url, {"confirm": "1"}, follow=True)
+    assert "Visits left: 6." in done.content.decode()
+    assert Membership.objects.get(pk=membership.pk).visits_used == 2
+
+
+def test_logging_an_interaction_keeps_its_direction(as_manager, own_client):
+    as_manager.post(
+        reverse("clients:interaction-create", args=[own_client.pk]),
+        {"kind": "call", "direction": "in", "summary": "She called about the pool"},
+    )
+    assert Interaction.objects.get().direction == "in"
 
 
 def test_logging_an_interaction_with_a_follow_up(as_manager, own_client, manager):

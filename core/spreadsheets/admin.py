@@ -15,8 +15,7 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.tmp_storages import CacheStorage, TempFolderStorage
 
-from core import roles
-from core.capabilities import IMPORTING_ROLES
+from core.capabilities import IMPORT_DATA, can
 
 from .errors import ImportFileError
 from .formats import IMPORT_FORMATS, check_size, size_refusal
@@ -127,7 +126,7 @@ class ImportExportAllOrNothingMixin(ImportExportMixin):
 
     def has_import_permission(self, request) -> bool:
         return (
-            bool(roles.user_roles(request.user) & IMPORTING_ROLES)
+            can(request.user, IMPORT_DATA)
             and self.has_add_permission(request)
             and self.has_change_permission(request)
         )

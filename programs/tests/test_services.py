@@ -320,7 +320,8 @@ def test_another_clients_active_program_does_not_block_activation(draft, manager
 
 def test_completing_cancels_the_planned_sessions_and_sets_the_end_date(member, manager, fitness):
     today = timezone.localdate()
-    program = pf.ProgramFactory(client=member, manager=manager, start_date=today)
+    # Started a week ago: its first session is over and may be marked done.
+    program = pf.ProgramFactory(client=member, manager=manager, start_date=today - datetime.timedelta(days=7))
     pf.ProgramItemFactory(
         program=program,
         service=ServiceFactory(department=fitness),
@@ -396,8 +397,13 @@ def test_an_illegal_status_change_is_refused(member, manager, fitness, current, 
 
 
 # --- session_mark ---------------------------------------------------------------------------
+def started_session(**extra):
+    """A session that began an hour ago: it may be marked done or missed."""
+    return pf.SessionFactory(scheduled_at=timezone.now() - datetime.timedelta(hours=1), **extra)
+
+
 def test_marking_a_planned_session_done_records_when(manager, django_capture_on_commit_callbacks):
-    session = pf.SessionFactory()
+    session = started_session()
     before = timezone.now()
     with django_capture_on_commit_callbacks() as callbacks:
         marked = services.session_mark(
@@ -413,15 +419,31 @@ def test_marking_a_planned_session_done_records_when(manager, django_capture_on_
 
 @pytest.mark.parametrize("status", [Session.Status.MISSED, Session.Status.CANCELLED])
 def test_a_session_may_be_marked_missed_or_cancelled(manager, status):
-    session = pf.SessionFactory()
+    session = started_session()
     services.session_mark(session=session, status=status, user=manager)
     session.refresh_from_db()
     assert session.status == status
     assert session.completed_at is not None
 
 
+@pytest.mark.parametrize("status", [Session.Status.DONE, Session.Status.MISSED])
+def test_a_session_still_to_come_cannot_be_marked_done_or_missed(manager, status, django_capture_on_commit_callbacks):
+    session = pf.SessionFactory(scheduled_at=timezone.now() + datetime.timedelta(minutes=5))
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValidationError) as refused:
+        services.session_mark(session=session, status=status, user=manager)
+    assert "once it has started" in " ".join(refused.value.messages)
+    session.refresh_from_db()
+    assert (session.status, session.completed_at, callbacks) == (Session.Status.PLANNED, None, [])
+
+
+def test_a_session_still_to_come_can_be_cancelled(manager):
+    session = pf.SessionFactory(scheduled_at=timezone.now() + datetime.timedelta(days=3))
+    services.session_mark(session=session, status=Session.Status.CANCELLED, user=manager)
+    assert Session.objects.get(pk=session.pk).status == Session.Status.CANCELLED
+
+
 def test_marking_a_session_twice_is_refused(manager):
-    session = pf.SessionFactory()
+    session = started_session()
     services.session_mark(session=session, status=Session.Status.DONE, user=manager)
     first = Session.objects.get(pk=session.pk)
     with pytest.raises(ValidationError) as refused:

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from core import roles
 from clients.models import Client, Notification
-from clients.services import membership_sell
 from clients.tests import factories as cf
 from programs.tests import factories as pf
 from sales import selectors, services
@@ -116,7 +115,7 @@ def test_trust_allows_two_offers_in_30_days_then_says_when(policies, manager):
     with pytest.raises(ValidationError) as error:
         services.offer_record(client=client, manager=manager, service=stf.ServiceFactory())
     expected = timezone.localtime(NOW - datetime.timedelta(days=10) + datetime.timedelta(days=30))
-    assert expected.strftime("%m/%d/%Y") in " ".join(error.value.messages)
+    assert expected.strftime("%d.%m.%Y") in " ".join(error.value.messages)  # day first in English too
     assert Offer.objects.count() == 2
 
 
@@ -293,14 +292,14 @@ def test_a_bad_month_is_explained(client, director, spa_block):
 def test_selling_a_membership_writes_the_ledger_in_the_same_transaction(db, manager):
     stf.DepartmentFactory(code="fitness")
     client = cf.ClientFactory()
-    membership = membership_sell(client=client, plan=cf.MembershipPlanFactory(price=Decimal("1500")), start_date=TODAY, seller=manager)
+    membership = services.membership_sell(client=client, plan=cf.MembershipPlanFactory(price=Decimal("1500")), start_date=TODAY, seller=manager)
     assert Sale.objects.get(membership=membership).amount == Decimal("1500.00")
 
 
 def test_a_failed_ledger_write_leaves_no_membership(db, manager):
     client = cf.ClientFactory()  # no department at all: the ledger cannot be written
     with pytest.raises(ValidationError):
-        membership_sell(client=client, plan=cf.MembershipPlanFactory(), start_date=TODAY, seller=manager)
+        services.membership_sell(client=client, plan=cf.MembershipPlanFactory(), start_date=TODAY, seller=manager)
     assert not client.memberships.exists()
 
 

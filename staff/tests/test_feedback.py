@@ -171,7 +171,8 @@ def test_a_low_quarterly_score_without_a_staff_member_is_still_recorded(client, 
 def test_a_done_session_asks_for_a_survey_at_most_once_in_30_days(client, loop, django_capture_on_commit_callbacks):
     item = pf.ProgramItemFactory(program__client=loop["client"], specialist=loop["masseur"],
                                  service__department=loop["masseur"].department)
-    first, second = pf.SessionFactory(item=item), pf.SessionFactory(item=item)
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)  # sessions marked done once begun
+    first, second = (pf.SessionFactory(item=item, scheduled_at=an_hour_ago) for _ in range(2))
     client.force_login(loop["masseur_user"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("programs:session-mark", args=[first.pk]), {"status": "done"})
