@@ -36,7 +36,6 @@ from clients.resources import (
     CLIENT_COLUMNS,
     FROM_PLAN,
     ClientResource,
-    MembershipResource,
     client_row_parse,
     membership_row_parse,
 )
