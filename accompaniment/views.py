@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import roles
+from core.dates import day_start
 from clients.access import client_workspace
 from core.forms import apply_service_errors
 from clients.models import Client, ClientErasure, HealthDataAccess, Measurement, Task
@@ -34,7 +35,8 @@ from sales.selectors import offers_for_client, pending_recommendations_for, sale
 from sales.services import offer_allowance
 from sales.stages import stage_with_reasons
 from staff import selectors as staff_selectors
-from staff.models import StaffMember
+from staff.models import StaffMember, SurveyResponse
+from staff.nps import nps_of
 from staff.selectors import feedback_for_client
 
 from .selectors import today_agenda
@@ -121,14 +123,14 @@ def _measurement_chart(measurements: list[Measurement]) -> dict:
 
 @login_required
 def staff_member_page(request, pk):
-    """A staff member: services, sessions this month, feedback, latest competency assessment.
-    Directors and managers see everyone; a specialist only their own page."""
+    """A staff member: services, sessions and NPS this month, feedback, latest competency
+    assessment. Directors and managers see everyone; a specialist only their own page."""
     user = request.user
     member = get_object_or_404(StaffMember.objects.select_related("department", "user"), pk=pk)
     if not (roles.is_director(user) or roles.is_manager(user) or member.user_id == user.pk):
         raise PermissionDenied
     month_start = timezone.localdate().replace(day=1)
-    sessions = Session.objects.filter(specialist=member, scheduled_at__date__gte=month_start)
+    sessions = Session.objects.filter(specialist=member, scheduled_at__gte=day_start(month_start))
     counts = sessions.aggregate(
         done=Count("id", filter=Q(status=Session.Status.DONE)),
         planned=Count("id", filter=Q(status=Session.Status.PLANNED)),
@@ -142,6 +144,7 @@ def staff_member_page(request, pk):
             "services": list(member.services.select_related("department")),
             "sessions_done": counts["done"],
             "sessions_planned": counts["planned"],
+            "nps": nps_of(SurveyResponse.objects.filter(staff_member=member, answered_at__gte=day_start(month_start))),
             "feedback": list(
                 staff_selectors.feedback_visible_to(user)
                 .filter(staff_member=member)

@@ -17,6 +17,7 @@ from clients.messaging.outbox import Pending, message_for_client, message_for_us
 from clients.models import Client, Notification
 
 from .models import Feedback, Service, StaffMember, SurveyResponse
+from .nps import is_detractor
 
 
 @transaction.atomic
@@ -182,8 +183,8 @@ def _still_there(model, pk: int | None) -> int | None:
 
 @transaction.atomic
 def survey_answer(*, token: str, score: int, comment: str = "") -> SurveyResponse:
-    """Store the answer of a survey link once; a score of 0–6 becomes a complaint for the
-    client's manager."""
+    """Store the answer of a survey link once; a detractor's score (0–6, ``staff.nps``) becomes
+    a complaint for the client's manager."""
     payload = survey_read(token)
     if score is None or not 0 <= int(score) <= 10:
         raise ValidationError({"score": _("Choose a score from 0 to 10.")})
@@ -198,7 +199,7 @@ def survey_answer(*, token: str, score: int, comment: str = "") -> SurveyRespons
             response.save()
     except IntegrityError:
         raise SurveyLinkError("used") from None
-    if response.score <= 6:
+    if is_detractor(response.score):
         Feedback.objects.create(
             client_id=response.client_id,
             staff_member_id=response.staff_member_id,
