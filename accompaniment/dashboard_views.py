@@ -24,13 +24,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import roles
+from core.dates import outside_dates_message, within_dates
 from staff.models import Department
 
 from . import dashboard
-from .dashboard import Period, add_months
+from .dashboard import Period, add_months, at_risk_reason_label
 
-EARLIEST = datetime.date(2000, 1, 1)
-LATEST = datetime.date(2100, 12, 31)
 LONGEST_DAYS = 10 * 366
 
 PRESETS = [
@@ -42,14 +41,6 @@ PRESETS = [
     ("custom", _("Custom range")),
 ]
 DEFAULT_PRESET = "this_month"
-
-REASON_LABELS = {
-    "no_visits": _("No visits lately"),
-    "expiring": _("Expiring without renewal"),
-    "open_complaint": _("Open complaint"),
-    "low_nps": _("Low survey score"),
-}
-
 
 def preset_dates(preset: str, today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The dates of a preset: the current month, quarter and year run up to today."""
@@ -95,12 +86,8 @@ class DashboardFilterForm(forms.Form):
             raise forms.ValidationError(_("Enter both the first and the last day of the period."))
         if start > end:
             self.add_error("end", _("The end of the period cannot be before its start."))
-        elif start < EARLIEST or end > LATEST:
-            self.add_error(
-                "start",
-                _("Choose dates between %(first)s and %(last)s.")
-                % {"first": formats.date_format(EARLIEST), "last": formats.date_format(LATEST)},
-            )
+        elif not (within_dates(start) and within_dates(end)):
+            self.add_error("start", outside_dates_message())
         elif (end - start).days >= LONGEST_DAYS:
             self.add_error("end", _("Choose a period of at most ten years."))
         return cleaned
@@ -154,7 +141,7 @@ class Cell:
 
     @property
     def labels(self) -> list[str]:
-        return [REASON_LABELS[reason] for reason in self.value or []]
+        return [at_risk_reason_label(reason) for reason in self.value or []]
 
     def csv_value(self) -> str:
         if self.value is None:

@@ -45,6 +45,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core.models import TimeStampedModel
 
 from .models import Channel, Client, Membership, MembershipPlan
+from .rules import plan_end_date
 from .services import membership_sold
 
 logger = logging.getLogger(__name__)
@@ -1256,7 +1257,7 @@ class MembershipResource(ClubResource):
         limit = parsed.values.get("visit_limit", FROM_PLAN if adding else instance.visit_limit)
         instance.visit_limit = (plan.visit_limit if plan else None) if limit is FROM_PLAN else limit
         if plan and instance.end_date is None and instance.start_date:
-            instance.end_date = instance.start_date + datetime.timedelta(days=plan.duration_days - 1)
+            instance.end_date = plan_end_date(plan, instance.start_date)
         if plan and instance.price is None:
             instance.price = plan.price
         # Without a plan (or a start) the row is refused already; do not add "cannot be null".

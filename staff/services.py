@@ -13,6 +13,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clients import rules as membership_rules
 from clients.messaging.outbox import Pending, message_for_client, message_for_user, outbox_write
 from clients.models import Client, Notification
 
@@ -245,16 +246,14 @@ def survey_after_session(*, client: Client, staff_member=None, service=None, on=
 
 
 def surveys_quarterly(on: datetime.date) -> list[Notification]:
-    """Every client with a running membership is asked once a quarter."""
+    """Every client with a running membership (``clients.rules.running_q``) is asked once a quarter."""
     from django.db.models import Exists, OuterRef
-
-    from clients.selectors import has_running_membership
 
     quarter = f"{on.year}Q{(on.month - 1) // 3 + 1}"
     asked = Notification.objects.filter(
         client=OuterRef("pk"), dedup_key=Concat(Value("survey-quarter:"), Cast(OuterRef("pk"), CharField()), Value(f":{quarter}"))
     )
-    clients = Client.objects.filter(has_running_membership(on)).exclude(Exists(asked))
+    clients = Client.objects.filter(membership_rules.clients_with(membership_rules.running_on(on))).exclude(Exists(asked))
     return [
         Pending(key, partial(survey_message, client=client, dedup_key=key))
         for client in clients

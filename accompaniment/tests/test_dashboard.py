@@ -374,7 +374,7 @@ def test_at_risk_clients_with_their_reasons_most_urgent_first(club):
         ("Client G", ["open_complaint"]),  # last visit 15 Oct
         ("Client E", ["open_complaint"]),  # last visit 25 Oct
         ("Client F", ["low_nps"]),
-        ("Client C", ["no_visits", "expiring"]),
+        ("Client C", ["lapsed", "expiring"]),
     ]
     assert len(d.at_risk_clients(october(), limit=2)["rows"]) == 2
     assert d.at_risk_clients(october(), limit=2)["total"] == 5

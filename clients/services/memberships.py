@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.dates import outside_dates_message, within_dates
+from .. import rules
 from ..models import Client, Freeze, Membership, MembershipPlan, Visit
 
 # Sent inside the selling transaction, so that a higher app (the sales ledger) can record the
@@ -47,7 +48,7 @@ def membership_sell(
             plan=plan,
             card_number=card_number or _new_card_number(),
             start_date=start_date,
-            end_date=start_date + datetime.timedelta(days=plan.duration_days - 1),
+            end_date=rules.plan_end_date(plan, start_date),
             visit_limit=plan.visit_limit,
             price=plan.price if price is None else price,
             sold_by=seller,
@@ -71,10 +72,10 @@ def membership_sell(
 
 
 def renewal_start_date(client: Client, on: datetime.date | None = None) -> datetime.date:
-    """A renewal starts the day after the client's latest running membership ends, or today."""
+    """A renewal starts the day after the client's latest card not yet over ends, or today."""
     on = on or timezone.localdate()
     latest_end = (
-        client.memberships.filter(status=Membership.Status.ACTIVE, end_date__gte=on)
+        client.memberships.filter(rules.not_over_q(on))
         .order_by("-end_date")
         .values_list("end_date", flat=True)
         .first()
@@ -153,46 +154,39 @@ def membership_freeze(
 
 @transaction.atomic
 def visit_check_in(*, client: Client, user, at: datetime.datetime | None = None) -> Visit:
-    """Check a client in on their valid membership, counting the visit.
+    """Check a client in on the card usable for a check-in that day (``rules.usable_for_check_in``;
+    the one started first), counting the visit.
 
     Refused with a clear message when there is no membership, or when it is cancelled,
     expired, frozen, not started yet or out of visits.
     """
     at = at or timezone.now()
     on = timezone.localdate(at)
-    candidates = list(
-        Membership.objects.select_for_update()
-        .filter(client=client)
-        .exclude(status=Membership.Status.CANCELLED)
-        .order_by("start_date", "id")
+    membership = (
+        rules.usable_for_check_in(on).filter(client=client).select_for_update()
+        .order_by("start_date", "id").first()
     )
-    if not candidates:
-        raise ValidationError(_("%(client)s has no membership.") % {"client": client})
-    frozen_ids = set(
-        Freeze.objects.filter(membership__in=candidates, start_date__lte=on)
-        .exclude(end_date__lt=on)
-        .values_list("membership_id", flat=True)
-    )
-    running = [m for m in candidates if m.start_date <= on <= m.end_date]
-    usable = [
-        m
-        for m in running
-        if m.pk not in frozen_ids and (m.visit_limit is None or m.visits_used < m.visit_limit)
-    ]
-    if not usable:
-        raise ValidationError(_refusal(candidates, running, frozen_ids, on))
-    membership = usable[0]
+    if membership is None:
+        raise ValidationError(_refusal(client, on))
     Membership.objects.filter(pk=membership.pk).update(visits_used=F("visits_used") + 1)
     visit = Visit(client=client, membership=membership, checked_in_at=at, created_by=user)
     visit.save()
     return visit
 
 
-def _refusal(candidates, running, frozen_ids, on) -> str:
+def _refusal(client: Client, on: datetime.date) -> str:
+    """Why no card of the client is usable on ``on``, by the state of each (``rules.membership_state``)."""
+    candidates = list(
+        client.memberships.filter(rules.not_cancelled_q()).prefetch_related("freezes").order_by("start_date", "id")
+    )
+    if not candidates:
+        return _("%(client)s has no membership.") % {"client": client}
+    states = {m.pk: rules.membership_state(m, on) for m in candidates}
+    running = [m for m in candidates if states[m.pk] in rules.RUNNING_STATES]
     if running:
         membership = running[0]
-        if membership.pk in frozen_ids:
-            freeze = membership.freezes.filter(start_date__lte=on).exclude(end_date__lt=on).first()
+        if states[membership.pk] == "frozen":
+            freeze = next(f for f in membership.freezes.all() if rules.freeze_covers(f, on))
             if freeze.end_date:
                 return _("The membership %(card)s is frozen until %(date)s.") % {
                     "card": membership.card_number,
@@ -204,7 +198,7 @@ def _refusal(candidates, running, frozen_ids, on) -> str:
             "used": membership.visits_used,
             "limit": membership.visit_limit,
         }
-    upcoming = [m for m in candidates if m.start_date > on]
+    upcoming = [m for m in candidates if states[m.pk] == "not_started"]
     if upcoming:
         return _("The membership %(card)s starts on %(date)s.") % {
             "card": upcoming[0].card_number,
