@@ -220,7 +220,7 @@ def client_erase(*, client: Client, by, reason: str) -> ClientErasure:
             ("program_items", {"notes": "", "contraindication_override": ""}),
             ("sessions", {"notes": ""}),
             ("recommendations", {"reason": ERASED, "decision_reason": ""}),
-            ("offers", {"outcome_reason": "", "policy_override_reason": ""}),
+            ("offers", {"outcome_reason": "", "policy_override_reason": "", "contraindication_reason": ""}),
             ("sales", {"note": ""}),
             ("freezes", {"reason": ERASED}),
             ("visits", {"note": ""}),

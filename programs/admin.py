@@ -1,10 +1,13 @@
 """The admin site for program templates, client programs and their sessions."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import CreatedByAdminMixin, DirectorHistoryAdmin
+from staff.rules import contraindication_check
 
 from .models import Program, ProgramItem, ProgramTemplate, ProgramTemplateItem, Session
 
@@ -43,8 +46,52 @@ class ProgramTemplateItemAdmin(admin.ModelAdmin):
     autocomplete_fields = ("template", "service")
 
 
+class ProgramItemAdminForm(forms.ModelForm):
+    """A program item typed in the admin site follows the program builder's rule
+    (``staff.rules``): a service contraindicated for the client is refused, the flags named
+    next to the reason, unless a reason is given; the reason is kept only then."""
+
+    class Meta:
+        model = ProgramItem
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and not {"program", "service", "contraindication_override"} & set(self.changed_data):
+            return cleaned  # an item as it was: nothing given anew
+        program = cleaned.get("program") or _program_of(self.instance)
+        service = cleaned.get("service")
+        if program is None or program.client_id is None or service is None:
+            return cleaned
+        try:
+            cleaned["contraindication_override"] = contraindication_check(
+                client=program.client, service=service, reason=cleaned.get("contraindication_override", ""),
+                field="contraindication_override",
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
+
+
+def _program_of(item: ProgramItem):
+    """The item's program, also when it is the unsaved parent of an inline row (or none yet)."""
+    try:
+        return item.program
+    except Program.DoesNotExist:
+        return None
+
+
+def confirm_overrides(forms_of_items, user) -> None:
+    """Who confirmed a contraindication's reason: the user who typed or changed it."""
+    for form in forms_of_items:
+        if "contraindication_override" in form.changed_data:
+            reason = form.cleaned_data.get("contraindication_override")
+            form.instance.override_confirmed_by = user if reason else None
+
+
 class ProgramItemInline(admin.TabularInline):
     model = ProgramItem
+    form = ProgramItemAdminForm
     fields = (
         "position",
         "service",
@@ -69,9 +116,15 @@ class ProgramAdmin(CreatedByAdminMixin, DirectorHistoryAdmin):
     autocomplete_fields = ("client", "manager", "template")
     inlines = (ProgramItemInline,)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ProgramItem:
+            confirm_overrides(formset.forms, request.user)
+        super().save_formset(request, form, formset, change)
+
 
 @admin.register(ProgramItem)
 class ProgramItemAdmin(admin.ModelAdmin):
+    form = ProgramItemAdminForm
     list_display = (
         "program",
         "client",
@@ -85,6 +138,10 @@ class ProgramItemAdmin(admin.ModelAdmin):
     search_fields = ("program__name", "service__name", "program__client__last_name")
     autocomplete_fields = ("program", "service", "specialist")
     readonly_fields = ("override_confirmed_by",)
+
+    def save_model(self, request, obj, form, change):
+        confirm_overrides([form], request.user)
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("client"), ordering="program__client__last_name")
     def client(self, obj):

@@ -6,6 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import CreatedByAdminMixin, DirectorHistoryAdmin
+from staff.rules import contraindication_check
 
 from .models import (
     DepartmentExpense,
@@ -103,8 +104,32 @@ class UpsellPolicyAdmin(CreatedByAdminMixin, admin.ModelAdmin):
     list_display = ("stage", "max_offers_per_30_days", "min_days_after_decline")
 
 
+class OfferAdminForm(forms.ModelForm):
+    """An offer typed in the admin site follows ``sales.services.offer_record``'s rule
+    (``staff.rules``): a service contraindicated for the client is refused, the flags named
+    next to the reason, unless a reason is given; the reason is kept only then."""
+
+    class Meta:
+        model = Offer
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and not {"client", "service", "contraindication_reason"} & set(self.changed_data):
+            return cleaned  # an offer as it was: nothing offered anew
+        try:
+            cleaned["contraindication_reason"] = contraindication_check(
+                client=cleaned.get("client"), service=cleaned.get("service"),
+                reason=cleaned.get("contraindication_reason", ""),
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
+
+
 @admin.register(Offer)
 class OfferAdmin(ItemColumnMixin, CreatedByAdminMixin, DirectorHistoryAdmin):
+    form = OfferAdminForm
     list_display = ("offered_at", "client", "item", "source", "outcome", "manager")
     list_filter = ("outcome", "source", ("manager", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("client", "manager", "service", "product", "plan")
