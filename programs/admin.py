@@ -2,12 +2,11 @@
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import CreatedByAdminMixin, DirectorHistoryAdmin
-from staff.rules import contraindication_check
+from staff.rules import contraindication_form_check
 
 from .models import Program, ProgramItem, ProgramTemplate, ProgramTemplateItem, Session
 
@@ -57,19 +56,12 @@ class ProgramItemAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and not {"program", "service", "contraindication_override"} & set(self.changed_data):
-            return cleaned  # an item as it was: nothing given anew
         program = cleaned.get("program") or _program_of(self.instance)
-        service = cleaned.get("service")
-        if program is None or program.client_id is None or service is None:
-            return cleaned
-        try:
-            cleaned["contraindication_override"] = contraindication_check(
-                client=program.client, service=service, reason=cleaned.get("contraindication_override", ""),
-                field="contraindication_override",
+        if program is not None and program.client_id is not None:
+            contraindication_form_check(
+                self, client=program.client, service=cleaned.get("service"),
+                field="contraindication_override", given_by={"program", "service"},
             )
-        except ValidationError as error:
-            self.add_error(None, error)
         return cleaned
 
 

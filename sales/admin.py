@@ -6,7 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import CreatedByAdminMixin, DirectorHistoryAdmin
-from staff.rules import contraindication_check
+from staff.rules import contraindication_form_check
 
 from .models import (
     DepartmentExpense,
@@ -115,15 +115,10 @@ class OfferAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and not {"client", "service", "contraindication_reason"} & set(self.changed_data):
-            return cleaned  # an offer as it was: nothing offered anew
-        try:
-            cleaned["contraindication_reason"] = contraindication_check(
-                client=cleaned.get("client"), service=cleaned.get("service"),
-                reason=cleaned.get("contraindication_reason", ""),
-            )
-        except ValidationError as error:
-            self.add_error(None, error)
+        contraindication_form_check(
+            self, client=cleaned.get("client"), service=cleaned.get("service"),
+            field="contraindication_reason", given_by={"client", "service"},
+        )
         return cleaned
 
 

@@ -44,3 +44,18 @@ def contraindication_check(*, client, service, reason: str = "", field: str = "c
     if not reason:
         raise ValidationError({field: contraindication_message(service, conflicts)}, code="contraindicated")
     return reason
+
+
+def contraindication_form_check(form, *, client, service, field: str, given_by: set[str]) -> None:
+    """``contraindication_check`` in a model form that gives ``service`` to ``client`` (the admin's
+    program item and offer forms), from its ``clean()``: the refusal goes next to ``field``, the
+    reason to keep into ``cleaned_data``. A saved row none of whose ``given_by`` fields (nor the
+    reason) changed gives nothing anew and is left as it is."""
+    if form.instance.pk and not (given_by | {field}) & set(form.changed_data):
+        return
+    try:
+        form.cleaned_data[field] = contraindication_check(
+            client=client, service=service, reason=form.cleaned_data.get(field, ""), field=field
+        )
+    except ValidationError as error:
+        form.add_error(None, error)

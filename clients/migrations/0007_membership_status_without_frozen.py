@@ -23,27 +23,20 @@ def frozen_status_to_freezes(apps, schema_editor):
     Membership.objects.filter(status="frozen").update(status="active")
 
 
+def status_field():
+    return models.CharField(
+        choices=[("active", "Active"), ("cancelled", "Cancelled")], default="active", max_length=10,
+        verbose_name="status",
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [("clients", "0006_health_access_places")]
 
     operations = [
         migrations.RunPython(frozen_status_to_freezes, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="membership",
-            name="status",
-            field=models.CharField(
-                choices=[("active", "Active"), ("cancelled", "Cancelled")], default="active",
-                max_length=10, verbose_name="status",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalmembership",
-            name="status",
-            field=models.CharField(
-                choices=[("active", "Active"), ("cancelled", "Cancelled")], default="active",
-                max_length=10, verbose_name="status",
-            ),
-        ),
+        migrations.AlterField(model_name="membership", name="status", field=status_field()),
+        migrations.AlterField(model_name="historicalmembership", name="status", field=status_field()),
         migrations.AddConstraint(
             model_name="membership",
             constraint=models.CheckConstraint(
