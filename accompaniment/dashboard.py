@@ -663,13 +663,6 @@ def at_risk_summary(period: Period, limit: int = AT_RISK_LIMIT, clients: QuerySe
     return {"rows": ordered, "total": top[0][-1] if top else 0, "by_manager": by_manager}
 
 
-def at_risk_clients(period: Period, limit: int = AT_RISK_LIMIT) -> dict:
-    """The at-risk clients with their reasons, most urgent first, at most ``limit`` rows, and
-    the total (see ``at_risk_summary``)."""
-    summary = at_risk_summary(period, limit)
-    return {"rows": summary["rows"], "total": summary["total"]}
-
-
 # --- Managers, departments, staff ------------------------------------------------------------------
 def managers_table(period: Period, at_risk_by_manager: dict | None = None) -> list:
     """Per active user in the accompaniment manager group (their clients = clients assigned to
