@@ -21,10 +21,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from core import roles
 from core.dates import outside_dates_message, within_dates
+from clients import rules
 from staff.models import Department
 
 from . import dashboard
@@ -217,7 +218,9 @@ def managers_table(managers) -> Table:
     return Table(
         "managers", _("Accompaniment managers"),
         [
-            _("Manager"), _("Clients"), _("At risk"), _("Renewals due in 30 days"),
+            _("Manager"), _("Clients"), _("At risk"),
+            ngettext("Renewals due in %(days)d day", "Renewals due in %(days)d days", dashboard.RENEWALS_DUE_DAYS)
+            % {"days": dashboard.RENEWALS_DUE_DAYS},
             _("Ended in the period"), _("Renewed"), _("Offers made"), _("Offers accepted"),
             _("Revenue from their clients"), _("Open complaints"), _("Resolved complaints"),
         ],
@@ -329,7 +332,12 @@ def active_table(series: dict) -> Table:
 def renewal_table(series: dict) -> Table:
     return Table(
         "renewals", _("Renewal rate by month"),
-        [_("Month"), _("Ended"), _("Renewed within 14 days"), _("Renewal rate")],
+        [
+            _("Month"), _("Ended"),
+            ngettext("Renewed within %(days)d day", "Renewed within %(days)d days", rules.RENEWAL_WINDOW_DAYS)
+            % {"days": rules.RENEWAL_WINDOW_DAYS},
+            _("Renewal rate"),
+        ],
         [
             Row([Cell(_month(m)), Cell(e, "count"), Cell(r, "count"), Cell(rate, "percent")])
             for m, e, r, rate in zip(series["months"], series["ended"], series["renewed"], series["rates"])

@@ -71,7 +71,7 @@ def offer_allowance(client: Client, on: datetime.datetime | None = None, stage: 
     stage = stage or stage_with_reasons(client)[0]
     policy = policy_for(stage)
     if policy is None:
-        return {"policy": None, "left": None, "next_allowed": None}
+        return {"policy": None, "left": None, "next_allowed": None, "window_days": OFFER_WINDOW_DAYS}
     window_start = now - datetime.timedelta(days=OFFER_WINDOW_DAYS)
     recent = list(
         Offer.objects.filter(client=client, offered_at__gt=window_start)
@@ -96,7 +96,7 @@ def offer_allowance(client: Client, on: datetime.datetime | None = None, stage: 
         after_decline = last_decline + datetime.timedelta(days=policy.min_days_after_decline)
         if after_decline > now and next_allowed != "never":
             next_allowed = max(next_allowed or after_decline, after_decline)
-    return {"policy": policy, "left": left, "next_allowed": next_allowed, "stage": stage}
+    return {"policy": policy, "left": left, "next_allowed": next_allowed, "stage": stage, "window_days": OFFER_WINDOW_DAYS}
 
 
 def _policy_refusal(client: Client, allowance: dict) -> str:
