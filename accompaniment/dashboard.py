@@ -25,59 +25,33 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import (
-    Avg,
-    Count,
-    DateField,
-    DecimalField,
-    Exists,
-    ExpressionWrapper,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-)
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Avg, Count, DateField, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from core import roles
+from core.dates import day_start
+from clients import rules
 from clients.models import Client, Membership, Visit
-from clients.selectors import (
-    AT_RISK_DAYS,
-    at_risk_client_ids,
-    current_membership_subquery,
-    frozen_membership_ids,
-    last_visit_subquery,
-    memberships_active_on,
-    memberships_ending_without_renewal,
-)
-from sales.models import DepartmentExpense, Offer, Sale
-from staff.models import Department, Feedback, PayRate, StaffMember, SurveyResponse
+from clients.selectors import current_membership_subquery, last_visit_subquery
+from sales import finance
+from sales.finance import ZERO
+from sales.models import Offer, Sale
+from staff import nps as nps_rules
+from staff.models import Department, Feedback, StaffMember, SurveyResponse
 
-RENEWAL_WINDOW_DAYS = 14
 EXPIRY_WINDOWS = (14, 30)
 RENEWALS_DUE_DAYS = 30
 SERIES_MONTHS = 12
-LOW_NPS_SCORE = 6
 LOW_NPS_DAYS = 90
 AT_RISK_EXPIRY_DAYS = 14
 AT_RISK_LIMIT = 50
 STAFF_SUMMARY_SIZE = 3
-ZERO = Decimal("0.00")
-MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
 # --- The period ---------------------------------------------------------------------------------
-def local_day_start(day: datetime.date) -> datetime.datetime:
-    """The first moment of a club-local day, as an aware datetime."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day ``months`` calendar months later (or earlier), clamped to the month's end."""
     index = day.year * 12 + day.month - 1 + months
@@ -128,12 +102,12 @@ class Period:
 
     @property
     def since(self) -> datetime.datetime:
-        return local_day_start(self.start)
+        return day_start(self.start)
 
     @property
     def until(self) -> datetime.datetime:
         """The first moment after the period (exclusive upper bound for timestamps)."""
-        return local_day_start(self.end + datetime.timedelta(days=1))
+        return day_start(self.end + datetime.timedelta(days=1))
 
     @property
     def moment(self) -> datetime.datetime:
@@ -214,61 +188,24 @@ def ratio(numerator, denominator, places: str = "0.01") -> Decimal | None:
     return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal(places), ROUND_HALF_UP)
 
 
-def _money(value) -> Decimal:
-    return Decimal(value or 0).quantize(Decimal("0.01"))
-
-
-def _outer_date_plus(ref: str, days: int) -> ExpressionWrapper:
-    return ExpressionWrapper(OuterRef(ref) + datetime.timedelta(days=days), output_field=DateField())
-
-
-def _correlated(queryset: QuerySet, field: str, aggregate, default=0) -> Coalesce:
-    """A scalar subquery: ``aggregate`` over ``queryset`` rows whose ``field`` is the outer
-    row's primary key (one value per outer row, computed by the database)."""
-    money = default is ZERO
-    return Coalesce(
-        Subquery(
-            queryset.filter(**{field: OuterRef("pk")})
-            .order_by()
-            .values(field)
-            .annotate(value=aggregate)
-            .values("value")[:1],
-            output_field=MONEY if money else IntegerField(),
-        ),
-        Value(default, output_field=MONEY if money else IntegerField()),
-        output_field=MONEY if money else IntegerField(),
-    )
-
-
 # --- Members ---------------------------------------------------------------------------------------
-def _active_membership_q(on: datetime.date) -> Q:
-    """A membership row that makes its client an active member on ``on`` (status already
-    filtered to active)."""
-    return Q(start_date__lte=on, end_date__gte=on) & ~Q(pk__in=frozen_membership_ids(on))
-
-
 def active_members(on: datetime.date, department=None) -> int:
-    """Active members on a day: clients with a membership running that day (started, not yet
-    ended, not cancelled) that is not frozen that day. A client with two such cards counts once.
-    On the dashboard: as of the period's end (today while the period runs)."""
-    return Membership.objects.filter(status=Membership.Status.ACTIVE).filter(
+    """Active members on a day (``clients.rules``): clients with a membership running that day
+    (started, not yet ended, not cancelled) that is not frozen that day. A client with two such
+    cards counts once. On the dashboard: as of the period's end (today while the period runs)."""
+    return Membership.objects.filter(rules.not_cancelled_q()).filter(
         membership_scope(department)
-    ).aggregate(n=Count("client", distinct=True, filter=_active_membership_q(on)))["n"]
+    ).aggregate(n=Count("client", distinct=True, filter=rules.member_q(on)))["n"]
 
 
 def memberships_expiring(on: datetime.date, department=None) -> dict[int, int]:
-    """Memberships expiring soon: memberships running on ``on`` (frozen ones included) whose end
-    date is within the next 14 / 30 days (``on`` ≤ end date ≤ ``on`` + N), renewed or not.
-    Returns {14: n, 30: n}."""
+    """Memberships expiring within 14 / 30 days (``clients.rules.expiring_q``): memberships
+    running on ``on`` (frozen ones included) whose end date is within the next 14 / 30 days
+    (``on`` ≤ end date ≤ ``on`` + N), renewed or not. Returns {14: n, 30: n}."""
     row = (
-        memberships_active_on(on)
+        rules.running_on(on)
         .filter(membership_scope(department))
-        .aggregate(
-            **{
-                f"d{days}": Count("id", filter=Q(end_date__lte=on + datetime.timedelta(days=days)))
-                for days in EXPIRY_WINDOWS
-            }
-        )
+        .aggregate(**{f"d{days}": Count("id", filter=rules.expiring_q(on, days)) for days in EXPIRY_WINDOWS})
     )
     return {days: row[f"d{days}"] for days in EXPIRY_WINDOWS}
 
@@ -277,7 +214,7 @@ def members_in_period(period: Period) -> int:
     """Members in the period: clients with a membership (not cancelled) that runs on at least
     one day of the period. The denominator of visits and revenue per member."""
     return (
-        Membership.objects.exclude(status=Membership.Status.CANCELLED)
+        Membership.objects.filter(rules.not_cancelled_q())
         .filter(membership_scope(period.department))
         .filter(start_date__lte=period.end, end_date__gte=period.start)
         .aggregate(n=Count("client", distinct=True))["n"]
@@ -309,24 +246,10 @@ def new_clients_and_referrals(period: Period) -> dict[str, int]:
 
 
 # --- Renewals and retention ------------------------------------------------------------------------
-def renewed_exists() -> Exists:
-    """For a membership row: the same client has another membership (not cancelled) that starts
-    after this one started and no later than RENEWAL_WINDOW_DAYS (14) days after this one ends."""
-    return Exists(
-        Membership.objects.filter(
-            client=OuterRef("client"),
-            start_date__gt=OuterRef("start_date"),
-            start_date__lte=_outer_date_plus("end_date", RENEWAL_WINDOW_DAYS),
-        )
-        .exclude(pk=OuterRef("pk"))
-        .exclude(status=Membership.Status.CANCELLED)
-    )
-
-
 def memberships_ended(period: Period) -> QuerySet[Membership]:
     """Memberships (not cancelled) whose end date falls in the period, up to today."""
     return (
-        Membership.objects.exclude(status=Membership.Status.CANCELLED)
+        Membership.objects.filter(rules.not_cancelled_q())
         .filter(membership_scope(period.department))
         .filter(end_date__gte=period.start, end_date__lte=period.as_of)
     )
@@ -334,12 +257,13 @@ def memberships_ended(period: Period) -> QuerySet[Membership]:
 
 def renewal_rate(period: Period) -> dict:
     """Renewal rate: of the memberships (not cancelled) whose end date falls in the period (up to
-    today), the percentage followed by another membership of the same client (not cancelled)
-    that starts after the ended one started and at most 14 days after its end date: an early
-    renewal that overlaps counts, a start on the 14th day after the end counts, on the 15th it
-    does not. Returns ended, renewed and rate (None when nothing ended)."""
+    today), the percentage renewed (``clients.rules.renewed_within``): followed by another
+    membership of the same client (not cancelled) that starts after the ended one started and
+    at most 14 days after its end date: an early renewal that overlaps counts, a start on the
+    14th day after the end counts, on the 15th it does not. Returns ended, renewed and rate
+    (None when nothing ended)."""
     row = memberships_ended(period).aggregate(
-        ended=Count("id"), renewed=Count("id", filter=Q(renewed_exists()))
+        ended=Count("id"), renewed=Count("id", filter=Q(rules.renewed_within()))
     )
     return {**row, "rate": percent(row["renewed"], row["ended"])}
 
@@ -351,7 +275,7 @@ def retention(period: Period) -> dict:
     scope = membership_scope(period.department)
 
     def running(on):
-        return Q(pk__in=memberships_active_on(on).filter(scope).values("client_id"))
+        return rules.clients_with(rules.running_on(on).filter(scope))
 
     row = Client.objects.filter(running(period.start)).aggregate(
         at_start=Count("id"), kept=Count("id", filter=running(period.as_of))
@@ -370,7 +294,7 @@ def sales_in(period: Period) -> QuerySet[Sale]:
 def revenue(period: Period) -> Decimal:
     """Revenue: the sum of ``Sale.amount`` (quantity × unit price − discount) of the ledger rows
     sold in the period; refunds are negative rows and reduce it, zero-amount rows add nothing."""
-    return _money(sales_in(period).aggregate(total=Sum("amount"))["total"])
+    return finance.money(sales_in(period).aggregate(total=Sum("amount"))["total"])
 
 
 def revenue_per_member(period: Period, *, revenue_total: Decimal, members: int) -> Decimal | None:
@@ -392,34 +316,14 @@ def offers(period: Period) -> dict:
     return {**row, "conversion": percent(row["accepted"], row["made"])}
 
 
-def _nps_counts() -> dict:
-    return {
-        "answers": Count("id"),
-        "promoters": Count("id", filter=Q(score__gte=9)),
-        "detractors": Count("id", filter=Q(score__lte=6)),
-    }
-
-
-def _nps_score(row) -> int | None:
-    if not row["answers"]:
-        return None
-    return int(
-        (Decimal(row["promoters"] - row["detractors"]) * 100 / row["answers"]).quantize(
-            Decimal("1"), ROUND_HALF_UP
-        )
-    )
-
-
 def nps(period: Period) -> dict:
-    """NPS: % promoters (score 9–10) − % detractors (score 0–6) of the survey answers given in the
-    period, rounded to a whole number from −100 to 100; None when nobody answered. Returns
-    answers, promoters, detractors and score."""
-    row = (
+    """NPS (``staff.nps``): % promoters (score 9–10) − % detractors (score 0–6) of the survey
+    answers given in the period, rounded half away from zero to a whole number from −100 to 100;
+    None when nobody answered. Returns answers, promoters, detractors and score."""
+    return nps_rules.nps_of(
         SurveyResponse.objects.filter(answered_at__gte=period.since, answered_at__lt=period.until)
         .filter(feedback_scope(period.department))
-        .aggregate(**_nps_counts())
     )
-    return {**row, "score": _nps_score(row)}
 
 
 def _open_complaint_q(moment: datetime.datetime, prefix: str = "") -> Q:
@@ -545,8 +449,8 @@ def revenue_by_month(period: Period) -> dict:
     rows = (
         Sale.objects.filter(
             sale_scope(period.department),
-            sold_at__gte=local_day_start(months[0]),
-            sold_at__lt=local_day_start(add_months(months[-1], 1)),
+            sold_at__gte=day_start(months[0]),
+            sold_at__lt=day_start(add_months(months[-1], 1)),
         )
         .annotate(month=TruncMonth("sold_at", output_field=DateField()))
         .order_by()
@@ -557,7 +461,7 @@ def revenue_by_month(period: Period) -> dict:
     values: dict[str, list[Decimal]] = {}
     for row in rows:  # one row per month and department: at most 12 × departments
         series = values.setdefault(row["department__name"], [ZERO] * len(months))
-        series[index[_month_label(row["month"])]] = _money(row["total"])
+        series[index[_month_label(row["month"])]] = finance.money(row["total"])
     names = sorted(values)
     totals = [sum((values[name][i] for name in names), ZERO) for i in range(len(months))]
     return {"months": months, "departments": names, "values": {n: values[n] for n in names}, "totals": totals}
@@ -569,12 +473,12 @@ def active_members_by_month(period: Period) -> dict:
     months = period.month_starts()
     days = [min(add_months(month, 1) - datetime.timedelta(days=1), period.as_of) for month in months]
     row = (
-        Membership.objects.filter(status=Membership.Status.ACTIVE)
+        Membership.objects.filter(rules.not_cancelled_q())
         .filter(membership_scope(period.department))
         .filter(start_date__lte=days[-1], end_date__gte=days[0])
         .aggregate(
             **{
-                f"m{i}": Count("client", distinct=True, filter=_active_membership_q(day))
+                f"m{i}": Count("client", distinct=True, filter=rules.member_q(day))
                 for i, day in enumerate(days)
             }
         )
@@ -587,10 +491,10 @@ def renewal_rate_by_month(period: Period) -> dict:
     ending with the period's last month. Returns ended, renewed and rate per month."""
     months = period.month_starts()
     rows = (
-        Membership.objects.exclude(status=Membership.Status.CANCELLED)
+        Membership.objects.filter(rules.not_cancelled_q())
         .filter(membership_scope(period.department))
         .filter(end_date__gte=months[0], end_date__lte=period.as_of)
-        .annotate(month=TruncMonth("end_date"), renewed=renewed_exists())
+        .annotate(month=TruncMonth("end_date"), renewed=rules.renewed_within())
         .order_by()
         .values("month")
         .annotate(ended=Count("id"), renewed_count=Count("id", filter=Q(renewed=True)))
@@ -611,49 +515,64 @@ def nps_by_month(period: Period) -> dict:
     rows = (
         SurveyResponse.objects.filter(
             feedback_scope(period.department),
-            answered_at__gte=local_day_start(months[0]),
-            answered_at__lt=local_day_start(add_months(months[-1], 1)),
+            answered_at__gte=day_start(months[0]),
+            answered_at__lt=day_start(add_months(months[-1], 1)),
         )
         .annotate(month=TruncMonth("answered_at", output_field=DateField()))
         .order_by()
         .values("month")
-        .annotate(**_nps_counts())
+        .annotate(**nps_rules.nps_counts())
     )
     by_month = {_month_label(row["month"]): row for row in rows}
     empty = {"answers": 0, "promoters": 0, "detractors": 0}
     return {
         "months": months,
         "answers": [by_month.get(m, empty)["answers"] for m in months],
-        "scores": [_nps_score(by_month.get(m, empty)) for m in months],
+        "scores": [nps_rules.nps_score(by_month.get(m, empty)) for m in months],
     }
 
 
 # --- At-risk clients ---------------------------------------------------------------------------------
 def at_risk_client_sets(period: Period) -> dict[str, QuerySet]:
     """Why a client is at risk, as of the period's end (today while it runs); a client with at
-    least one reason (and, with a department, of that department) is at risk:
+    least one reason (and, with a department, of that department) is at risk. The dashboard, the
+    managers' Today and their morning digest show this one rule:
 
-    - no_visits: a running, unfrozen membership that started at least 14 days ago and no visit
-      in the last 14 days (the Today page's rule, ``clients.selectors.at_risk_q``);
-    - expiring: a running membership ending within 14 days with no later membership bought;
+    - lapsed: a running, unfrozen membership that started at least 14 days ago and no visit in
+      the last 14 days (``clients.rules.lapsed_q``, the lapsed-client task's rule);
+    - expiring: a running membership ending within 14 days, not renewed
+      (``clients.rules.expiring_unrenewed``);
     - open_complaint: a complaint received and not resolved by then;
-    - low_nps: a survey answer of 6 or less in the 90 days before then.
+    - low_nps: a detractor's survey answer (0–6, ``staff.nps``) in the 90 days before then.
 
     Each reason is the set of its clients' ids, an uncorrelated subquery: the database builds
     each set once rather than probing every client."""
     on, moment = period.as_of, period.moment
     return {
-        "no_visits": at_risk_client_ids(on, AT_RISK_DAYS),
-        "expiring": memberships_ending_without_renewal(on, AT_RISK_EXPIRY_DAYS).values("client_id"),
+        "lapsed": rules.lapsed_client_ids(on),
+        "expiring": rules.expiring_unrenewed(on, AT_RISK_EXPIRY_DAYS).values("client_id"),
         "open_complaint": Feedback.objects.filter(_open_complaint_q(moment), client__isnull=False)
         .values("client_id"),
         "low_nps": SurveyResponse.objects.filter(
+            nps_rules.detractor_q(),
             client__isnull=False,
-            score__lte=LOW_NPS_SCORE,
             answered_at__gt=moment - datetime.timedelta(days=LOW_NPS_DAYS),
             answered_at__lte=moment,
         ).values("client_id"),
     }
+
+
+def at_risk_reason_label(name: str) -> str:
+    """How the pages and their CSV name a reason of ``at_risk_client_sets``."""
+    if name == "lapsed":
+        return ngettext(
+            "Lapsed: no visit for %(days)d day", "Lapsed: no visit for %(days)d days", rules.LAPSED_DAYS
+        ) % {"days": rules.LAPSED_DAYS}
+    return str({
+        "expiring": _("Expiring without renewal"),
+        "open_complaint": _("Open complaint"),
+        "low_nps": _("Low survey score"),
+    }[name])
 
 
 def _compiled(queryset: QuerySet) -> tuple[str, list]:
@@ -662,9 +581,10 @@ def _compiled(queryset: QuerySet) -> tuple[str, list]:
     return sql, list(params)
 
 
-def _at_risk_cte(period: Period) -> tuple[str, list]:
-    """``risk``: one row per at-risk client of the department (``at_risk_client_sets``), with a 0/1
-    column per reason. Each reason's set is computed once, as a subquery of a UNION ALL."""
+def _at_risk_cte(period: Period, clients: QuerySet[Client] | None = None) -> tuple[str, list]:
+    """``risk``: one row per at-risk client of the department (``at_risk_client_sets``), and of
+    ``clients`` when given, with a 0/1 column per reason. Each reason's set is computed once, as a
+    subquery of a UNION ALL."""
     names = list(AT_RISK_REASON_NAMES)
     parts, params = [], []
     for name, ids in at_risk_client_sets(period).items():
@@ -672,35 +592,40 @@ def _at_risk_cte(period: Period) -> tuple[str, list]:
         flags = ", ".join(f"{int(other == name)} AS {other}" for other in names)
         parts.append(f"SELECT s.client_id, {flags} FROM ({sql}) s")
         params += part_params
-    scope = ""
+    scopes = []
     if period.department is not None:
-        scope_sql, scope_params = _compiled(
-            Client.objects.filter(client_scope(period.department)).order_by().values("pk")
-        )
-        scope = f" WHERE r.client_id IN ({scope_sql})"
+        scopes.append(Client.objects.filter(client_scope(period.department)))
+    if clients is not None:
+        scopes.append(clients)
+    conditions = []
+    for queryset in scopes:
+        scope_sql, scope_params = _compiled(queryset.order_by().values("pk"))
+        conditions.append(f"r.client_id IN ({scope_sql})")
         params += scope_params
+    scope = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     maxima = ", ".join(f"MAX({name}) AS {name}" for name in names)
     union = " UNION ALL ".join(parts)
     return f"risk AS (SELECT r.client_id, {maxima} FROM ({union}) r{scope} GROUP BY r.client_id)", params
 
 
 # The order of the reasons: the most urgent first.
-AT_RISK_REASON_NAMES = ("open_complaint", "low_nps", "expiring", "no_visits")
-# … and as ``at_risk_client_sets`` defines them and the page lists them.
-AT_RISK_REASONS_SHOWN = ("no_visits", "expiring", "open_complaint", "low_nps")
+AT_RISK_REASON_NAMES = ("open_complaint", "low_nps", "expiring", "lapsed")
+# … and as ``at_risk_client_sets`` defines them and the pages list them.
+AT_RISK_REASONS_SHOWN = ("lapsed", "expiring", "open_complaint", "low_nps")
 
 
-def at_risk_summary(period: Period, limit: int = AT_RISK_LIMIT) -> dict:
-    """The at-risk clients (see ``at_risk_client_sets``) in two queries: the ``limit`` most urgent
-    (an open complaint and a low score before an expiring card and missed visits; within the
-    same reasons, the longest without a visit, never-visited first), the total, and the count
-    per assigned manager (``by_manager``: {user id or None: n}).
+def at_risk_summary(period: Period, limit: int = AT_RISK_LIMIT, clients: QuerySet[Client] | None = None) -> dict:
+    """The at-risk clients (see ``at_risk_client_sets``; only those among ``clients`` when given)
+    in two queries: the ``limit`` most urgent (an open complaint and a low score before an
+    expiring card and a lapse; within the same reasons, the longest without a visit,
+    never-visited first), the total, and the count per assigned manager (``by_manager``:
+    {user id or None: n}).
 
     One statement computes the reasons' sets once and reads them twice (top rows and counts per
     manager, UNION ALL); a second loads the shown clients with their manager, last visit and
     membership end. Python only reorders those ``limit`` rows."""
     names = AT_RISK_REASON_NAMES
-    cte, params = _at_risk_cte(period)
+    cte, params = _at_risk_cte(period, clients)
     flags = ", ".join(f"risk.{name}" for name in names)
     zeros = ", ".join("0" for _name in names)
     urgency = ", ".join(f"risk.{name} DESC" for name in names)
@@ -738,13 +663,6 @@ def at_risk_summary(period: Period, limit: int = AT_RISK_LIMIT) -> dict:
     return {"rows": ordered, "total": top[0][-1] if top else 0, "by_manager": by_manager}
 
 
-def at_risk_clients(period: Period, limit: int = AT_RISK_LIMIT) -> dict:
-    """The at-risk clients with their reasons, most urgent first, at most ``limit`` rows, and
-    the total (see ``at_risk_summary``)."""
-    summary = at_risk_summary(period, limit)
-    return {"rows": summary["rows"], "total": summary["total"]}
-
-
 # --- Managers, departments, staff ------------------------------------------------------------------
 def managers_table(period: Period, at_risk_by_manager: dict | None = None) -> list:
     """Per active user in the accompaniment manager group (their clients = clients assigned to
@@ -752,7 +670,7 @@ def managers_table(period: Period, at_risk_by_manager: dict | None = None) -> li
 
     - clients: their clients; at_risk: those of them at risk (``at_risk_client_sets``);
     - renewals_due: their clients' running memberships ending within 30 days of the period's
-      end (today while it runs) without a later membership;
+      end (today while it runs), not renewed (``clients.rules.expiring_unrenewed``);
     - ended / renewed: their clients' memberships that ended in the period, and those renewed
       (as in ``renewal_rate``);
     - offers_made / offers_accepted: offers they made in the period (as in ``offers``);
@@ -783,14 +701,14 @@ def managers_table(period: Period, at_risk_by_manager: dict | None = None) -> li
             clients=Count("pk"),
         ),
         _per_manager(
-            memberships_ending_without_renewal(period.as_of, RENEWALS_DUE_DAYS).filter(
+            rules.expiring_unrenewed(period.as_of, RENEWALS_DUE_DAYS).filter(
                 membership_scope(department)
             ),
             "client__assigned_manager", ids, renewals_due=Count("pk"),
         ),
         _per_manager(
             memberships_ended(period), "client__assigned_manager", ids,
-            ended=Count("pk"), renewed=Count("pk", filter=Q(renewed_exists())),
+            ended=Count("pk"), renewed=Count("pk", filter=Q(rules.renewed_within())),
         ),
         _per_manager(
             Offer.objects.filter(offer_scope(department)).filter(in_period), "manager", ids,
@@ -811,7 +729,7 @@ def managers_table(period: Period, at_risk_by_manager: dict | None = None) -> li
         for defaults, rows in tables:
             for name, value in {**defaults, **rows.get(manager.pk, {})}.items():
                 setattr(manager, name, value)
-        manager.revenue = _money(manager.revenue)
+        manager.revenue = finance.money(manager.revenue)
     return managers
 
 
@@ -828,23 +746,10 @@ def _per_manager(queryset: QuerySet, field: str, ids: list[int], **aggregates) -
     return {name: 0 for name in aggregates}, found
 
 
-def _salaries_in_force(on: datetime.date, hired_by: datetime.date) -> QuerySet[PayRate]:
-    """The pay rate each working staff member (hired by ``hired_by``) has in force on ``on``."""
-    later = PayRate.objects.filter(
-        staff_member=OuterRef("staff_member"),
-        effective_from__gt=OuterRef("effective_from"),
-        effective_from__lte=on,
-    )
-    return (
-        PayRate.objects.filter(effective_from__lte=on, staff_member__is_active=True)
-        .filter(Q(staff_member__hired_on__isnull=True) | Q(staff_member__hired_on__lte=hired_by))
-        .exclude(Exists(later))
-    )
-
-
 def departments_table(period: Period) -> list[Department]:
-    """Per active department (the chosen one only, when filtered), the block's arithmetic as in
-    the pay report (``sales.selectors.pay_report``), stretched to the period:
+    """Per active department (the chosen one only, when filtered), the block's arithmetic of the
+    pay report (``sales.finance``: the pay report calls the same functions), stretched to the
+    period:
 
     - turnover: the ledger of the department's sales in the period (refunds reduce it);
     - consumables: the department's expenses of kind "consumables" dated in the period;
@@ -858,32 +763,7 @@ def departments_table(period: Period) -> list[Department]:
     departments = Department.objects.filter(is_active=True)
     if period.department is not None:
         departments = departments.filter(pk=period.department.pk)
-    rows = list(
-        departments.annotate(
-            turnover=_correlated(
-                Sale.objects.filter(sold_at__gte=period.since, sold_at__lt=period.until),
-                "department", Sum("amount"), ZERO,
-            ),
-            consumables=_correlated(
-                DepartmentExpense.objects.filter(
-                    kind=DepartmentExpense.Kind.CONSUMABLES,
-                    incurred_on__gte=period.start, incurred_on__lte=period.end,
-                ),
-                "department", Sum("amount"), ZERO,
-            ),
-            monthly_salaries=_correlated(
-                _salaries_in_force(period.end, period.end),
-                "staff_member__department", Sum("monthly_salary"), ZERO,
-            ),
-        ).order_by("name")
-    )
-    months = period.months
-    for row in rows:  # one row per department
-        row.turnover = _money(row.turnover)
-        row.consumables = _money(row.consumables)
-        row.salaries = _money(row.monthly_salaries) * months
-        row.profit = row.turnover - row.consumables - row.salaries
-    return rows
+    return finance.blocks(departments.order_by("name"), start=period.start, end=period.end, months=period.months)
 
 
 def staff_quality_summary(period: Period, size: int = STAFF_SUMMARY_SIZE) -> dict:

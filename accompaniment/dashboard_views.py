@@ -19,15 +19,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
+from core.dates import outside_dates_message, within_dates
+from clients import rules
 from staff.models import Department
 
 from . import dashboard
-from .dashboard import Period, add_months
+from .dashboard import Period, add_months, at_risk_reason_label
 
-EARLIEST = datetime.date(2000, 1, 1)
-LATEST = datetime.date(2100, 12, 31)
 LONGEST_DAYS = 10 * 366
 
 PRESETS = [
@@ -39,14 +39,6 @@ PRESETS = [
     ("custom", _("Custom range")),
 ]
 DEFAULT_PRESET = "this_month"
-
-REASON_LABELS = {
-    "no_visits": _("No visits lately"),
-    "expiring": _("Expiring without renewal"),
-    "open_complaint": _("Open complaint"),
-    "low_nps": _("Low survey score"),
-}
-
 
 def preset_dates(preset: str, today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The dates of a preset: the current month, quarter and year run up to today."""
@@ -92,12 +84,8 @@ class DashboardFilterForm(forms.Form):
             raise forms.ValidationError(_("Enter both the first and the last day of the period."))
         if start > end:
             self.add_error("end", _("The end of the period cannot be before its start."))
-        elif start < EARLIEST or end > LATEST:
-            self.add_error(
-                "start",
-                _("Choose dates between %(first)s and %(last)s.")
-                % {"first": formats.date_format(EARLIEST), "last": formats.date_format(LATEST)},
-            )
+        elif not (within_dates(start) and within_dates(end)):
+            self.add_error("start", outside_dates_message())
         elif (end - start).days >= LONGEST_DAYS:
             self.add_error("end", _("Choose a period of at most ten years."))
         return cleaned
@@ -151,7 +139,7 @@ class Cell:
 
     @property
     def labels(self) -> list[str]:
-        return [REASON_LABELS[reason] for reason in self.value or []]
+        return [at_risk_reason_label(reason) for reason in self.value or []]
 
     def csv_value(self) -> str:
         if self.value is None:
@@ -227,7 +215,9 @@ def managers_table(managers) -> Table:
     return Table(
         "managers", _("Accompaniment managers"),
         [
-            _("Manager"), _("Clients"), _("At risk"), _("Renewals due in 30 days"),
+            _("Manager"), _("Clients"), _("At risk"),
+            ngettext("Renewals due in %(days)d day", "Renewals due in %(days)d days", dashboard.RENEWALS_DUE_DAYS)
+            % {"days": dashboard.RENEWALS_DUE_DAYS},
             _("Ended in the period"), _("Renewed"), _("Offers made"), _("Offers accepted"),
             _("Revenue from their clients"), _("Open complaints"), _("Resolved complaints"),
         ],
@@ -339,7 +329,12 @@ def active_table(series: dict) -> Table:
 def renewal_table(series: dict) -> Table:
     return Table(
         "renewals", _("Renewal rate by month"),
-        [_("Month"), _("Ended"), _("Renewed within 14 days"), _("Renewal rate")],
+        [
+            _("Month"), _("Ended"),
+            ngettext("Renewed within %(days)d day", "Renewed within %(days)d days", rules.RENEWAL_WINDOW_DAYS)
+            % {"days": rules.RENEWAL_WINDOW_DAYS},
+            _("Renewal rate"),
+        ],
         [
             Row([Cell(_month(m)), Cell(e, "count"), Cell(r, "count"), Cell(rate, "percent")])
             for m, e, r, rate in zip(series["months"], series["ended"], series["renewed"], series["rates"])

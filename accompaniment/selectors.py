@@ -6,19 +6,17 @@ from django.db.models import Count, Exists, OuterRef, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clients import rules
 from clients.models import Interaction, Task
-from clients.selectors import (
-    at_risk_q,
-    clients_visible_to,
-    last_visit_subquery,
-    memberships_ending_without_renewal,
-)
+from clients.selectors import clients_visible_to
+from core.dates import day_start
 from sales.selectors import pending_recommendations_for
 from staff.models import Feedback
 
+from .dashboard import Period, at_risk_reason_label, at_risk_summary
+
 AGENDA_ROWS = 15
 NEW_CLIENT_DAYS = 30
-EXPIRY_DAYS = 7
 
 
 def _section(queryset, limit=AGENDA_ROWS):
@@ -28,19 +26,26 @@ def _section(queryset, limit=AGENDA_ROWS):
     return {"rows": rows, "count": count, "more": count > len(rows)}
 
 
+def _at_risk_section(clients, on: datetime.date, limit=AGENDA_ROWS) -> dict:
+    """The dashboard's at-risk clients (``accompaniment.dashboard.at_risk_client_sets``: the same
+    rule, order and reasons) among ``clients``, as a section."""
+    at_risk = at_risk_summary(Period(on, on), limit=limit, clients=clients)
+    for client in at_risk["rows"]:  # at most ``limit``
+        client.reason_labels = [at_risk_reason_label(reason) for reason in client.reasons]
+    return {"rows": at_risk["rows"], "count": at_risk["total"], "more": at_risk["total"] > len(at_risk["rows"])}
+
+
 def today_agenda(user, on: datetime.date | None = None) -> dict:
     """The manager's working day, in priority order; each section counted and capped."""
     today = on or timezone.localdate()
     mine = clients_visible_to(user)
-    birthdays = mine.filter(birth_date__month=today.month, birth_date__day=today.day)
-    if (today.month, today.day) == (2, 28) and not _is_leap(today.year):
-        birthdays = mine.filter(birth_date__month=2, birth_date__day__in=[28, 29])
     intro = Interaction.objects.filter(client=OuterRef("pk"), kind=Interaction.Kind.INTRO_VISIT)
     from staff.services import complaints_overdue_since
 
     return {
         "today": today,
         "overdue_since": complaints_overdue_since(),
+        "expiring_days": rules.EXPIRING_SOON_DAYS,
         "complaints": _section(
             Feedback.objects.filter(
                 client__in=mine,
@@ -51,7 +56,7 @@ def today_agenda(user, on: datetime.date | None = None) -> dict:
             .order_by("received_at")
         ),
         "expiring": _section(
-            memberships_ending_without_renewal(today, EXPIRY_DAYS)
+            rules.expiring_unrenewed(today)
             .filter(client__in=mine)
             .select_related("client", "plan")
             .order_by("end_date", "id")
@@ -64,24 +69,14 @@ def today_agenda(user, on: datetime.date | None = None) -> dict:
             .order_by("due_date", "id")
         ),
         "recommendations": _section(pending_recommendations_for(mine)),
-        "at_risk": _section(
-            mine.filter(at_risk_q(today))
-            .annotate(last_visit=last_visit_subquery())
-            .order_by("last_visit", "id")
-        ),
-        "birthdays": _section(birthdays.order_by("last_name", "first_name")),
+        "at_risk": _at_risk_section(mine, today),
+        "birthdays": _section(mine.filter(rules.birthday_q(today)).order_by("last_name", "first_name")),
         "new_clients": _section(
-            mine.filter(created_at__date__gte=today - datetime.timedelta(days=NEW_CLIENT_DAYS))
+            mine.filter(created_at__gte=day_start(today - datetime.timedelta(days=NEW_CLIENT_DAYS)))
             .exclude(Exists(intro))
             .order_by("created_at")
         ),
     }
-
-
-def _is_leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-
-
 
 
 # --- A client's history (the director's view from the card) -----------------------------------------

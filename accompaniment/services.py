@@ -18,6 +18,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clients import rules as membership_rules
 from clients.models import (
     Client,
     ClientErasure,
@@ -188,7 +189,7 @@ def client_erase(*, client: Client, by, reason: str) -> ClientErasure:
         if client.erased_at is not None:
             raise ValidationError(_("This client's data were erased already."))
         today = timezone.localdate()
-        if client.memberships.exclude(status=Membership.Status.CANCELLED).filter(end_date__gte=today).exists():
+        if client.memberships.filter(membership_rules.not_over_q(today)).exists():
             raise ValidationError(_(
                 "The client holds a membership that has not ended: cancel it (or wait for its end) "
                 "first, so that the club stops sending reminders and offers about it."
@@ -220,7 +221,7 @@ def client_erase(*, client: Client, by, reason: str) -> ClientErasure:
             ("program_items", {"notes": "", "contraindication_override": ""}),
             ("sessions", {"notes": ""}),
             ("recommendations", {"reason": ERASED, "decision_reason": ""}),
-            ("offers", {"outcome_reason": "", "policy_override_reason": ""}),
+            ("offers", {"outcome_reason": "", "policy_override_reason": "", "contraindication_reason": ""}),
             ("sales", {"note": ""}),
             ("freezes", {"reason": ERASED}),
             ("visits", {"note": ""}),

@@ -28,6 +28,7 @@ from core.capabilities import (
     public,
     requires,
 )
+from core.dates import day_start
 from core.forms import apply_service_errors
 from clients.models import ClientErasure, Measurement, Task
 from clients.selectors import (
@@ -43,7 +44,8 @@ from sales.selectors import offers_for_client, pending_recommendations_for, sale
 from sales.services import offer_allowance
 from sales.stages import stage_with_reasons
 from staff import selectors as staff_selectors
-from staff.models import StaffMember
+from staff.models import StaffMember, SurveyResponse
+from staff.nps import nps_of
 from staff.selectors import feedback_for_client
 
 from . import vocabulary
@@ -130,14 +132,14 @@ def _measurement_chart(measurements: list[Measurement]) -> dict:
 
 @requires(SEE_STAFF, DELIVER_SESSIONS)
 def staff_member_page(request, pk):
-    """A staff member: services, sessions this month, feedback, latest competency assessment.
-    Whoever may ``see_staff`` sees everyone; a specialist only their own page."""
+    """A staff member: services, sessions and NPS this month, feedback, latest competency
+    assessment. Whoever may ``see_staff`` sees everyone; a specialist only their own page."""
     user = request.user
     member = get_object_or_404(StaffMember.objects.select_related("department", "user"), pk=pk)
     if not can(user, SEE_STAFF) and member.user_id != user.pk:
         raise PermissionDenied
     month_start = timezone.localdate().replace(day=1)
-    sessions = Session.objects.filter(specialist=member, scheduled_at__date__gte=month_start)
+    sessions = Session.objects.filter(specialist=member, scheduled_at__gte=day_start(month_start))
     counts = sessions.aggregate(
         done=Count("id", filter=Q(status=Session.Status.DONE)),
         planned=Count("id", filter=Q(status=Session.Status.PLANNED)),
@@ -151,6 +153,7 @@ def staff_member_page(request, pk):
             "services": list(member.services.select_related("department")),
             "sessions_done": counts["done"],
             "sessions_planned": counts["planned"],
+            "nps": nps_of(SurveyResponse.objects.filter(staff_member=member, answered_at__gte=day_start(month_start))),
             "feedback": list(
                 staff_selectors.feedback_visible_to(user)
                 .filter(staff_member=member)

@@ -8,7 +8,6 @@ Clients and memberships are imported and exported with the spreadsheet framework
 (``core.spreadsheets.admin.ImportExportAllOrNothingMixin``); their columns are in resources.py.
 """
 
-import datetime
 import uuid
 
 from django import forms
@@ -28,7 +27,7 @@ from core.admin import (
 )
 from core.spreadsheets.admin import ImportExportAllOrNothingMixin
 
-from . import health_data
+from . import health_data, rules
 from .models import (
     Client,
     ClientErasure,
@@ -288,16 +287,18 @@ class MembershipPlanAdmin(CreatedByAdminMixin, admin.ModelAdmin):
 
 
 class ValidityListFilter(admin.SimpleListFilter):
-    """Where a membership stands today, by its dates (the club's local date)."""
+    """Where a membership stands today (the club's local date), by the rules of ``clients.rules``."""
 
     title = _("validity")
     parameter_name = "validity"
-    EXPIRING_WITHIN_DAYS = 14
 
     def lookups(self, request, model_admin):
+        days = rules.EXPIRING_SOON_DAYS
         return (
             ("running", _("Running today")),
-            ("expiring", _("Ends within 14 days")),
+            ("frozen", _("Frozen today")),
+            ("expiring", ngettext("Expiring soon (within %(days)d day)", "Expiring soon (within %(days)d days)", days)
+             % {"days": days}),
             ("upcoming", _("Not started yet")),
             ("expired", _("Expired")),
         )
@@ -306,14 +307,15 @@ class ValidityListFilter(admin.SimpleListFilter):
         today = timezone.localdate()
         match self.value():
             case "running":
-                return queryset.filter(start_date__lte=today, end_date__gte=today)
+                return queryset.filter(rules.running_q(today))
+            case "frozen":
+                return queryset.filter(rules.frozen_q(today))
             case "expiring":
-                soon = today + datetime.timedelta(days=self.EXPIRING_WITHIN_DAYS)
-                return queryset.filter(start_date__lte=today, end_date__range=(today, soon))
+                return queryset.filter(rules.expiring_q(today))
             case "upcoming":
-                return queryset.filter(start_date__gt=today)
+                return queryset.filter(rules.not_started_q(today))
             case "expired":
-                return queryset.filter(end_date__lt=today)
+                return queryset.filter(rules.ended_q(today))
         return queryset
 
 

@@ -1,20 +1,22 @@
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from core.capabilities import SEE_ALL_CLIENTS, can
+
+from . import rules
 from .forms import ManagerChoiceField, managers_queryset
-from .models import Client, Membership
-from .selectors import (
-    at_risk_q,
-    client_search_q,
-    freeze_covering,
-    has_running_membership,
-    memberships_active_on,
-)
+from .models import Client
+from .selectors import client_search_q
+
+
+def _lapsed_label() -> str:
+    return ngettext(
+        "Lapsed only (no visit for %(days)d day)", "Lapsed only (no visit for %(days)d days)", rules.LAPSED_DAYS
+    ) % {"days": rules.LAPSED_DAYS}
 
 
 class ManagerFilter(django_filters.ModelChoiceFilter):
@@ -22,11 +24,14 @@ class ManagerFilter(django_filters.ModelChoiceFilter):
 
 
 class ClientFilter(django_filters.FilterSet):
-    """The client list's search box, filters and sorting."""
+    """The client list's search box, filters and sorting; each filter is a rule of
+    ``clients.rules``."""
 
+    # Each client is in exactly one of these on a day (``rules.client_state_q``).
     MEMBERSHIP_STATES = [
         ("active", _("Active")),
         ("frozen", _("Frozen")),
+        ("not_started", _("Not started yet")),
         ("expired", _("Expired")),
         ("none", _("No membership")),
     ]
@@ -52,9 +57,9 @@ class ClientFilter(django_filters.FilterSet):
         max_value=366,
         widget=forms.NumberInput(attrs={"min": 0, "max": 366}),
     )
-    at_risk = django_filters.BooleanFilter(
-        label=_("At risk only"),
-        method="filter_at_risk",
+    lapsed = django_filters.BooleanFilter(
+        label=lazy(_lapsed_label, str)(),
+        method="filter_lapsed",
         widget=forms.CheckboxInput,
     )
     sort = django_filters.OrderingFilter(
@@ -87,36 +92,14 @@ class ClientFilter(django_filters.FilterSet):
         return queryset.filter(client_search_q(value))
 
     def filter_membership(self, queryset, name, value):
-        today = self.today
-        running = has_running_membership(today)
-        frozen = Exists(
-            memberships_active_on(today).filter(client=OuterRef("pk")).filter(
-                freeze_covering(today)
-            )
-        )
-        any_membership = Exists(
-            Membership.objects.filter(client=OuterRef("pk")).exclude(
-                status=Membership.Status.CANCELLED
-            )
-        )
-        if value == "active":
-            return queryset.filter(running).exclude(frozen)
-        if value == "frozen":
-            return queryset.filter(frozen)
-        if value == "expired":
-            return queryset.filter(any_membership).exclude(running)
-        if value == "none":
-            return queryset.exclude(any_membership)
+        if value in rules.CLIENT_STATES:
+            return queryset.filter(rules.client_state_q(value, self.today))
         return queryset
 
     def filter_expires_within(self, queryset, name, value):
         if value is None:
             return queryset
-        ending = memberships_active_on(self.today).filter(
-            client=OuterRef("pk"),
-            end_date__lte=self.today + timezone.timedelta(days=int(value)),
-        )
-        return queryset.filter(Exists(ending))
+        return queryset.filter(rules.clients_with(rules.expiring_soon(self.today, within=int(value))))
 
-    def filter_at_risk(self, queryset, name, value):
-        return queryset.filter(at_risk_q(self.today)) if value else queryset
+    def filter_lapsed(self, queryset, name, value):
+        return queryset.filter(rules.lapsed_q(self.today)) if value else queryset

@@ -7,31 +7,16 @@ import datetime
 from functools import partial
 
 from django.conf import settings
-from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models import F, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext, override
 
+from core.dates import day_bounds
+
+from . import rules
 from .messaging import kinds
 from .messaging.outbox import Pending, existing_keys, message_for_client
 from .models import Client, Membership, MembershipPlan, Notification, Task, Visit
-from .selectors import at_risk_q, freeze_covering, memberships_active_on
-
-
-def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """The club-local day as an aware [start, end) interval (DST-safe)."""
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    end = timezone.make_aware(
-        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
-    )
-    return start, end
-
-
-def _no_later_membership():
-    """No other running or future membership of the client starts after this one ends."""
-    return ~Exists(
-        Membership.objects.filter(client=OuterRef("client"), start_date__gt=OuterRef("end_date"))
-        .exclude(status=Membership.Status.CANCELLED)
-    )
 
 
 def expiry_thresholds() -> dict[int, list[int]]:
@@ -45,13 +30,12 @@ def expiry_thresholds() -> dict[int, list[int]]:
 
 
 def memberships_due_for_expiry_reminder(on: datetime.date, days: int, plan_ids) -> "QuerySet[Membership]":
-    """Running memberships of those plans ending ``days`` days after ``on``; frozen, cancelled
-    and already renewed ones are skipped."""
+    """Cards of those plans running on ``on`` and ending ``days`` days after it; frozen,
+    cancelled and renewed ones are skipped (``clients.rules``)."""
     return (
-        memberships_active_on(on)
+        Membership.objects.filter(rules.member_q(on))
         .filter(plan_id__in=plan_ids, end_date=on + datetime.timedelta(days=days))
-        .exclude(freeze_covering(on))
-        .filter(_no_later_membership())
+        .exclude(rules.renewed_within())
         .select_related("client", "plan", "client__assigned_manager")
     )
 
@@ -77,10 +61,9 @@ def renewal_call_tasks(on: datetime.date) -> list[Task]:
     """At REMINDER_RENEWAL_CALL_DAYS before the end, the manager calls about renewal."""
     days = settings.REMINDER_RENEWAL_CALL_DAYS
     memberships = (
-        memberships_active_on(on)
+        Membership.objects.filter(rules.member_q(on))
         .filter(end_date=on + datetime.timedelta(days=days), client__assigned_manager__isnull=False)
-        .exclude(freeze_covering(on))
-        .filter(_no_later_membership())
+        .exclude(rules.renewed_within())
         .select_related("client", "plan", "client__assigned_manager")
     )
     tasks = []
@@ -100,11 +83,11 @@ def renewal_call_tasks(on: datetime.date) -> list[Task]:
 
 
 def renewal_offers(on: datetime.date) -> list[Notification]:
-    """REMINDER_RENEWAL_OFFER_AFTER_DAYS after a membership ended without renewal."""
+    """REMINDER_RENEWAL_OFFER_AFTER_DAYS after a card (not cancelled) ended without renewal."""
     ended_on = on - datetime.timedelta(days=settings.REMINDER_RENEWAL_OFFER_AFTER_DAYS)
     memberships = (
-        Membership.objects.filter(status=Membership.Status.ACTIVE, end_date=ended_on)
-        .filter(_no_later_membership())
+        Membership.objects.filter(rules.not_cancelled_q(), end_date=ended_on)
+        .exclude(rules.renewed_within())
         .select_related("client", "plan")
     )
     return [
@@ -125,11 +108,11 @@ def visit_pack_messages(on: datetime.date) -> list[Notification]:
     """Once, when a membership with a visit limit has REMINDER_VISITS_LEFT visits left."""
     left = settings.REMINDER_VISITS_LEFT
     memberships = (
-        memberships_active_on(on)
+        rules.running_on(on)
         .filter(visit_limit__isnull=False)
         .annotate(left=F("visit_limit") - F("visits_used"))
         .filter(left=left)
-        .filter(_no_later_membership())
+        .exclude(rules.renewed_within())
         .select_related("client", "plan")
     )
     return [
@@ -147,13 +130,8 @@ def visit_pack_messages(on: datetime.date) -> list[Notification]:
 
 
 def birthday_clients(on: datetime.date):
-    """Clients whose birthday is ``on``; those born on 29 February are greeted on the 28th in
-    other years."""
-    query = Q(birth_date__month=on.month, birth_date__day=on.day)
-    leap = on.year % 4 == 0 and (on.year % 100 != 0 or on.year % 400 == 0)
-    if (on.month, on.day) == (2, 28) and not leap:
-        query |= Q(birth_date__month=2, birth_date__day=29)
-    return Client.objects.filter(query)
+    """Clients whose birthday is ``on`` (``rules.birthday_q``)."""
+    return Client.objects.filter(rules.birthday_q(on))
 
 
 def birthday_messages(on: datetime.date) -> list[Notification]:
@@ -177,8 +155,8 @@ def onboarding_tasks(on: datetime.date) -> list[Task]:
     days_list = settings.REMINDER_ONBOARDING_DAYS
     if not days_list:
         return tasks
-    earliest, _end = _day_bounds(on - datetime.timedelta(days=max(days_list)))
-    _start, latest = _day_bounds(on - datetime.timedelta(days=min(days_list)))
+    earliest, _end = day_bounds(on - datetime.timedelta(days=max(days_list)))
+    _start, latest = day_bounds(on - datetime.timedelta(days=min(days_list)))
     firsts = (
         Visit.objects.values("client")
         .annotate(first=Min("checked_in_at"))
@@ -208,18 +186,18 @@ def onboarding_tasks(on: datetime.date) -> list[Task]:
 
 
 def lapsed_tasks(on: datetime.date) -> list[Task]:
-    """No visit for REMINDER_LAPSED_DAYS while the membership runs: a task for the manager
-    (never a message to the client). Once per lapse: a new visit starts a new one."""
+    """A lapsed client (``rules.lapsed_q``: no visit for LAPSED_DAYS while a card runs): a task
+    for the manager (never a message to the client). Once per lapse: a new visit starts a new one."""
     from .selectors import last_visit_subquery
 
     clients = (
-        Client.objects.filter(at_risk_q(on, settings.REMINDER_LAPSED_DAYS))
+        Client.objects.filter(rules.lapsed_q(on))
         .filter(assigned_manager__isnull=False)
         .annotate(last_visit=last_visit_subquery())
         .select_related("assigned_manager")
     )
     with override(settings.LANGUAGE_CODE):
-        days = settings.REMINDER_LAPSED_DAYS
+        days = rules.LAPSED_DAYS
         title = ngettext(
             "No visits for %(days)d day: call the client", "No visits for %(days)d days: call the client", days
         ) % {"days": days}

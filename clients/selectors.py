@@ -6,6 +6,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from core.capabilities import SEE_ALL_CLIENTS, WORK_WITH_CLIENTS, can
+
+from . import rules
 from .models import Client, Freeze, Membership
 
 
@@ -32,59 +34,6 @@ def client_rows_visible_to(user, queryset: QuerySet, path: str = "client") -> Qu
     if can(user, SEE_ALL_CLIENTS):
         return queryset
     return queryset.filter(**{f"{path}__in" if path else "pk__in": clients_visible_to(user)})
-
-
-def freeze_covering(on: datetime.date, membership_ref="pk") -> Exists:
-    """Exists() of a freeze of the membership that covers the day ``on`` (open ones included)."""
-    return Exists(
-        Freeze.objects.filter(membership=OuterRef(membership_ref), start_date__lte=on).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=on)
-        )
-    )
-
-
-def memberships_valid_on(on: datetime.date) -> QuerySet[Membership]:
-    """Memberships that let a client in on ``on``: started, not ended, not cancelled, not
-    frozen, with visits left."""
-    from django.db.models import F
-
-    return (
-        Membership.objects.filter(
-            status=Membership.Status.ACTIVE, start_date__lte=on, end_date__gte=on
-        )
-        .filter(Q(visit_limit__isnull=True) | Q(visits_used__lt=F("visit_limit")))
-        .exclude(freeze_covering(on))
-    )
-
-
-def memberships_active_on(on: datetime.date) -> QuerySet[Membership]:
-    """Memberships running on ``on`` (started, not ended, not cancelled), frozen or not."""
-    return Membership.objects.filter(
-        status=Membership.Status.ACTIVE, start_date__lte=on, end_date__gte=on
-    )
-
-
-def membership_state(membership: Membership, on: datetime.date | None = None) -> str:
-    """One word for what a membership is on a day: cancelled, not_started, expired, frozen,
-    used_up or active. Uses ``membership.freezes`` (prefetch it for lists)."""
-    on = on or timezone.localdate()
-    if membership.status == Membership.Status.CANCELLED:
-        return "cancelled"
-    if membership.start_date > on:
-        return "not_started"
-    if membership.end_date < on:
-        return "expired"
-    if any(
-        f.start_date <= on and (f.end_date is None or f.end_date >= on)
-        for f in membership.freezes.all()
-    ):
-        return "frozen"
-    if membership.visit_limit is not None and membership.visits_used >= membership.visit_limit:
-        return "used_up"
-    return "active"
-
-
-AT_RISK_DAYS = 14
 
 
 def client_search_q(text: str) -> Q:
@@ -136,68 +85,14 @@ def current_membership_subquery(field: str, on: datetime.date):
     from django.db.models import Case, IntegerField, Subquery, Value, When
 
     running_first = Case(
-        When(start_date__lte=on, end_date__gte=on, then=Value(0)),
+        When(rules.running_q(on), then=Value(0)),
         default=Value(1),
         output_field=IntegerField(),
     )
     return Subquery(
-        Membership.objects.filter(client=OuterRef("pk"))
-        .exclude(status=Membership.Status.CANCELLED)
+        Membership.objects.filter(rules.not_cancelled_q(), client=OuterRef("pk"))
         .order_by(running_first, "-end_date", "-id")
         .values(field)[:1]
-    )
-
-
-def has_running_membership(on: datetime.date) -> Exists:
-    return Exists(memberships_active_on(on).filter(client=OuterRef("pk")))
-
-
-def frozen_membership_ids(on: datetime.date) -> QuerySet:
-    """The ids of memberships frozen on ``on`` (open freezes included), as a subquery.
-
-    Uncorrelated on purpose: ``pk__in`` this is hashed once by PostgreSQL, where a correlated
-    ``freeze_covering`` would be probed again for every membership row.
-    """
-    return (
-        Freeze.objects.filter(start_date__lte=on)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .values("membership_id")
-    )
-
-
-def at_risk_client_ids(on: datetime.date, days: int = AT_RISK_DAYS) -> QuerySet:
-    """The ids of clients at risk on ``on`` (see ``at_risk_q``), as an uncorrelated subquery."""
-    from .models import Visit
-
-    since = timezone.make_aware(
-        datetime.datetime.combine(on - datetime.timedelta(days=days), datetime.time.min)
-    )
-    recent_visitors = Visit.objects.filter(checked_in_at__gte=since).values("client_id")
-    return (
-        memberships_active_on(on)
-        .filter(start_date__lte=on - datetime.timedelta(days=days))
-        .exclude(pk__in=frozen_membership_ids(on))
-        .exclude(client_id__in=recent_visitors)
-        .values("client_id")
-    )
-
-
-def at_risk_q(on: datetime.date, days: int = AT_RISK_DAYS) -> Q:
-    """Clients whose membership runs (and is not frozen) but who have not come for ``days``
-    days (nor ever, if their membership started that long ago)."""
-    return Q(pk__in=at_risk_client_ids(on, days))
-
-
-def memberships_ending_without_renewal(on: datetime.date, within_days: int):
-    """Running memberships ending within ``within_days`` days with no membership of the same
-    client starting after them."""
-    later = Membership.objects.filter(
-        client=OuterRef("client"), start_date__gt=OuterRef("end_date")
-    ).exclude(status=Membership.Status.CANCELLED)
-    return (
-        memberships_active_on(on)
-        .filter(end_date__lte=on + datetime.timedelta(days=within_days))
-        .exclude(Exists(later))
     )
 
 
@@ -224,7 +119,7 @@ def memberships_for_card(client) -> list[Membership]:
         )
     )
     for membership in memberships:
-        membership.state = membership_state(membership, today)
+        membership.state = rules.membership_state(membership, today)
         membership.days_left_today = membership.days_left(today)
         membership.freeze_days_left = membership.plan.max_freeze_days - sum(
             f.days or 0 for f in membership.freezes.all()
@@ -235,7 +130,7 @@ def memberships_for_card(client) -> list[Membership]:
 def current_membership(memberships: list[Membership]) -> Membership | None:
     """The membership that matters today: a running one (the one ending last), else the next
     to start, else the last that ended."""
-    live = [m for m in memberships if m.state in ("active", "frozen", "used_up")]
+    live = [m for m in memberships if m.state in rules.RUNNING_STATES]
     if live:
         return max(live, key=lambda m: m.end_date)
     upcoming = [m for m in memberships if m.state == "not_started"]

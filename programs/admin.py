@@ -95,6 +95,14 @@ class ProgramItemFormSet(BaseInlineFormSet):
         return services.program_add_item(program=self.instance, draft=item_draft(form.cleaned_data), user=self.user)
 
 
+def confirm_overrides(forms_of_items, user) -> None:
+    """Who confirmed a contraindication's reason: the user who typed or changed it."""
+    for form in forms_of_items:
+        if "contraindication_override" in form.changed_data:
+            reason = form.cleaned_data.get("contraindication_override")
+            form.instance.override_confirmed_by = user if reason else None
+
+
 class ProgramItemInline(admin.TabularInline):
     model = ProgramItem
     form = ProgramItemAdminForm
@@ -161,6 +169,8 @@ class ProgramAdmin(StatusThroughServiceAdminMixin, CreatedByAdminMixin, Director
 
     def save_formset(self, request, form, formset, change):
         formset.user = request.user  # who confirms a contraindicated service added inline
+        if formset.model is ProgramItem:  # a reason changed on an item already there
+            confirm_overrides(formset.initial_forms, request.user)
         super().save_formset(request, form, formset, change)
 
 
@@ -190,6 +200,12 @@ class ProgramItemAdmin(ServiceSaveAdminMixin, admin.ModelAdmin):
     def service_save(self, request, form, change):
         data = form.cleaned_data
         return services.program_add_item(program=data["program"], draft=item_draft(data), user=request.user)
+
+    def save_model(self, request, obj, form, change):
+        """A reason changed on an item already in the program: who confirmed it is recorded."""
+        if change:
+            confirm_overrides([form], request.user)
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("client"), ordering="program__client__last_name")
     def client(self, obj):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.dates import outside_dates_message
 from clients.models import Client
 from staff.models import Service, StaffMember
+from staff.rules import contraindication_check
 
 from .models import Program, ProgramItem, ProgramTemplate, Session
 
@@ -29,15 +30,9 @@ class ItemDraft:
     override_reason: str = ""
 
 
-def contraindications_conflict(client: Client, service: Service) -> list:
-    """The client's health flags that the service lists as contraindications."""
-    client_flags = {flag.pk: flag for flag in client.contraindications.all()}
-    return [client_flags[f.pk] for f in service.contraindications.all() if f.pk in client_flags]
-
-
 def item_errors(client: Client, draft: ItemDraft) -> dict[str, str]:
     """What is wrong with one line, by field: a specialist from another department, or a
-    contraindicated service without the manager's confirmed reason."""
+    contraindicated service without the manager's reason (``staff.rules``)."""
     errors = {}
     if draft.specialist and draft.specialist.department_id != draft.service.department_id:
         errors["specialist"] = _(
@@ -47,12 +42,12 @@ def item_errors(client: Client, draft: ItemDraft) -> dict[str, str]:
             "department": draft.specialist.department,
             "service_department": draft.service.department,
         }
-    conflicts = contraindications_conflict(client, draft.service)
-    if conflicts and not draft.override_reason.strip():
-        errors["override_reason"] = _(
-            "%(service)s is contraindicated for this client (%(flags)s). Go ahead only with "
-            "a reason, which is recorded."
-        ) % {"service": draft.service, "flags": ", ".join(str(f) for f in conflicts)}
+    try:
+        contraindication_check(
+            client=client, service=draft.service, reason=draft.override_reason, field="override_reason"
+        )
+    except ValidationError as error:
+        errors.update({field: messages[0] for field, messages in error.message_dict.items()})
     return errors
 
 
@@ -88,7 +83,7 @@ def program_create(
     program.full_clean()
     program.save()
     for position, draft in enumerate(items):
-        confirmed = bool(contraindications_conflict(client, draft.service))
+        reason = contraindication_check(client=client, service=draft.service, reason=draft.override_reason)
         item = ProgramItem(
             program=program,
             service=draft.service,
@@ -97,8 +92,8 @@ def program_create(
             sessions_per_week=draft.sessions_per_week,
             position=position,
             notes=draft.notes,
-            contraindication_override=draft.override_reason.strip() if confirmed else "",
-            override_confirmed_by=manager if confirmed else None,
+            contraindication_override=reason,
+            override_confirmed_by=manager if reason else None,
         )
         item.full_clean()
         item.save()
@@ -114,13 +109,13 @@ def program_add_item(*, program: Program, draft: ItemDraft, user) -> ProgramItem
     problems = list(item_errors(program.client, draft).values())
     if problems:
         raise ValidationError(problems)
-    confirmed = bool(contraindications_conflict(program.client, draft.service))
+    reason = contraindication_check(client=program.client, service=draft.service, reason=draft.override_reason)
     item = ProgramItem(
         program=program, service=draft.service, specialist=draft.specialist,
         sessions_count=draft.sessions_count, sessions_per_week=draft.sessions_per_week,
         position=program.items.count(), notes=draft.notes,
-        contraindication_override=draft.override_reason.strip() if confirmed else "",
-        override_confirmed_by=user if confirmed else None,
+        contraindication_override=reason,
+        override_confirmed_by=user if reason else None,
     )
     item.full_clean()
     item.save()
@@ -265,7 +260,6 @@ def session_mark(*, session: Session, status: str, user, notes: str = "") -> Ses
 
 __all__ = [
     "ItemDraft",
-    "contraindications_conflict",
     "program_create",
     "program_set_status",
     "session_dates",

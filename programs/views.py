@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.capabilities import ACCOMPANY_CLIENTS, DELIVER_SESSIONS, requires
+from core.dates import day_start
 from clients.access import local_next_url, visible_client_or_404
 from clients.services import health_data_opened
 from staff.models import StaffMember
@@ -167,9 +168,7 @@ def my_sessions(request):
     today = timezone.localdate()
     show = request.GET.get("show", "upcoming")
     sessions = sessions_of_specialist(staff_member)
-    start_of_today = timezone.make_aware(
-        timezone.datetime.combine(today, timezone.datetime.min.time())
-    )
+    start_of_today = day_start(today)
     if show == "past":
         sessions = sessions.filter(scheduled_at__lt=start_of_today).reverse()
     else:

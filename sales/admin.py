@@ -129,7 +129,8 @@ class UpsellPolicyAdmin(CreatedByAdminMixin, admin.ModelAdmin):
 
 class OfferAdminForm(forms.ModelForm):
     """An offer recorded by hand: checked against the upsell policy of the client's stage, as on
-    the card; a director may override the policy with a reason."""
+    the card (a director may override the policy with a reason), and a service contraindicated
+    for the client only with a reason (``staff.rules``), kept with the offer."""
 
     override_reason = forms.CharField(
         label=_("Override the upsell policy because…"), required=False,
@@ -167,7 +168,7 @@ class OfferAdmin(ServiceSaveAdminMixin, ItemColumnMixin, CreatedByAdminMixin, Di
     )
     ADD_FIELDS = (
         "client", "service", "product", "plan", "source", "recommendation", "promotion",
-        "outcome", "outcome_reason", "override_reason",
+        "outcome", "outcome_reason", "contraindication_reason", "override_reason",
     )
     OUTCOME_FIELDS = ("outcome", "outcome_reason")
     add_form, full_add_form, full_add_form_capability = OfferDeskForm, OfferAdminForm, OVERRIDE_UPSELL_POLICY
@@ -177,7 +178,8 @@ class OfferAdmin(ServiceSaveAdminMixin, ItemColumnMixin, CreatedByAdminMixin, Di
             return [f for f in self.ADD_FIELDS if f != "override_reason" or can(request.user, OVERRIDE_UPSELL_POLICY)]
         return [
             "client", "service", "product", "plan", "source", "recommendation", "promotion",
-            "offered_at", "manager", *self.OUTCOME_FIELDS, "policy_override_reason", "overridden_by",
+            "offered_at", "manager", *self.OUTCOME_FIELDS, "contraindication_reason",
+            "policy_override_reason", "overridden_by",
             *RECORD_FIELDS,
         ]
 
@@ -200,6 +202,7 @@ class OfferAdmin(ServiceSaveAdminMixin, ItemColumnMixin, CreatedByAdminMixin, Di
                 outcome=data["outcome"], outcome_reason=data.get("outcome_reason", ""),
                 recommendation=data.get("recommendation"), promotion=data.get("promotion"),
                 override_reason=data.get("override_reason", ""),
+                contraindication_reason=data.get("contraindication_reason", ""),
             )
         if not set(form.changed_data) & set(self.OUTCOME_FIELDS):
             return form.instance

@@ -94,6 +94,16 @@ class MembershipSellForm(SellTermsFields):
             del self.fields["price"]
 
 
+def contraindication_reason_field() -> forms.CharField:
+    """The reason to offer a service contraindicated for the client (``staff.rules``): the
+    refusal naming the flags is shown under it."""
+    return forms.CharField(
+        label=_("Reason to go ahead despite contraindications"), required=False,
+        help_text=_("Required when the service lists a contraindication the client has."),
+        widget=forms.Textarea(attrs={"rows": 1}),
+    )
+
+
 class OfferForm(forms.Form):
     """One upsell attempt: exactly one item, where it came from, and what the client said."""
 
@@ -102,6 +112,7 @@ class OfferForm(forms.Form):
     plan = forms.ModelChoiceField(label=_("Membership plan"), queryset=MembershipPlan.objects.none(), required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Offer.Outcome.choices, initial=Offer.Outcome.PENDING)
     outcome_reason = forms.CharField(label=_("Client's reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    contraindication_reason = contraindication_reason_field()
     override_reason = forms.CharField(
         label=_("Override the upsell policy because…"), required=False,
         help_text=_("Directors only: recorded with the offer."), widget=forms.Textarea(attrs={"rows": 1}),
@@ -159,6 +170,7 @@ class DecisionForm(forms.Form):
     ]
     decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    contraindication_reason = contraindication_reason_field()
 
     def clean(self):
         cleaned = super().clean()

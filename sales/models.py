@@ -301,6 +301,11 @@ class Offer(TimeStampedModel):
         _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING
     )
     outcome_reason = models.TextField(_("client's reason"), blank=True)
+    contraindication_reason = models.TextField(
+        _("reason to go ahead despite contraindications"),
+        blank=True,
+        help_text=_("Required when the service lists a contraindication the client has."),
+    )
     policy_override_reason = models.TextField(
         _("why the upsell policy was overridden"), blank=True, editable=False
     )

@@ -9,12 +9,12 @@ visits already used, a cancellation) are then kept as the file says. A card the 
 updated in place (no new sale).
 """
 
-import datetime
 
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from clients.models import Client, Membership, MembershipPlan
+from clients.rules import plan_end_date
 from clients.resources import (
     FROM_PLAN,
     MEMBERSHIP_COLUMNS,
@@ -99,7 +99,7 @@ class MembershipResource(ClubResource):
         limit = parsed.values.get("visit_limit", FROM_PLAN if adding else instance.visit_limit)
         instance.visit_limit = (plan.visit_limit if plan else None) if limit is FROM_PLAN else limit
         if plan and instance.end_date is None and instance.start_date:
-            instance.end_date = instance.start_date + datetime.timedelta(days=plan.duration_days - 1)
+            instance.end_date = plan_end_date(plan, instance.start_date)
         if plan and instance.price is None:
             instance.price = plan.price
         # Without a plan (or a start) the row is refused already; do not add "cannot be null".

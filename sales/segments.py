@@ -17,8 +17,9 @@ from django.utils.dates import MONTHS
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
+from clients import rules
 from clients.models import Channel, Client, Visit
-from clients.selectors import memberships_active_on
+from core.dates import since_days_ago
 from programs.models import ProgramItem
 from staff.models import Department
 
@@ -45,14 +46,9 @@ def segment_q(segment: dict, on: datetime.date | None = None) -> Q:
     if segment.get("stages"):
         query &= Q(stage__in=segment["stages"])
     if segment.get("expiring_within") is not None:
-        ending = memberships_active_on(on).filter(
-            client=OuterRef("pk"), end_date__lte=on + datetime.timedelta(days=int(segment["expiring_within"]))
-        )
-        query &= Q(Exists(ending))
+        query &= rules.clients_with(rules.expiring_soon(on, within=int(segment["expiring_within"])))
     if segment.get("no_visit_days"):
-        since = timezone.make_aware(
-            datetime.datetime.combine(on - datetime.timedelta(days=int(segment["no_visit_days"])), datetime.time.min)
-        )
+        since = since_days_ago(on, int(segment["no_visit_days"]))
         query &= ~Q(Exists(Visit.objects.filter(client=OuterRef("pk"), checked_in_at__gte=since)))
     if segment.get("age_min") is not None:
         query &= Q(birth_date__lte=_years_ago(on, int(segment["age_min"])))

@@ -3,14 +3,14 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from clients.models import Client
-from staff.models import PayRate, StaffMember
+from staff.models import Department
 
-from .models import DepartmentExpense, Offer, Recommendation, Sale
+from . import finance
+from .models import Offer, Recommendation, Sale
 
 
 def offers_for_client(client) -> QuerySet[Offer]:
@@ -40,69 +40,18 @@ def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
     return start, end
 
 
-def _local_day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def turnover(*, department, start: datetime.date, end: datetime.date) -> Decimal:
-    """Sum of the ledger (refunds included, negative) for the department between the club-local
-    dates ``start`` and ``end`` inclusive."""
-    total = Sale.objects.filter(
-        department=department,
-        sold_at__gte=_local_day_start(start),
-        sold_at__lt=_local_day_start(end + datetime.timedelta(days=1)),
-    ).aggregate(total=Sum("amount"))["total"]
-    return total or Decimal("0.00")
-
-
-def rates_in_force(staff, on: datetime.date):
-    """Each staff member annotated with the pay rate effective on ``on`` (rate_salary,
-    rate_head, rate_percent); a rate changed later never changes an earlier month."""
-    rate = PayRate.objects.filter(staff_member=OuterRef("pk"), effective_from__lte=on).order_by("-effective_from")
-    return staff.annotate(
-        rate_salary=Subquery(rate.values("monthly_salary")[:1]),
-        rate_head=Subquery(rate.values("head_rate")[:1]),
-        rate_percent=Subquery(rate.values("profit_share_percent")[:1]),
-    )
-
-
 def pay_report(*, month: datetime.date, department) -> dict:
-    """The block's month, every line of the arithmetic:
-
-    block profit = turnover (the ledger) − consumables (expenses of that kind) − staff salaries
-    (monthly salary, in force at the month's end, of the block's staff employed then);
-    the head manager earns salary + head-of-block rate + share % × max(profit, 0).
-    """
+    """The block's month, every line of the arithmetic (``sales.finance``): turnover,
+    consumables, each working staff member's salary in force at the month's end, block profit,
+    and the head's pay. Two queries."""
     start, end = month_bounds(month)
-    staff = rates_in_force(
-        StaffMember.objects.filter(department=department, is_active=True)
-        .filter(Q(hired_on__isnull=True) | Q(hired_on__lte=end)),
-        end,
-    ).order_by("-is_head_of_department", "last_name")
-    staff = list(staff)
-    consumables = DepartmentExpense.objects.filter(
-        department=department, kind=DepartmentExpense.Kind.CONSUMABLES,
-        incurred_on__gte=start, incurred_on__lte=end,
-    ).aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
-    sales_total = turnover(department=department, start=start, end=end)
-    salaries = sum((m.rate_salary or Decimal("0")) for m in staff) or Decimal("0.00")
-    profit = sales_total - consumables - salaries
+    block = finance.blocks(Department.objects.filter(pk=department.pk), start=start, end=end)[0]
+    staff = list(finance.block_staff(department, end))
     head = next((m for m in staff if m.is_head_of_department), None)
-    head_pay = None
-    if head is not None:
-        share = (head.rate_percent or Decimal("0")) / Decimal(100) * max(profit, Decimal("0"))
-        head_pay = {
-            "member": head,
-            "salary": head.rate_salary or Decimal("0.00"),
-            "head_rate": head.rate_head or Decimal("0.00"),
-            "percent": head.rate_percent or Decimal("0.00"),
-            "share": share.quantize(Decimal("0.01")),
-            "total": ((head.rate_salary or 0) + (head.rate_head or 0) + share).quantize(Decimal("0.01")),
-        }
     return {
-        "department": department, "start": start, "end": end, "turnover": sales_total,
-        "consumables": consumables, "staff": staff, "salaries": Decimal(salaries).quantize(Decimal("0.01")),
-        "profit": profit.quantize(Decimal("0.01")), "head": head_pay,
+        "department": department, "start": start, "end": end, "turnover": block.turnover,
+        "consumables": block.consumables, "staff": staff, "salaries": block.salaries,
+        "profit": block.profit, "head": None if head is None else finance.head_pay(head, block.profit),
     }
 
 

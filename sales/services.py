@@ -15,6 +15,7 @@ from clients.messaging.outbox import message_for_client, outbox_write
 from clients.models import Client, Membership, MembershipPlan
 from clients.services import client_for_new_record, membership_create, renewal_start_date
 from staff.models import Department
+from staff.rules import contraindication_check
 
 from .models import Offer, Promotion, Recommendation, Sale, UpsellPolicy
 from .vocabulary import PROMOTION
@@ -227,7 +228,7 @@ def offer_allowance(client: Client, on: datetime.datetime | None = None, stage: 
     stage = stage or stage_with_reasons(client)[0]
     policy = policy_for(stage)
     if policy is None:
-        return {"policy": None, "left": None, "next_allowed": None}
+        return {"policy": None, "left": None, "next_allowed": None, "window_days": OFFER_WINDOW_DAYS}
     window_start = now - datetime.timedelta(days=OFFER_WINDOW_DAYS)
     recent = list(
         Offer.objects.filter(client=client, offered_at__gt=window_start)
@@ -252,7 +253,7 @@ def offer_allowance(client: Client, on: datetime.datetime | None = None, stage: 
         after_decline = last_decline + datetime.timedelta(days=policy.min_days_after_decline)
         if after_decline > now and next_allowed != "never":
             next_allowed = max(next_allowed or after_decline, after_decline)
-    return {"policy": policy, "left": left, "next_allowed": next_allowed, "stage": stage}
+    return {"policy": policy, "left": left, "next_allowed": next_allowed, "stage": stage, "window_days": OFFER_WINDOW_DAYS}
 
 
 def _policy_refusal(client: Client, allowance: dict) -> str:
@@ -279,10 +280,15 @@ def offer_record(
     recommendation: Recommendation | None = None,
     promotion=None,
     override_reason: str = "",
+    contraindication_reason: str = "",
 ) -> Offer:
     """Record an upsell attempt. Beyond the client's stage policy it is refused with the date
-    the next offer is allowed, unless a director overrides it with a reason (kept)."""
+    the next offer is allowed, unless a director overrides it with a reason (kept); a service
+    contraindicated for the client is refused unless a reason is given (kept, ``staff.rules``)."""
     client = client_for_new_record(client)
+    contraindication_reason = contraindication_check(
+        client=client, service=service, reason=contraindication_reason
+    )
     allowance = offer_allowance(client)
     overridden = False
     if allowance["policy"] is not None and allowance["next_allowed"] is not None:
@@ -297,6 +303,7 @@ def offer_record(
         outcome=outcome, outcome_reason=outcome_reason, created_by=manager,
         policy_override_reason=override_reason.strip() if overridden else "",
         overridden_by=manager if overridden else None,
+        contraindication_reason=contraindication_reason,
     )
     offer.full_clean()
     offer.save()
@@ -358,15 +365,21 @@ def recommendation_create(*, specialist, client: Client, reason: str, service=No
 @transaction.atomic
 def recommendation_decide(
     *, recommendation: Recommendation, accept: bool, reason: str, user, offer_outcome: str | None = None,
-    override_reason: str = "", add_to_program: bool = False,
+    override_reason: str = "", add_to_program: bool = False, contraindication_reason: str = "",
 ) -> Recommendation:
     """Accept (and record the offer made from it when an outcome is given, or add the service to
-    the client's active program) or decline with a reason."""
+    the client's active program) or decline with a reason. Offering or adding a service
+    contraindicated for the client needs a reason, kept with the offer or the program item
+    (``staff.rules``)."""
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     if recommendation.status != Recommendation.Status.PENDING:
         raise ValidationError(_("This recommendation has already been decided."))
     if not accept and not reason.strip():
         raise ValidationError({"decision_reason": _("Give the reason for declining.")})
+    if accept and (add_to_program or offer_outcome):
+        contraindication_check(
+            client=recommendation.client, service=recommendation.service, reason=contraindication_reason
+        )
     recommendation.status = Recommendation.Status.ACCEPTED if accept else Recommendation.Status.DECLINED
     recommendation.decided_by = user
     recommendation.decided_at = timezone.now()
@@ -385,13 +398,15 @@ def recommendation_decide(
         program_add_item(
             program=program, user=user,
             draft=ItemDraft(service=recommendation.service, specialist=specialist, sessions_count=4,
-                            sessions_per_week=1, notes=recommendation.reason[:255]),
+                            sessions_per_week=1, notes=recommendation.reason[:255],
+                            override_reason=contraindication_reason),
         )
     if accept and offer_outcome:
         offer_record(
             client=recommendation.client, manager=user, service=recommendation.service,
             product=recommendation.product, source=Offer.Source.RECOMMENDATION,
             recommendation=recommendation, outcome=offer_outcome, override_reason=override_reason,
+            contraindication_reason=contraindication_reason,
         )
     return recommendation
 

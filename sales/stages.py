@@ -22,24 +22,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from clients import rules
 from clients.models import Client, Membership, Visit
+from core.dates import since_days_ago
+from staff import nps
 from staff.models import Feedback, SurveyResponse
 
 TRUST_TENURE_DAYS = 30
 TRUST_VISITS = 4
 VISIT_WINDOW_DAYS = 28
 LOYALTY_TENURE_DAYS = 120
-TRUST_MIN_NPS = 7
-AMBASSADOR_MIN_NPS = 9
+TRUST_MIN_NPS = nps.DETRACTOR_MAX + 1  # 7: not a detractor
+AMBASSADOR_MIN_NPS = nps.PROMOTER_MIN  # 9: a promoter
 
 
 def annotate_stage_facts(queryset, on: datetime.date):
     """Add the facts the rule reads, each named fact_*: first_start, recent_visits,
     open_complaints, thanks, complaints, last_nps, memberships, referral_count."""
-    since = timezone.make_aware(
-        datetime.datetime.combine(on - datetime.timedelta(days=VISIT_WINDOW_DAYS), datetime.time.min)
-    )
-    not_cancelled = ~Q(status=Membership.Status.CANCELLED)
+    since = since_days_ago(on, VISIT_WINDOW_DAYS)
+    not_cancelled = rules.not_cancelled_q()
 
     def count_of(model, *filters, field="client"):
         return Coalesce(

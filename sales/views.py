@@ -99,6 +99,7 @@ def offer_create(request, client_pk):
                 client=client, manager=request.user, service=data["service"], product=data["product"],
                 plan=data["plan"], outcome=data["outcome"], outcome_reason=data["outcome_reason"],
                 override_reason=data.get("override_reason", ""),
+                contraindication_reason=data["contraindication_reason"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -189,6 +190,7 @@ def recommendation_decide(request, pk):
                 recommendation=recommendation, accept=decision != "decline",
                 reason=form.cleaned_data["reason"], user=request.user, offer_outcome=outcome,
                 add_to_program=decision == "program",
+                contraindication_reason=form.cleaned_data["contraindication_reason"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.dates import outside_dates_message, within_dates
+from core.dates import outside_dates_message, validate_club_date, within_dates
 from core.forms import DateInput
 
 from .models import (
@@ -58,8 +58,8 @@ class ResolveForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DateInput(), required=False)
-    end = forms.DateField(label=_("To"), widget=DateInput(), required=False)
+    start = forms.DateField(label=_("From"), widget=DateInput(), required=False, validators=[validate_club_date])
+    end = forms.DateField(label=_("To"), widget=DateInput(), required=False, validators=[validate_club_date])
     sort = forms.ChoiceField(
         label=_("Sort by"), required=False,
         choices=[("complaints", _("Complaints")), ("rating", _("Rating")), ("thanks", pgettext_lazy("how many", "Thanks")), ("nps", _("NPS"))],

@@ -396,12 +396,10 @@ class SurveyResponse(TimeStampedModel):
 
     @property
     def category(self) -> str:
-        """NPS category: promoter (9-10), passive (7-8) or detractor (0-6)."""
-        if self.score >= 9:
-            return "promoter"
-        if self.score >= 7:
-            return "passive"
-        return "detractor"
+        """NPS category (``staff.nps.category``): promoter, passive or detractor."""
+        from .nps import category
+
+        return category(self.score)
 
 
 class Competency(models.TextChoices):

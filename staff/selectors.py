@@ -7,8 +7,10 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 
 from clients.selectors import client_rows_visible_to
 from core.capabilities import DELIVER_SESSIONS, WORK_WITH_CLIENTS, can
+from core.dates import days_bounds
 
 from .models import CompetencyAssessment, Feedback, Service, StaffMember, SurveyResponse
+from .nps import nps_counts, nps_score
 
 
 def feedback_for_client(client) -> QuerySet[Feedback]:
@@ -26,22 +28,16 @@ def feedback_visible_to(user) -> QuerySet[Feedback]:
     return Feedback.objects.none()
 
 
-def _nps_q(prefix=""):
-    return {
-        "answers": Count(f"{prefix}id", distinct=True),
-        "promoters": Count(f"{prefix}id", filter=Q(**{f"{prefix}score__gte": 9}), distinct=True),
-        "detractors": Count(f"{prefix}id", filter=Q(**{f"{prefix}score__lte": 6}), distinct=True),
-    }
-
-
 def staff_quality(*, start: datetime.date, end: datetime.date, staff_filter=None) -> list[dict]:
-    """Per staff member over [start, end]: thanks, complaints, average rating, NPS of the
-    clients they served, share of complaints resolved and median resolution time (hours).
+    """Per staff member over the club-local days [start, end]: thanks, complaints, average
+    rating, NPS of the clients they served (``staff.nps``), share of complaints resolved and
+    median resolution time (hours).
 
     Counts and averages come from the database in three grouped queries; the median is taken
     in Python over the period's resolved complaints (one row each), since SQLite has no median.
     """
-    period = Q(received_at__date__gte=start, received_at__date__lte=end)
+    since, until = days_bounds(start, end)
+    period = Q(received_at__gte=since, received_at__lt=until)
     members = StaffMember.objects.filter(is_active=True).select_related("department")
     if staff_filter is not None:
         members = members.filter(staff_filter)
@@ -59,10 +55,10 @@ def staff_quality(*, start: datetime.date, end: datetime.date, staff_filter=None
     surveys = dict(
         (row["staff_member"], row)
         for row in SurveyResponse.objects.filter(
-            staff_member__in=members, answered_at__date__gte=start, answered_at__date__lte=end
+            staff_member__in=members, answered_at__gte=since, answered_at__lt=until
         )
         .values("staff_member")
-        .annotate(**_nps_q())
+        .annotate(**nps_counts())
     )
     durations: dict[int, list[float]] = {}
     for member_id, received, resolved in Feedback.objects.filter(
@@ -80,7 +76,7 @@ def staff_quality(*, start: datetime.date, end: datetime.date, staff_filter=None
             "thanks": f.get("thanks", 0),
             "complaints": complaints,
             "rating": round(f["rating"], 2) if f.get("rating") is not None else None,
-            "nps": round(100 * (s["promoters"] - s["detractors"]) / answers) if answers else None,
+            "nps": nps_score(s),
             "answers": answers,
             "resolved_share": round(100 * f.get("resolved", 0) / complaints) if complaints else None,
             "median_hours": round(statistics.median(durations[member.pk]), 1) if member.pk in durations else None,
@@ -89,8 +85,9 @@ def staff_quality(*, start: datetime.date, end: datetime.date, staff_filter=None
 
 
 def service_quality(*, start: datetime.date, end: datetime.date) -> list[dict]:
-    """Per service over [start, end]: thanks, complaints and average rating."""
-    period = Q(feedback__received_at__date__gte=start, feedback__received_at__date__lte=end)
+    """Per service over the club-local days [start, end]: thanks, complaints and average rating."""
+    since, until = days_bounds(start, end)
+    period = Q(feedback__received_at__gte=since, feedback__received_at__lt=until)
     services = (
         Service.objects.filter(is_active=True)
         .select_related("department")

@@ -13,11 +13,13 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clients import rules as membership_rules
 from clients.messaging.outbox import Pending, message_for_client, message_for_user, outbox_write
 from clients.models import Client, Notification
 
 from . import vocabulary
 from .models import Feedback, Service, StaffMember, SurveyResponse
+from .nps import is_detractor
 
 
 @transaction.atomic
@@ -183,8 +185,8 @@ def _still_there(model, pk: int | None) -> int | None:
 
 @transaction.atomic
 def survey_answer(*, token: str, score: int, comment: str = "") -> SurveyResponse:
-    """Store the answer of a survey link once; a score of 0–6 becomes a complaint for the
-    client's manager."""
+    """Store the answer of a survey link once; a detractor's score (0–6, ``staff.nps``) becomes
+    a complaint for the client's manager."""
     payload = survey_read(token)
     if score is None or not 0 <= int(score) <= 10:
         raise ValidationError({"score": _("Choose a score from 0 to 10.")})
@@ -199,7 +201,7 @@ def survey_answer(*, token: str, score: int, comment: str = "") -> SurveyRespons
             response.save()
     except IntegrityError:
         raise SurveyLinkError("used") from None
-    if response.score <= 6:
+    if is_detractor(response.score):
         Feedback.objects.create(
             client_id=response.client_id,
             staff_member_id=response.staff_member_id,
@@ -245,16 +247,14 @@ def survey_after_session(*, client: Client, staff_member=None, service=None, on=
 
 
 def surveys_quarterly(on: datetime.date) -> list[Notification]:
-    """Every client with a running membership is asked once a quarter."""
+    """Every client with a running membership (``clients.rules.running_q``) is asked once a quarter."""
     from django.db.models import Exists, OuterRef
-
-    from clients.selectors import has_running_membership
 
     quarter = f"{on.year}Q{(on.month - 1) // 3 + 1}"
     asked = Notification.objects.filter(
         client=OuterRef("pk"), dedup_key=Concat(Value("survey-quarter:"), Cast(OuterRef("pk"), CharField()), Value(f":{quarter}"))
     )
-    clients = Client.objects.filter(has_running_membership(on)).exclude(Exists(asked))
+    clients = Client.objects.filter(membership_rules.clients_with(membership_rules.running_on(on))).exclude(Exists(asked))
     return [
         Pending(key, partial(survey_message, client=client, dedup_key=key))
         for client in clients

@@ -1,5 +1,6 @@
 """Feedback loop pages, quality pages, staff member pages, assessments and the public survey."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
@@ -72,6 +73,7 @@ def feedback_detail(request, pk):
             "answer_form": AnswerForm(initial={"staff_response": feedback.staff_response}),
             "resolve_form": ResolveForm(),
             "overdue_since": services.complaints_overdue_since(),
+            "overdue_hours": settings.COMPLAINT_OVERDUE_HOURS,
         },
     )
 

@@ -43,6 +43,7 @@ from clients.models import (
     Task,
     Visit,
 )
+from clients.rules import plan_end_date
 from programs.models import Program, ProgramItem, Session
 from sales.models import Offer, Recommendation, Sale
 from staff.models import Feedback, SurveyResponse
@@ -379,7 +380,7 @@ class ClientHistory:
 
     def _card(self, plan: MembershipPlan, start: datetime.date) -> _Card:
         rng = self.rng
-        card = _Card(plan=plan, start=start, end=start + datetime.timedelta(days=plan.duration_days - 1),
+        card = _Card(plan=plan, start=start, end=plan_end_date(plan, start),
                      number=self._card_number(), sold_on=min(start, self.today))
         if rng.random() < 0.12:
             card.discount = _money(round(float(plan.price) * 0.1, -1))

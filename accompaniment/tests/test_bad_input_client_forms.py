@@ -323,7 +323,7 @@ def test_a_measurement_with_no_value_at_all_is_refused(as_owner, club):
         {"expires_within": "-1"},
         {"expires_within": "1" + "0" * 20},
         {"expires_within": "NaN"},
-        {"at_risk": "null"},
+        {"lapsed": "null"},
         {"sort": "password"},
         {"page": "-1"},
         {"page": "1" + "0" * 20},

@@ -445,7 +445,8 @@ def test_a_form_opened_before_the_erasure_cannot_bring_the_data_back(client, dir
 
 
 def test_a_frozen_card_that_has_not_ended_also_stops_the_erasure(client, director, person):
-    cf.MembershipFactory(client=person, status=Membership.Status.FROZEN)
+    card = cf.MembershipFactory(client=person)
+    cf.FreezeFactory(membership=card, start_date=card.start_date, end_date=None)
     client.force_login(director)
     assert erase(client, person).status_code == 200
     person.refresh_from_db()

@@ -330,7 +330,7 @@ def test_the_managers_table(club):
     assert andrii.revenue == Decimal("0.00")  # E's sale was fully discounted
     assert (olena.complaints_open, olena.complaints_resolved) == (1, 1)  # B open; A resolved
     assert (andrii.complaints_open, andrii.complaints_resolved) == (2, 0)  # E and G open
-    assert olena.at_risk + andrii.at_risk == d.at_risk_clients(october())["total"]
+    assert olena.at_risk + andrii.at_risk == d.at_risk_summary(october())["total"]
     # Renewals due within 30 days of 31 Oct without a later card: B, C (Olena), E2, F2 (Andrii).
     assert (olena.renewals_due, andrii.renewals_due) == (2, 2)
 
@@ -366,7 +366,7 @@ def test_the_staff_quality_summary(club):
 
 @pytest.mark.django_db
 def test_at_risk_clients_with_their_reasons_most_urgent_first(club):
-    at_risk = d.at_risk_clients(october())
+    at_risk = d.at_risk_summary(october())
     assert at_risk["total"] == 5
     reasons = [(client.first_name, client.reasons) for client in at_risk["rows"]]
     assert reasons == [
@@ -374,10 +374,10 @@ def test_at_risk_clients_with_their_reasons_most_urgent_first(club):
         ("Client G", ["open_complaint"]),  # last visit 15 Oct
         ("Client E", ["open_complaint"]),  # last visit 25 Oct
         ("Client F", ["low_nps"]),
-        ("Client C", ["no_visits", "expiring"]),
+        ("Client C", ["lapsed", "expiring"]),
     ]
-    assert len(d.at_risk_clients(october(), limit=2)["rows"]) == 2
-    assert d.at_risk_clients(october(), limit=2)["total"] == 5
+    assert len(d.at_risk_summary(october(), limit=2)["rows"]) == 2
+    assert d.at_risk_summary(october(), limit=2)["total"] == 5
 
 
 # --- The page --------------------------------------------------------------------------------------------

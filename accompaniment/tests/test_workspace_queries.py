@@ -77,7 +77,7 @@ PAGES = {
     "client list": lambda c: reverse("clients:list"),
     "client search by name": lambda c: reverse("clients:list") + f"?q={c.last_name[:3]}",
     "client search by phone": lambda c: reverse("clients:list") + "?q=050",
-    "client filters": lambda c: reverse("clients:list") + "?membership=active&expires_within=7&at_risk=on&sort=-last_visit",
+    "client filters": lambda c: reverse("clients:list") + "?membership=active&expires_within=7&lapsed=on&sort=-last_visit",
     "client card": lambda c: reverse("client-card", args=[c.pk]),
     "edit client": lambda c: reverse("clients:edit", args=[c.pk]),
     "new program": lambda c: reverse("programs:create", args=[c.pk]),

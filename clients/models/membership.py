@@ -108,11 +108,13 @@ class MembershipPlan(TimeStampedModel):
 
 
 class Membership(TimeStampedModel):
-    """A client's card: a plan bought for a period; freezes move the end date."""
+    """A client's card: a plan bought for a period; freezes move the end date.
+
+    Its status is active or cancelled; whether it runs, is frozen or usable on a day is computed
+    from its dates, its freezes (rows) and its visits by ``clients.rules``."""
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
-        FROZEN = "frozen", _("Frozen")
         CANCELLED = "cancelled", _("Cancelled")
 
     client = models.ForeignKey(
@@ -189,6 +191,11 @@ class Membership(TimeStampedModel):
                 violation_error_message=_("Visits used cannot exceed the visit limit."),
             ),
             models.CheckConstraint(
+                condition=Q(status__in=["active", "cancelled"]),
+                name="membership_status_known",
+                violation_error_message=_("A membership is active or cancelled."),
+            ),
+            models.CheckConstraint(
                 condition=~Q(status="cancelled") | Q(cancelled_on__isnull=False),
                 name="membership_cancelled_has_date",
                 violation_error_message=_("A cancelled membership needs the date it was cancelled."),
@@ -202,12 +209,6 @@ class Membership(TimeStampedModel):
         """Days of validity left after ``on`` (club's local date); negative once expired."""
         on = on or timezone.localdate()
         return (self.end_date - on).days
-
-    def is_expired(self, on: datetime.date | None = None) -> bool:
-        return self.end_date < (on or timezone.localdate())
-
-    def has_started(self, on: datetime.date | None = None) -> bool:
-        return self.start_date <= (on or timezone.localdate())
 
     @property
     def visits_left(self) -> int | None:

@@ -15,7 +15,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.dates import outside_dates_message, within_dates
+from core.dates import day_bounds, outside_dates_message, within_dates
+
+from .. import rules
 from ..models import Client, Freeze, Membership, MembershipPlan, Visit
 from .clients import client_for_new_record
 
@@ -51,7 +53,7 @@ def membership_create(
             plan=plan,
             card_number=card_number or _new_card_number(),
             start_date=start_date,
-            end_date=start_date + datetime.timedelta(days=plan.duration_days - 1),
+            end_date=rules.plan_end_date(plan, start_date),
             visit_limit=plan.visit_limit,
             price=price,
             sold_by=sold_by,
@@ -74,10 +76,10 @@ def membership_create(
 
 
 def renewal_start_date(client: Client, on: datetime.date | None = None) -> datetime.date:
-    """A renewal starts the day after the client's latest running membership ends, or today."""
+    """A renewal starts the day after the client's latest card not yet over ends, or today."""
     on = on or timezone.localdate()
     latest_end = (
-        client.memberships.filter(status=Membership.Status.ACTIVE, end_date__gte=on)
+        client.memberships.filter(rules.not_over_q(on))
         .order_by("-end_date")
         .values_list("end_date", flat=True)
         .first()
@@ -201,35 +203,17 @@ def visit_check_in(
         raise ValidationError({"checked_in_at": _("A visit cannot be entered in the future.")})
     client = client_for_new_record(client)
     on = timezone.localdate(at)
-    candidates = Membership.objects.select_for_update().filter(client=client)
+    if membership is not None and membership.client_id != client.pk:
+        raise ValidationError({"membership": _("This membership belongs to another client.")})
+    usable = rules.usable_for_check_in(on).filter(client=client)
     if membership is not None:
-        if membership.client_id != client.pk:
-            raise ValidationError({"membership": _("This membership belongs to another client.")})
-        candidates = candidates.filter(pk=membership.pk)
-    candidates = list(candidates.exclude(status=Membership.Status.CANCELLED).order_by("start_date", "id"))
-    if not candidates:
-        if membership is not None:
-            raise ValidationError(
-                {"membership": _("The membership %(card)s is cancelled.") % {"card": membership.card_number}}
-            )
-        raise ValidationError(_("%(client)s has no membership.") % {"client": client})
-    frozen_ids = set(
-        Freeze.objects.filter(membership__in=candidates, start_date__lte=on)
-        .exclude(end_date__lt=on)
-        .values_list("membership_id", flat=True)
-    )
-    running = [m for m in candidates if m.start_date <= on <= m.end_date]
-    usable = [
-        m
-        for m in running
-        if m.pk not in frozen_ids and (m.visit_limit is None or m.visits_used < m.visit_limit)
-    ]
-    if not usable:
-        refusal = _refusal(candidates, running, frozen_ids, on)
+        usable = usable.filter(pk=membership.pk)
+    card = usable.select_for_update(of=("self",)).order_by("start_date", "id").first()
+    if card is None:
+        refusal = _refusal(client, on, membership)
         raise ValidationError({"membership": refusal} if membership is not None else refusal)
-    card = usable[0]
     earlier = (
-        Visit.objects.filter(membership=card, checked_in_at__date=on)
+        Visit.objects.filter(membership=card, checked_in_at__gte=day_bounds(on)[0], checked_in_at__lt=day_bounds(on)[1])
         .select_related("membership")
         .order_by("checked_in_at")
         .first()
@@ -242,19 +226,28 @@ def visit_check_in(
         .update(visits_used=F("visits_used") + 1, updated_at=now)
     )
     if not counted:  # used up meanwhile (a database that cannot lock rows: SQLite)
-        card.refresh_from_db()
-        raise ValidationError(_refusal([card], [card], set(), on))
+        raise ValidationError(_refusal(client, on, card))
     visit = Visit(client=client, membership=card, checked_in_at=at, note=note, created_by=user)
     visit.full_clean()
     visit.save()
     return visit
 
 
-def _refusal(candidates, running, frozen_ids, on) -> str:
+def _refusal(client: Client, on: datetime.date, membership: Membership | None = None) -> str:
+    """Why no card of the client (or not ``membership``) is usable on ``on``, by the state of
+    each (``rules.membership_state``)."""
+    cards = client.memberships.all() if membership is None else Membership.objects.filter(pk=membership.pk)
+    candidates = list(cards.filter(rules.not_cancelled_q()).prefetch_related("freezes").order_by("start_date", "id"))
+    if not candidates:
+        if membership is not None:
+            return _("The membership %(card)s is cancelled.") % {"card": membership.card_number}
+        return _("%(client)s has no membership.") % {"client": client}
+    states = {m.pk: rules.membership_state(m, on) for m in candidates}
+    running = [m for m in candidates if states[m.pk] in rules.RUNNING_STATES]
     if running:
         membership = running[0]
-        if membership.pk in frozen_ids:
-            freeze = membership.freezes.filter(start_date__lte=on).exclude(end_date__lt=on).first()
+        if states[membership.pk] == "frozen":
+            freeze = next(f for f in membership.freezes.all() if rules.freeze_covers(f, on))
             if freeze.end_date:
                 return _("The membership %(card)s is frozen until %(date)s.") % {
                     "card": membership.card_number,
@@ -266,7 +259,7 @@ def _refusal(candidates, running, frozen_ids, on) -> str:
             "used": membership.visits_used,
             "limit": membership.visit_limit,
         }
-    upcoming = [m for m in candidates if m.start_date > on]
+    upcoming = [m for m in candidates if states[m.pk] == "not_started"]
     if upcoming:
         return _("The membership %(card)s starts on %(date)s.") % {
             "card": upcoming[0].card_number,

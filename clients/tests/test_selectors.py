@@ -1,6 +1,6 @@
 """The read queries pages, reminders and the dashboard share: who sees which client, how a
-client is found, who is at risk, whose membership ends without a renewal, and what state a
-membership is in."""
+client is found, and what the card shows of their memberships (the membership rules
+themselves are tested in test_rules.py)."""
 
 import datetime
 
@@ -11,12 +11,9 @@ from django.utils import timezone
 from core import roles
 from clients.models import Client, Membership
 from clients.selectors import (
-    at_risk_q,
     client_search_q,
     clients_visible_to,
     current_membership,
-    membership_state,
-    memberships_ending_without_renewal,
     memberships_for_card,
 )
 from clients.tests import factories as cf
@@ -26,10 +23,6 @@ pytestmark = pytest.mark.django_db
 
 def day(offset: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=offset)
-
-
-def local_noon(offset: int) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day(offset), datetime.time(12, 0)))
 
 
 # --- clients_visible_to ---------------------------------------------------------------------
@@ -135,156 +128,7 @@ def test_a_cyrillic_name_is_found_whatever_the_case(oksana):
     assert found("БОНДАРЕНКО") == {iryna}
 
 
-# --- at_risk_q ------------------------------------------------------------------------------
-def at_risk() -> set[Client]:
-    return set(Client.objects.filter(at_risk_q(timezone.localdate())))
-
-
-@pytest.fixture
-def regular():
-    """A client whose 30-day membership started 20 days ago."""
-    regular = cf.ClientFactory(first_name="Regular")
-    regular.membership = cf.MembershipFactory(client=regular, start_date=day(-20), end_date=day(9))
-    return regular
-
-
-def test_a_client_who_has_not_come_for_two_weeks_is_at_risk(regular):
-    assert at_risk() == {regular}
-
-
-def test_a_client_whose_last_visit_was_over_two_weeks_ago_is_at_risk(regular):
-    cf.VisitFactory(client=regular, checked_in_at=local_noon(-15))
-    assert at_risk() == {regular}
-
-
-@pytest.mark.parametrize("days_ago", [0, 1, 13, 14])
-def test_a_client_with_a_visit_within_two_weeks_is_not_at_risk(regular, days_ago):
-    cf.VisitFactory(client=regular, checked_in_at=local_noon(-days_ago))
-    assert at_risk() == set()
-
-
-def test_a_client_frozen_today_is_not_at_risk(regular):
-    cf.FreezeFactory(membership=regular.membership, start_date=day(-2), end_date=day(3))
-    assert at_risk() == set()
-
-
-def test_a_client_whose_freeze_is_over_is_at_risk_again(regular):
-    cf.FreezeFactory(membership=regular.membership, start_date=day(-10), end_date=day(-5))
-    assert at_risk() == {regular}
-
-
-def test_a_client_whose_membership_expired_is_not_at_risk():
-    lapsed = cf.ClientFactory()
-    cf.MembershipFactory(client=lapsed, start_date=day(-40), end_date=day(-11))
-    assert at_risk() == set()
-
-
-def test_a_client_whose_membership_was_cancelled_is_not_at_risk():
-    gone = cf.ClientFactory()
-    cf.MembershipFactory(
-        client=gone,
-        start_date=day(-20),
-        end_date=day(9),
-        status=Membership.Status.CANCELLED,
-        cancelled_on=day(-1),
-    )
-    assert at_risk() == set()
-
-
-def test_a_client_whose_membership_started_three_days_ago_is_not_at_risk_yet():
-    newcomer = cf.ClientFactory()
-    cf.MembershipFactory(client=newcomer, start_date=day(-3))
-    assert at_risk() == set()
-
-
-# --- memberships_ending_without_renewal ----------------------------------------------------
-@pytest.fixture
-def ending():
-    """A membership ending in five days."""
-    return cf.MembershipFactory(start_date=day(-24), end_date=day(5))
-
-
-def ending_soon() -> set[Membership]:
-    return set(memberships_ending_without_renewal(timezone.localdate(), 7))
-
-
-def test_a_membership_ending_within_the_window_is_listed(ending):
-    cf.MembershipFactory(start_date=day(-10), end_date=day(19))  # another client, ends later
-    assert ending_soon() == {ending}
-
-
-def test_a_membership_renewed_by_a_later_one_is_not_listed(ending):
-    cf.MembershipFactory(client=ending.client, start_date=day(6), end_date=day(35))
-    assert ending_soon() == set()
-
-
-def test_a_cancelled_later_membership_is_no_renewal(ending):
-    cf.MembershipFactory(
-        client=ending.client,
-        start_date=day(6),
-        end_date=day(35),
-        status=Membership.Status.CANCELLED,
-        cancelled_on=day(0),
-    )
-    assert ending_soon() == {ending}
-
-
-def test_another_clients_later_membership_is_no_renewal(ending):
-    cf.MembershipFactory(start_date=day(6), end_date=day(35))
-    assert ending_soon() == {ending}
-
-
-def test_an_expired_or_cancelled_membership_is_not_listed():
-    cf.MembershipFactory(start_date=day(-40), end_date=day(-1))
-    cf.MembershipFactory(
-        start_date=day(-24),
-        end_date=day(5),
-        status=Membership.Status.CANCELLED,
-        cancelled_on=day(-1),
-    )
-    assert ending_soon() == set()
-
-
-# --- membership_state, memberships_for_card, current_membership ---------------------------
-ON = datetime.date(2026, 3, 15)
-
-
-@pytest.mark.parametrize(
-    "fields, freeze, state",
-    [
-        ({}, None, "active"),
-        (
-            {"start_date": datetime.date(2026, 3, 15), "end_date": datetime.date(2026, 3, 15)},
-            None,
-            "active",
-        ),
-        ({}, (datetime.date(2026, 3, 10), datetime.date(2026, 3, 20)), "frozen"),
-        ({}, (datetime.date(2026, 3, 15), None), "frozen"),
-        ({}, (datetime.date(2026, 3, 5), datetime.date(2026, 3, 14)), "active"),
-        ({"end_date": datetime.date(2026, 3, 14)}, None, "expired"),
-        (
-            {"start_date": datetime.date(2026, 3, 16), "end_date": datetime.date(2026, 4, 14)},
-            None,
-            "not_started",
-        ),
-        ({"visit_limit": 8, "visits_used": 8}, None, "used_up"),
-        ({"visit_limit": 8, "visits_used": 7}, None, "active"),
-        (
-            {"status": Membership.Status.CANCELLED, "cancelled_on": datetime.date(2026, 3, 10)},
-            None,
-            "cancelled",
-        ),
-    ],
-)
-def test_membership_state_names_what_the_membership_is_on_a_day(fields, freeze, state):
-    values = {"start_date": datetime.date(2026, 3, 1), "end_date": datetime.date(2026, 3, 30)}
-    values.update(fields)
-    membership = cf.MembershipFactory(**values)
-    if freeze:
-        cf.FreezeFactory(membership=membership, start_date=freeze[0], end_date=freeze[1])
-    assert membership_state(membership, ON) == state
-
-
+# --- memberships_for_card, current_membership -------------------------------------------
 def test_the_card_lists_memberships_newest_first_with_state_and_days_left():
     member = cf.ClientFactory()
     old = cf.MembershipFactory(client=member, start_date=day(-60), end_date=day(-31))

@@ -33,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import roles
+from clients import rules as membership_rules
 from clients.models import Client, Freeze, Interaction, Membership, MembershipPlan, Task, Visit
 from sales.models import DepartmentExpense, Offer, Product, Sale
 from staff.models import Department, Feedback, PayRate, Service, StaffMember, SurveyResponse
@@ -265,7 +266,7 @@ class BenchClub:
         by_client: dict[int, list[Membership]] = {}
         for m in memberships:
             by_client.setdefault(m.client_id, []).append(m)
-            running = m.status == Membership.Status.ACTIVE and m.start_date <= today <= m.end_date
+            running = membership_rules.is_running(m, today)
             if running and rng.random() < 0.03:
                 freezes.append(Freeze(membership_id=m.pk, start_date=today - datetime.timedelta(days=3),
                                       end_date=today + datetime.timedelta(days=4), reason="Business trip"))
