@@ -473,9 +473,9 @@ class Command(BaseCommand):
             ("dashboard, year, cached", page(director, dashboard + "?period=last_12_months")),
         ]
         if not skip_sweep:
-            from accompaniment.reminders import reminders_sweep
+            from core import reminders
 
-            cases.append(("reminder sweep (dry run)", lambda: reminders_sweep(on=club.today, dry_run=True)))
+            cases.append(("reminder sweep (dry run)", lambda: reminders.sweep(on=club.today, dry_run=True)))
         rows, captured_sql, raw_rows, slowest = [], {}, [], []
         for name, action in cases:
             self.stdout.write(f"Measuring {name} …")
