@@ -334,18 +334,17 @@ REMINDER_ONBOARDING_DAYS = env.list("REMINDER_ONBOARDING_DAYS", cast=int, defaul
 REMINDER_LAPSED_DAYS = env.int("REMINDER_LAPSED_DAYS", default=14)
 
 
-def _local_time(name: str, default: str) -> datetime.time:
-    value = env.str(name, default=default)
+def _time_of_day(name: str, value: str) -> datetime.time:
     try:
         return datetime.time.fromisoformat(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a time of day like {default}, not {value!r}") from None
+        raise ImproperlyConfigured(f"{name} must be a time of day like 08:30, not {value!r}") from None
 
 
 # When the periodic tasks run, in the club's local time; `manage.py setup_periodic_tasks`
 # writes them to the schedule (accompaniment/periodic_tasks.py).
-DAILY_REMINDERS_AT = _local_time("DAILY_REMINDERS_AT", "08:30")
-STAGE_REFRESH_AT = _local_time("STAGE_REFRESH_AT", "01:00")
+DAILY_REMINDERS_AT = _time_of_day("DAILY_REMINDERS_AT", env.str("DAILY_REMINDERS_AT", default="08:30"))
+STAGE_REFRESH_AT = _time_of_day("STAGE_REFRESH_AT", env.str("STAGE_REFRESH_AT", default="01:00"))
 # No messages to clients between these local hours; delivery waits until the morning.
 QUIET_HOURS_START = env.int("QUIET_HOURS_START", default=21)
 QUIET_HOURS_END = env.int("QUIET_HOURS_END", default=9)
