@@ -386,15 +386,3 @@ DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 # ---------------------------------------------------------------------------------------------
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
-
-# ---------------------------------------------------------------------------------------------
-# Sales
-# ---------------------------------------------------------------------------------------------
-# Which department (by code) a membership plan's sale belongs to, by the plan's category.
-MEMBERSHIP_CATEGORY_DEPARTMENTS = {
-    "gym": "fitness",
-    "group": "fitness",
-    "all": "fitness",
-    "spa": "spa",
-    "cosmetology": "cosmetology",
-}
