@@ -13,7 +13,7 @@ import uuid
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
-from django.utils.text import Truncator, capfirst
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
@@ -27,7 +27,7 @@ from core.admin import (
 )
 from core.spreadsheets.admin import ImportExportAllOrNothingMixin
 
-from . import health_data, plan_departments, rules
+from . import health_data, rules
 from .models import (
     Client,
     ClientErasure,
@@ -43,6 +43,7 @@ from .models import (
     UserPreference,
     Visit,
 )
+from .plan_departments_admin import PlanDepartmentAdminMixin, PlanDepartmentListFilter
 from .resources import ClientResource
 from .selectors import client_search_q, current_membership_subquery
 
@@ -272,27 +273,19 @@ class MeasurementAdmin(ServiceSaveAdminMixin, CreatedByAdminMixin, admin.ModelAd
 # Plans, memberships, freezes, visits
 # ---------------------------------------------------------------------------------------------
 @admin.register(MembershipPlan)
-class MembershipPlanAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+class MembershipPlanAdmin(PlanDepartmentAdminMixin, CreatedByAdminMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "category",
-        "department_code",
+        "department",
         "duration_days",
         "visit_limit",
         "price",
         "max_freeze_days",
         "is_active",
     )
-    list_filter = ("category", "department_code", "is_active")
+    list_filter = ("category", PlanDepartmentListFilter, "is_active")
     search_fields = ("name", "description")
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "department_code":  # one of the club's departments (staff's), as a choice
-            return forms.ChoiceField(
-                label=capfirst(db_field.verbose_name), help_text=db_field.help_text,
-                choices=plan_departments.form_choices,
-            )
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class ValidityListFilter(admin.SimpleListFilter):

@@ -6,10 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clients.models import MembershipPlan
 from clients.plan_departments import DEPARTMENTS
+from clients.tests import factories as cf
 from staff.tests import factories as stf
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +75,28 @@ def test_a_plan_added_in_the_admin_site_keeps_its_department(client, director, d
     response = admin_add(client, director, department_code="spa")
     assert response.status_code == 302
     assert MembershipPlan.objects.get().department_code == "spa"
+
+
+def plan_list(client, **query):
+    return client.get(reverse("admin:clients_membershipplan_changelist"), query)
+
+
+def test_the_plans_list_names_each_plans_department_and_filters_by_it(
+    client, director, departments, django_assert_num_queries
+):
+    cf.MembershipPlanFactory(name="Gym, 1 month", department_code="fitness")
+    cf.MembershipPlanFactory(name="SPA, 5 visits", department_code="spa")
+    client.force_login(director)
+    page = plan_list(client)
+    rows = {row.name: row.department_name for row in page.context["cl"].result_list}
+    assert rows == {"Gym, 1 month": "Fitness", "SPA, 5 visits": "SPA"}
+    assert ">SPA</td>" in page.content.decode()
+    assert [p.name for p in plan_list(client, department="spa").context["cl"].result_list] == ["SPA, 5 visits"]
+
+    plan_list(client)  # warm the caches a running process has
+    with CaptureQueriesContext(connection) as small:
+        plan_list(client)
+    for n in range(10):
+        cf.MembershipPlanFactory(name=f"Pack {n}", department_code=("fitness", "spa")[n % 2])
+    with django_assert_num_queries(len(small)):
+        assert len(plan_list(client).context["cl"].result_list) == 12
