@@ -14,11 +14,11 @@ def worker_status() -> dict:
     return {"database": connection.vendor, "clients": Client.objects.count()}
 
 
-@shared_task(name="accompaniment.daily_reminders")
-def daily_reminders(day: str | None = None, digests: bool = True) -> dict:
+@shared_task(name="accompaniment.daily_reminders", bind=True)
+def daily_reminders(self, day: str | None = None, digests: bool = True) -> dict:
     """The daily pipeline for the club's local date (``core.reminders``): the sweep in one
     transaction; once it has committed, the managers' digests (which list what it made) and
-    delivery of what it queued."""
+    delivery of what it queued, both on the queue the sweep came from."""
     import datetime
 
     from django.db import transaction
@@ -29,9 +29,10 @@ def daily_reminders(day: str | None = None, digests: bool = True) -> dict:
 
     on = datetime.date.fromisoformat(day) if day else timezone.localdate()
     report = reminders.sweep(on=on)
+    queue = (self.request.delivery_info or {}).get("routing_key")
     if digests:
-        transaction.on_commit(lambda: morning_digest.delay(on.isoformat()))
-    transaction.on_commit(deliver_outbox.delay)
+        transaction.on_commit(lambda: morning_digest.apply_async(args=[on.isoformat()], queue=queue))
+    transaction.on_commit(lambda: deliver_outbox.apply_async(queue=queue))
     return report
 
 

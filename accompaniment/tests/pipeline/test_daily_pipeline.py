@@ -183,3 +183,22 @@ def test_send_reminders_refreshes_the_stages_when_asked(club):
     assert "relationship stages      changed 1" in run_the_command("--refresh-stages")
     stale.refresh_from_db()
     assert stale.stage == Client.Stage.ACQUAINTANCE
+
+
+@pytest.mark.redis
+def test_a_real_worker_runs_the_sweep_then_the_digest_over_redis(celery_worker_over_redis, make_user):
+    import time
+
+    from core import roles
+
+    manager = make_user(roles.MANAGER, email="olena@club.example")
+    client = cf.ClientFactory(consent_email=True, assigned_manager=manager)
+    cf.MembershipFactory(client=client, start_date=TODAY - datetime.timedelta(days=60),
+                         end_date=TODAY + datetime.timedelta(days=7))
+    report = daily_reminders.apply_async(args=[TODAY.isoformat()], queue=celery_worker_over_redis).get(timeout=60)
+    assert report["membership expiry"] == 1 and report["renewal calls"] == 1
+    deadline = time.monotonic() + 60
+    while not Notification.objects.filter(kind="digest").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    call = Task.objects.get(kind=Task.Kind.RENEWAL_CALL)
+    assert f"  - {call.title} ({client})" in Notification.objects.get(kind="digest", user=manager).body
