@@ -71,9 +71,11 @@ browser:
 	  fi; \
 	fi
 
+# The club's periodic tasks (Celery beat's schedule) are written after every migrate.
 migrate: venv
 	mkdir -p var
 	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py setup_periodic_tasks
 
 seed: venv ## Seed the demo club once (only when the database has no clients yet)
 	$(DEV) $(BIN)/python manage.py seed_demo --if-empty

@@ -14,7 +14,7 @@ class AccompanimentConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
-        from . import vocabulary  # noqa: F401  (registers its words in lower apps' vocabularies)
+        from . import reminders, vocabulary  # noqa: F401  (its words in lower apps' vocabularies; its producers)
 
         # post_migrate is sent for each app with models, in INSTALLED_APPS order: the roles are
         # synced after the last one, when every model's permissions exist.

@@ -7,8 +7,8 @@ CSV exports and the tests all call these functions. Everything is aggregated by 
 Python only does arithmetic on the handful of totals that come back, so the number of queries
 does not depend on the amount of data.
 
-How a department narrows each number: a membership belongs to the department its plan's
-category maps to (``settings.MEMBERSHIP_CATEGORY_DEPARTMENTS``); a sale to its ``department``;
+How a department narrows each number: a membership belongs to its plan's department
+(``MembershipPlan.department_code``); a sale to its ``department``;
 an offer to the department of the service, product or plan offered; feedback and survey
 answers to the department of the staff member or service they are about; a visit to that of the
 membership it was counted against; a client to every department they bought from (a sale) or
@@ -129,18 +129,10 @@ class Period:
 
 
 # --- How a department narrows a query ------------------------------------------------------------
-def plan_categories(department: Department) -> list[str]:
-    return [
-        category
-        for category, code in settings.MEMBERSHIP_CATEGORY_DEPARTMENTS.items()
-        if code == department.code
-    ]
-
-
 def membership_scope(department, prefix: str = "") -> Q:
     if department is None:
         return Q()
-    return Q(**{f"{prefix}plan__category__in": plan_categories(department)})
+    return Q(**{f"{prefix}plan__department_code": department.code})
 
 
 def sale_scope(department, prefix: str = "") -> Q:
@@ -153,7 +145,7 @@ def offer_scope(department) -> Q:
     return (
         Q(service__department=department)
         | Q(product__department=department)
-        | Q(plan__category__in=plan_categories(department))
+        | Q(plan__department_code=department.code)
     )
 
 

@@ -332,6 +332,19 @@ REMINDER_RENEWAL_OFFER_AFTER_DAYS = env.int("REMINDER_RENEWAL_OFFER_AFTER_DAYS",
 REMINDER_VISITS_LEFT = env.int("REMINDER_VISITS_LEFT", default=2)
 REMINDER_ONBOARDING_DAYS = env.list("REMINDER_ONBOARDING_DAYS", cast=int, default=[3, 14, 30])
 REMINDER_LAPSED_DAYS = env.int("REMINDER_LAPSED_DAYS", default=14)
+
+
+def _time_of_day(name: str, value: str) -> datetime.time:
+    try:
+        return datetime.time.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a time of day like 08:30, not {value!r}") from None
+
+
+# When the periodic tasks run, in the club's local time; `manage.py setup_periodic_tasks`
+# writes them to the schedule (accompaniment/periodic_tasks.py).
+DAILY_REMINDERS_AT = _time_of_day("DAILY_REMINDERS_AT", env.str("DAILY_REMINDERS_AT", default="08:30"))
+STAGE_REFRESH_AT = _time_of_day("STAGE_REFRESH_AT", env.str("STAGE_REFRESH_AT", default="01:00"))
 # No messages to clients between these local hours; delivery waits until the morning.
 QUIET_HOURS_START = env.int("QUIET_HOURS_START", default=21)
 QUIET_HOURS_END = env.int("QUIET_HOURS_END", default=9)
@@ -373,15 +386,3 @@ DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 # ---------------------------------------------------------------------------------------------
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
-
-# ---------------------------------------------------------------------------------------------
-# Sales
-# ---------------------------------------------------------------------------------------------
-# Which department (by code) a membership plan's sale belongs to, by the plan's category.
-MEMBERSHIP_CATEGORY_DEPARTMENTS = {
-    "gym": "fitness",
-    "group": "fitness",
-    "all": "fitness",
-    "spa": "spa",
-    "cosmetology": "cosmetology",
-}

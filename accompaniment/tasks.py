@@ -14,37 +14,40 @@ def worker_status() -> dict:
     return {"database": connection.vendor, "clients": Client.objects.count()}
 
 
-@shared_task(name="accompaniment.daily_reminders")
-def daily_reminders(day: str | None = None) -> dict:
-    """The daily sweep for the club's local date, then delivery of what it queued."""
+@shared_task(name="accompaniment.daily_reminders", bind=True)
+def daily_reminders(self, day: str | None = None, digests: bool = True) -> dict:
+    """The daily pipeline for the club's local date (``core.reminders``): the sweep in one
+    transaction; once it has committed, the managers' digests (which list what it made) and
+    delivery of what it queued, both on the queue the sweep came from."""
     import datetime
 
     from django.db import transaction
     from django.utils import timezone
 
     from clients.tasks import deliver_outbox
-
-    from .reminders import reminders_sweep
+    from core import reminders
 
     on = datetime.date.fromisoformat(day) if day else timezone.localdate()
-    report = reminders_sweep(on=on)
-    transaction.on_commit(deliver_outbox.delay)
+    report = reminders.sweep(on=on)
+    queue = (self.request.delivery_info or {}).get("routing_key")
+    if digests:
+        transaction.on_commit(lambda: morning_digest.apply_async(args=[on.isoformat()], queue=queue))
+    transaction.on_commit(lambda: deliver_outbox.apply_async(queue=queue))
     return report
 
 
 @shared_task(name="accompaniment.morning_digest")
-def morning_digest(day: str | None = None) -> int:
-    """Each manager's Today agenda by e-mail."""
+def morning_digest(day: str | None = None) -> dict:
+    """The digests of the daily pipeline (each manager's Today by e-mail), after its sweep."""
     import datetime
 
     from django.db import transaction
     from django.utils import timezone
 
     from clients.tasks import deliver_outbox
-
-    from .reminders import digest_sweep
+    from core import reminders
 
     on = datetime.date.fromisoformat(day) if day else timezone.localdate()
-    queued = digest_sweep(on=on)
+    report = reminders.digests(on=on)
     transaction.on_commit(deliver_outbox.delay)
-    return queued
+    return report

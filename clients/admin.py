@@ -43,6 +43,7 @@ from .models import (
     UserPreference,
     Visit,
 )
+from .plan_departments_admin import PlanDepartmentAdminMixin, PlanDepartmentListFilter
 from .resources import ClientResource
 from .selectors import client_search_q, current_membership_subquery
 
@@ -272,17 +273,18 @@ class MeasurementAdmin(ServiceSaveAdminMixin, CreatedByAdminMixin, admin.ModelAd
 # Plans, memberships, freezes, visits
 # ---------------------------------------------------------------------------------------------
 @admin.register(MembershipPlan)
-class MembershipPlanAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+class MembershipPlanAdmin(PlanDepartmentAdminMixin, CreatedByAdminMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "category",
+        "department",
         "duration_days",
         "visit_limit",
         "price",
         "max_freeze_days",
         "is_active",
     )
-    list_filter = ("category", "is_active")
+    list_filter = ("category", PlanDepartmentListFilter, "is_active")
     search_fields = ("name", "description")
 
 

@@ -27,3 +27,4 @@ class ClientsConfig(AppConfig):
         TextField.register_lookup(Lower)
         connection_created.connect(_sqlite_unicode_lower, dispatch_uid="clients.sqlite_lower")
         from . import languages  # noqa: F401  (connects the login receiver)
+        from . import reminders  # noqa: F401  (declares its producers of the daily pipeline)

@@ -1,6 +1,11 @@
-"""What the daily sweep produces for the clients app: reminders to clients (outbox rows) and
-follow-up tasks for managers. Every producer is set-based: its query count does not depend on
-the number of memberships, and every row carries a dedup key so a second sweep adds nothing.
+"""What the daily pipeline (``core.reminders``) gets from the clients app: reminders to clients
+(outbox rows) and follow-up tasks for managers, each declared by one line above its function.
+Every producer is set-based: its query count does not depend on the number of memberships, and
+every row carries a dedup key so a second sweep adds nothing.
+
+``produces_messages`` and ``produces_tasks`` are the declarations every app uses (the outbox and
+the task list are this app's): ``@produces_messages("birthdays")`` above a function
+``(on: date) -> list`` of outbox rows is all a new producer needs.
 """
 
 import datetime
@@ -11,12 +16,35 @@ from django.db.models import F, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext, override
 
+from core import reminders
 from core.dates import day_bounds
 
 from . import rules
 from .messaging import kinds
-from .messaging.outbox import Pending, existing_keys, message_for_client
+from .messaging.outbox import Pending, existing_keys, message_for_client, outbox_write
 from .models import Client, Membership, MembershipPlan, Notification, Task, Visit
+
+
+def tasks_write(tasks: list[Task], *, dry_run: bool = False) -> int:
+    """Create the tasks whose dedup key is new; returns how many were new."""
+    if not tasks:
+        return 0
+    keys = [task.dedup_key for task in tasks]
+    existing = existing_keys(Task, keys)
+    new = [task for task in tasks if task.dedup_key not in existing]
+    if not dry_run and new:
+        Task.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    return len(new)
+
+
+def produces_messages(name: str, *, step: reminders.Step = reminders.Step.MESSAGES):
+    """Declare a producer of outbox rows (``Notification`` or ``Pending``), reported as ``name``."""
+    return reminders.producer(name, step=step, write=outbox_write)
+
+
+def produces_tasks(name: str):
+    """Declare a producer of follow-up tasks (unsaved ``Task`` rows), reported as ``name``."""
+    return reminders.producer(name, step=reminders.Step.TASKS, write=tasks_write)
 
 
 def expiry_thresholds() -> dict[int, list[int]]:
@@ -40,6 +68,7 @@ def memberships_due_for_expiry_reminder(on: datetime.date, days: int, plan_ids) 
     )
 
 
+@produces_messages("membership expiry")
 def expiry_messages(on: datetime.date) -> list[Notification]:
     rows = []
     for days, plan_ids in sorted(expiry_thresholds().items()):
@@ -57,6 +86,7 @@ def expiry_messages(on: datetime.date) -> list[Notification]:
     return rows
 
 
+@produces_tasks("renewal calls")
 def renewal_call_tasks(on: datetime.date) -> list[Task]:
     """At REMINDER_RENEWAL_CALL_DAYS before the end, the manager calls about renewal."""
     days = settings.REMINDER_RENEWAL_CALL_DAYS
@@ -82,6 +112,7 @@ def renewal_call_tasks(on: datetime.date) -> list[Task]:
     return tasks
 
 
+@produces_messages("renewal offers")
 def renewal_offers(on: datetime.date) -> list[Notification]:
     """REMINDER_RENEWAL_OFFER_AFTER_DAYS after a card (not cancelled) ended without renewal."""
     ended_on = on - datetime.timedelta(days=settings.REMINDER_RENEWAL_OFFER_AFTER_DAYS)
@@ -104,6 +135,7 @@ def renewal_offers(on: datetime.date) -> list[Notification]:
     ]
 
 
+@produces_messages("visits running out")
 def visit_pack_messages(on: datetime.date) -> list[Notification]:
     """Once, when a membership with a visit limit has REMINDER_VISITS_LEFT visits left."""
     left = settings.REMINDER_VISITS_LEFT
@@ -134,6 +166,7 @@ def birthday_clients(on: datetime.date):
     return Client.objects.filter(rules.birthday_q(on))
 
 
+@produces_messages("birthdays")
 def birthday_messages(on: datetime.date) -> list[Notification]:
     return [
         Pending(f"birthday:{client.pk}:{on.year}", partial(
@@ -149,6 +182,7 @@ def birthday_messages(on: datetime.date) -> list[Notification]:
     ]
 
 
+@produces_tasks("onboarding touchpoints")
 def onboarding_tasks(on: datetime.date) -> list[Task]:
     """Follow-ups for a new client's manager on days 3, 14 and 30 after the first visit."""
     tasks = []
@@ -185,6 +219,7 @@ def onboarding_tasks(on: datetime.date) -> list[Task]:
     return tasks
 
 
+@produces_tasks("lapsed clients")
 def lapsed_tasks(on: datetime.date) -> list[Task]:
     """A lapsed client (``rules.lapsed_q``: no visit for LAPSED_DAYS while a card runs): a task
     for the manager (never a message to the client). Once per lapse: a new visit starts a new one."""
@@ -211,29 +246,3 @@ def lapsed_tasks(on: datetime.date) -> list[Task]:
             )
         )
     return tasks
-
-
-def tasks_write(tasks: list[Task], *, dry_run: bool = False) -> int:
-    """Create the tasks whose dedup key is new; returns how many were new."""
-    if not tasks:
-        return 0
-    keys = [task.dedup_key for task in tasks]
-    existing = existing_keys(Task, keys)
-    new = [task for task in tasks if task.dedup_key not in existing]
-    if not dry_run and new:
-        Task.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
-    return len(new)
-
-
-# The producers of this app, by the name the sweep reports them under.
-MESSAGE_PRODUCERS = {
-    "membership expiry": expiry_messages,
-    "renewal offers": renewal_offers,
-    "visits running out": visit_pack_messages,
-    "birthdays": birthday_messages,
-}
-TASK_PRODUCERS = {
-    "renewal calls": renewal_call_tasks,
-    "onboarding touchpoints": onboarding_tasks,
-    "lapsed clients": lapsed_tasks,
-}

@@ -4,7 +4,6 @@ promotion sends. Each validates and runs in one transaction."""
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
@@ -25,11 +24,14 @@ OFFER_WINDOW_DAYS = 30
 
 # --- the ledger -----------------------------------------------------------------------------
 def department_for_plan(plan) -> Department:
-    code = settings.MEMBERSHIP_CATEGORY_DEPARTMENTS.get(plan.category)
-    department = Department.objects.filter(code=code).first() if code else None
-    department = department or Department.objects.order_by("id").first()
+    """The department a plan's sale is booked to: the plan's own (``department_code``, checked
+    where the plan is entered). Should it be gone anyway, the sale is refused with the reason."""
+    department = Department.objects.filter(code=plan.department_code).first() if plan.department_code else None
     if department is None:
-        raise ValidationError(_("Create a department before selling memberships."))
+        raise ValidationError(_(
+            "The plan “%(plan)s” belongs to no department of the club: choose its department on the "
+            "plan's page in the admin site, then sell it."
+        ) % {"plan": plan.name})
     return department
 
 

@@ -11,11 +11,12 @@ The rule, in one place (the README quotes it):
   answer (if any) of 9 or more.
 
 Every figure is annotated in the database; the stage is stored on the client by
-``stages_refresh`` (nightly and after each change that matters) so lists can filter by it.
+``stages_refresh`` (nightly, its own task) so lists can filter by it.
 """
 
 import datetime
 
+from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -89,18 +90,22 @@ def stage_case(on: datetime.date):
     )
 
 
-def stages_refresh(on: datetime.date | None = None, clients=None) -> int:
-    """Recompute and store the stage of the given clients (all by default); returns how many
-    changed. Two queries whatever the number of clients."""
+def stages_refresh(on: datetime.date | None = None, clients=None, *, dry_run: bool = False) -> int:
+    """Recompute and store the stage of the given clients (all by default), all or none; returns
+    how many changed (would change, with ``dry_run``). Two queries whatever the number of
+    clients. Nightly: the task ``sales.refresh_stages``, or ``send_reminders --refresh-stages``."""
     on = on or timezone.localdate()
     queryset = annotate_stage_facts(clients if clients is not None else Client.objects.all(), on)
     queryset = queryset.annotate(computed=stage_case(on)).exclude(stage=F("computed"))
     changed = list(queryset.values_list("pk", "computed"))
+    if dry_run:
+        return len(changed)
     by_stage: dict[str, list[int]] = {}
     for pk, stage in changed:
         by_stage.setdefault(stage, []).append(pk)
-    for stage, pks in by_stage.items():
-        Client.objects.filter(pk__in=pks).update(stage=stage)
+    with transaction.atomic():
+        for stage, pks in by_stage.items():
+            Client.objects.filter(pk__in=pks).update(stage=stage)
     return len(changed)
 
 

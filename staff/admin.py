@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -48,6 +50,16 @@ class DepartmentAdmin(CreatedByAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}
     inlines = (StaffMemberInline,)
+
+    def get_deleted_objects(self, objs, request):
+        """A department that membership plans belong to is not deleted (their sales would have
+        nowhere to go): the plans are listed as protected, as Django lists protected rows."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for department in objs:
+            protected += [
+                format_html("{}: {}", capfirst(plan._meta.verbose_name), plan) for plan in department.plans()
+            ]
+        return deleted, counts, perms_needed, protected
 
     def get_queryset(self, request):
         return (

@@ -28,6 +28,22 @@ class Department(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    def plans(self):
+        """The membership plans that belong to this department (by its code as stored)."""
+        from clients.models import MembershipPlan
+
+        stored = Department.objects.filter(pk=self.pk).values_list("code", flat=True).first() if self.pk else None
+        return MembershipPlan.objects.filter(department_code=stored) if stored else MembershipPlan.objects.none()
+
+    def clean(self):
+        super().clean()
+        plans = self.plans()
+        if self.pk and plans.exclude(department_code=self.code).exists():
+            raise ValidationError({"code": _(
+                "Membership plans belong to this department by its code (%(plans)s): it cannot "
+                "change while they do. Its name can."
+            ) % {"plans": ", ".join(plan.name for plan in plans[:5])}})
+
 
 class Service(TimeStampedModel):
     """A training or procedure the club offers; the manager builds programs from these."""

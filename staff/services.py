@@ -1,20 +1,16 @@
 """The feedback loop (record → relay → answer → resolve) and quality surveys."""
 
 import datetime
-from functools import partial
 import secrets
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clients import rules as membership_rules
-from clients.messaging.outbox import Pending, message_for_client, message_for_user, outbox_write
+from clients.messaging.outbox import message_for_client, message_for_user, outbox_write
 from clients.models import Client, Notification
 
 from . import vocabulary
@@ -244,22 +240,6 @@ def survey_after_session(*, client: Client, staff_member=None, service=None, on=
         survey_message(client=client, staff_member=staff_member, service=service,
                        dedup_key=f"survey:{client.pk}:{on}")
     ])
-
-
-def surveys_quarterly(on: datetime.date) -> list[Notification]:
-    """Every client with a running membership (``clients.rules.running_q``) is asked once a quarter."""
-    from django.db.models import Exists, OuterRef
-
-    quarter = f"{on.year}Q{(on.month - 1) // 3 + 1}"
-    asked = Notification.objects.filter(
-        client=OuterRef("pk"), dedup_key=Concat(Value("survey-quarter:"), Cast(OuterRef("pk"), CharField()), Value(f":{quarter}"))
-    )
-    clients = Client.objects.filter(membership_rules.clients_with(membership_rules.running_on(on))).exclude(Exists(asked))
-    return [
-        Pending(key, partial(survey_message, client=client, dedup_key=key))
-        for client in clients
-        for key in [f"survey-quarter:{client.pk}:{quarter}"]
-    ]
 
 
 @transaction.atomic

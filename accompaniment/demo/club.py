@@ -244,10 +244,11 @@ class DemoClub:
 
     def _offerings(self):
         self.plans = []
-        for name, category, days, visits, price, freeze, reminders, description in catalog.PLANS:
+        for name, category, department, days, visits, price, freeze, reminders, description in catalog.PLANS:
             plan, _ = self._get_or_create(
                 MembershipPlan, "membership plans", name=name,
-                defaults={"category": category, "duration_days": days, "visit_limit": visits,
+                defaults={"category": category, "department_code": department, "duration_days": days,
+                          "visit_limit": visits,
                           "price": _money(price), "max_freeze_days": freeze,
                           "expiry_reminder_days": reminders, "description": description},
             )

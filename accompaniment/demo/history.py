@@ -28,7 +28,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
@@ -695,7 +694,6 @@ class ClientHistory:
         self._bulk(Offer, offers, "offers")
 
         departments_by_code = self.club.departments
-        category_department = settings.MEMBERSHIP_CATEGORY_DEPARTMENTS
         sales = []
 
         def sale(*, kind, unit_price, quantity=1, discount=ZERO, **values):
@@ -706,7 +704,7 @@ class ClientHistory:
         for life in lives:
             client_id = life.client.pk
             for card in life.cards:
-                department = departments_by_code[category_department.get(card.plan.category, "fitness")]
+                department = departments_by_code[card.plan.department_code]
                 sale(client_id=client_id, department_id=department.pk, kind=Sale.Kind.MEMBERSHIP,
                      membership_id=card.row.pk, seller_id=card.seller.pk, unit_price=card.plan.price,
                      discount=card.discount, sold_at=self._past(card.sold_on, rng.randint(9, 20), rng.randrange(60)),

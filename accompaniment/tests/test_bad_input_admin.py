@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from clients.models import Membership
+from clients.models import Membership, MembershipPlan
 
 from .bad_input import LONG, NUL, SQL, TODAY, build_club, changed_tables, row_counts
 
@@ -144,7 +144,11 @@ def test_a_membership_added_in_the_admin_of_a_club_without_departments_is_refuse
     before = row_counts()
     response = admin_post(client, "clients_membership", row)
     assert response.status_code == 200  # the form again, with the reason on top
-    assert response.context["adminform"].form.non_field_errors() == ["Create a department before selling memberships."]
+    plan = MembershipPlan.objects.get()
+    assert response.context["adminform"].form.non_field_errors() == [
+        f"The plan “{plan.name}” belongs to no department of the club: choose its department on the plan's "
+        "page in the admin site, then sell it."
+    ]
     assert changed_tables(before) == {}
 
 

@@ -152,7 +152,8 @@ def test_the_history_shows_who_changed_what_old_and_new(client, director, manage
 
 
 def test_a_membership_sold_on_the_card_is_in_the_history_with_its_seller(client, director, manager, person):
-    plan = cf.MembershipPlanFactory(name="Gym, 3 months", duration_days=91)
+    stf.DepartmentFactory(name="Fitness", code="fitness")  # the plan's department
+    plan = cf.MembershipPlanFactory(name="Gym, 3 months", duration_days=91, department_code="fitness")
     client.force_login(manager)
     response = client.post(reverse("sales:membership-sell", args=[person.pk]),
                            {"plan": plan.pk, "start_date": timezone.localdate().isoformat()})

@@ -64,7 +64,7 @@ def club(make_user):
     fitness = stf.DepartmentFactory(name="Fitness", code="fitness")
     spa = stf.DepartmentFactory(name="SPA", code="spa")
     gym = cf.MembershipPlanFactory(name="Gym", category="gym")
-    spa_plan = cf.MembershipPlanFactory(name="SPA visits", category="spa")
+    spa_plan = cf.MembershipPlanFactory(name="SPA visits", category="spa", department_code="spa")
     olena = make_user(roles.MANAGER, username="olena", first_name="Olena", last_name="Kovalenko")
     andrii = make_user(roles.MANAGER, username="andrii", first_name="Andrii", last_name="Bondarenko")
     c = {}

@@ -15,13 +15,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accompaniment.reminders import digest_sweep, reminders_sweep
 from accompaniment.vocabulary import DIGEST
 from clients import rules
 from clients.models import Client, Membership, Notification, Task
 from clients.services import visit_check_in
 from clients.tests import factories as cf
-from core import roles
+from core import reminders, roles
 from sales.tests import factories as sf
 from staff.models import Feedback
 from staff.tests import factories as stf
@@ -116,7 +115,7 @@ def kpi(client, club, label: str) -> str:
 
 
 def swept() -> None:
-    reminders_sweep(on=TODAY)
+    reminders.sweep(on=TODAY)
 
 
 def keyed(prefix: str) -> set[str]:
@@ -202,7 +201,7 @@ def test_expiring_soon_is_the_same_on_today_the_list_the_card_the_digest_and_the
         assert ("Expiring soon" in card_page) is (name in soon), name
     list_page = client.get(reverse("clients:list")).content.decode()
     assert list_page.count("days left") + list_page.count("day left") == len(soon)
-    digest_sweep(on=TODAY)
+    reminders.digests(on=TODAY)
     digest = Notification.objects.get(kind=DIGEST)
     assert f"Memberships ending within {rules.EXPIRING_SOON_DAYS} days: 2" in digest.body
     assert kpi(client, club, "Expiring within 14 days") == str(rules.expiring_soon(TODAY, 14).count())
@@ -243,7 +242,7 @@ def test_at_risk_clients_are_the_same_on_today_the_digest_the_dashboard_and_the_
     managers = dashboard_csv(client, club, "managers")
     row = dict(zip(managers[0], next(r for r in managers[1:] if r[0] == "Olena Kovalenko")))
     assert row["At risk"] == str(len(expected))
-    digest_sweep(on=TODAY)
+    reminders.digests(on=TODAY)
     assert f"Clients at risk: {len(expected)}" in Notification.objects.get(kind=DIGEST).body
     # The order is the dashboard's: an open complaint and a low score before an expiring card
     # and a lapse.

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from accompaniment.reminders import reminders_sweep
 from core import roles
+from core.reminders import sweep as reminders_sweep
 from clients.messaging import kinds
 from clients.models import Notification, Task
 from clients.tests import factories as cf

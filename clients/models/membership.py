@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
+
+from ..plan_departments import validate_department_code
 from .client import Client
 
 
@@ -40,6 +42,12 @@ class MembershipPlan(TimeStampedModel):
     name = models.CharField(_("name"), max_length=120, unique=True)
     category = models.CharField(
         _("category"), max_length=20, choices=Category.choices, default=Category.GYM
+    )
+    department_code = models.CharField(
+        _("department"),
+        max_length=30,
+        validators=[validate_department_code],
+        help_text=_("The department whose turnover the plan's sales count in."),
     )
     description = models.TextField(_("description"), blank=True)
     duration_days = models.PositiveIntegerField(

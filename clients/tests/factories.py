@@ -55,6 +55,7 @@ class MembershipPlanFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"Plan {n}")
+    department_code = "fitness"  # a code only: the tests that sell create the department
     duration_days = 30
     price = Decimal("1200.00")
     max_freeze_days = 14

@@ -131,9 +131,9 @@ def club(make_user):
     """The demo club's blocks, plans and logins that the sample files name."""
     for code, name, _description in catalog.DEPARTMENTS:
         stf.DepartmentFactory(code=code, name=name)
-    for name, category, days, limit, price, freeze_days, _reminders, _text in catalog.PLANS:
+    for name, category, department, days, limit, price, freeze_days, _reminders, _text in catalog.PLANS:
         cf.MembershipPlanFactory(
-            name=name, category=category, duration_days=days, visit_limit=limit,
+            name=name, category=category, department_code=department, duration_days=days, visit_limit=limit,
             price=Decimal(price), max_freeze_days=freeze_days,
         )
     make_user(roles.MANAGER, username="manager")

@@ -20,6 +20,7 @@ ALL_FACTORIES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("factory", ALL_FACTORIES, ids=lambda f: f.__name__)
 def test_factory_builds_a_valid_row(factory):
+    stf.DepartmentFactory(code="fitness", name="Fitness")  # the department of MembershipPlanFactory's plans
     obj = factory()
     obj.full_clean()
     assert obj.pk

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from core.vocabulary import Vocabulary
+from core.vocabulary import ProvidedVocabulary, Vocabulary
 
 
 def test_words_keep_their_order_and_labels():
@@ -19,3 +19,27 @@ def test_a_clashing_or_unstorable_word_stops_the_start(code, label):
     words.register("b", "Bee")
     with pytest.raises(ImproperlyConfigured):
         words.register(code, label)
+
+
+def test_provided_words_are_read_from_their_source_each_time():
+    rows = [("fitness", "Fitness")]
+    departments = ProvidedVocabulary("department")
+    departments.provide(lambda: list(rows))
+    assert departments.choices() == [("fitness", "Fitness")]
+    assert "fitness" in departments and "spa" not in departments and "" not in departments
+    rows.append(("spa", "SPA"))  # a department added since
+    assert "spa" in departments
+
+
+def test_provided_words_need_one_source():
+    departments = ProvidedVocabulary("department")
+    with pytest.raises(ImproperlyConfigured, match="no installed app provides"):
+        departments.choices()
+
+    def source():
+        return []
+
+    departments.provide(source)
+    departments.provide(source)  # the same source again: harmless
+    with pytest.raises(ImproperlyConfigured, match="provided already"):
+        departments.provide(lambda: [])

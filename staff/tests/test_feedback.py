@@ -195,9 +195,10 @@ def test_the_quarterly_survey_reaches_each_active_client_once(loop):
     cf.ClientFactory(consent_email=True)  # no membership: not asked
     today = timezone.localdate()
     from clients.messaging.outbox import outbox_write
+    from staff.reminders import surveys_quarterly
 
-    assert outbox_write(services.surveys_quarterly(today)) == 1
-    assert services.surveys_quarterly(today) == []
+    assert outbox_write(surveys_quarterly(today)) == 1
+    assert surveys_quarterly(today) == []
 
 
 # --- pages and access -----------------------------------------------------------------------

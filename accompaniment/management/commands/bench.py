@@ -51,12 +51,12 @@ LAST_NAMES = ["Kovalenko", "Bondarenko", "Tkachenko", "Shevchenko", "Kravchenko"
               "Boyko", "Koval", "Oliinyk", "Shevchuk", "Polishchuk", "Lysenko", "Marchenko",
               "Savchenko", "Rudenko", "Moroz", "Pavlenko", "Petrenko", "Kravets", "Honchar"]
 DEPARTMENTS = [("fitness", "Fitness"), ("spa", "SPA"), ("cosmetology", "Cosmetology")]
-PLANS = [  # name, category, days, visit limit, price
-    ("Bench gym, 1 month", "gym", 30, None, 1200),
-    ("Bench gym, 3 months", "gym", 91, None, 3200),
-    ("Bench all inclusive, 12 months", "all", 365, None, 14500),
-    ("Bench SPA, 10 visits", "spa", 90, 10, 3500),
-    ("Bench cosmetology course", "cosmetology", 120, 6, 7800),
+PLANS = [  # name, category, department, days, visit limit, price
+    ("Bench gym, 1 month", "gym", "fitness", 30, None, 1200),
+    ("Bench gym, 3 months", "gym", "fitness", 91, None, 3200),
+    ("Bench all inclusive, 12 months", "all", "fitness", 365, None, 14500),
+    ("Bench SPA, 10 visits", "spa", "spa", 90, 10, 3500),
+    ("Bench cosmetology course", "cosmetology", "cosmetology", 120, 6, 7800),
 ]
 MANAGERS = 10
 BIG_PORTFOLIO_SHARE = 0.10  # the first manager's share of the clients: the Today page's case
@@ -131,9 +131,10 @@ class BenchClub:
         for code, name in DEPARTMENTS:
             self.departments[code], _ = Department.objects.get_or_create(code=code, defaults={"name": name})
         self.plans = []
-        for name, category, days, visits, price in PLANS:
+        for name, category, department, days, visits, price in PLANS:
             plan, _ = MembershipPlan.objects.get_or_create(
-                name=name, defaults={"category": category, "duration_days": days, "visit_limit": visits,
+                name=name, defaults={"category": category, "department_code": department, "duration_days": days,
+                                     "visit_limit": visits,
                                      "price": Decimal(price), "max_freeze_days": 14},
             )
             self.plans.append(plan)
@@ -270,7 +271,7 @@ class BenchClub:
             if running and rng.random() < 0.03:
                 freezes.append(Freeze(membership_id=m.pk, start_date=today - datetime.timedelta(days=3),
                                       end_date=today + datetime.timedelta(days=4), reason="Business trip"))
-            department = self.departments[settings.MEMBERSHIP_CATEGORY_DEPARTMENTS[m.plan.category]]
+            department = self.departments[m.plan.department_code]
             sold = self._moment(min(m.start_date, today), 11)
             sales.append(Sale(client_id=m.client_id, department=department, kind=Sale.Kind.MEMBERSHIP,
                               membership_id=m.pk, seller_id=m.sold_by_id, unit_price=m.price, quantity=1,
@@ -473,9 +474,9 @@ class Command(BaseCommand):
             ("dashboard, year, cached", page(director, dashboard + "?period=last_12_months")),
         ]
         if not skip_sweep:
-            from accompaniment.reminders import reminders_sweep
+            from core import reminders
 
-            cases.append(("reminder sweep (dry run)", lambda: reminders_sweep(on=club.today, dry_run=True)))
+            cases.append(("reminder sweep (dry run)", lambda: reminders.sweep(on=club.today, dry_run=True)))
         rows, captured_sql, raw_rows, slowest = [], {}, [], []
         for name, action in cases:
             self.stdout.write(f"Measuring {name} …")

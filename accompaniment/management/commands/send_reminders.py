@@ -1,17 +1,18 @@
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
-from accompaniment.reminders import digest_sweep, reminders_sweep
 from clients.messaging.outbox import delivery_summary, outbox_deliver_due
+from core import reminders
+from sales.stages import stages_refresh
 
 
 class Command(BaseCommand):
     help = (
-        "Run the reminder sweep for a day synchronously (the same sweep Celery beat runs), "
-        "then deliver what is due. For the embedded default and for cron users."
+        "Run the daily pipeline for a day synchronously — the sweep (all or nothing), then the "
+        "managers' digests — as the Celery task does, then deliver what is due. For the "
+        "embedded default and for cron users."
     )
 
     def add_arguments(self, parser):
@@ -22,23 +23,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-digest", action="store_true", help="Leave out the managers' morning digest."
         )
+        parser.add_argument(
+            "--refresh-stages",
+            action="store_true",
+            help="First store the clients' relationship stages, as the nightly task sales.refresh_stages does.",
+        )
 
-    def handle(self, *args, date=None, dry_run=False, no_digest=False, **options):
+    def handle(self, *args, date=None, dry_run=False, no_digest=False, refresh_stages=False, **options):
         try:
             on = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError:
             raise CommandError(f"--date must look like 2026-11-22, not {date!r}") from None
-        with transaction.atomic():
-            report = reminders_sweep(on=on, dry_run=dry_run)
-            if not no_digest:
-                report["managers' digest"] = digest_sweep(on=on, dry_run=dry_run)
-        verb = "would queue" if dry_run else "queued"
         self.stdout.write(f"Reminders for {on.isoformat()}:")
+        if refresh_stages:
+            changed = stages_refresh(on, dry_run=dry_run)
+            self.stdout.write(f"  {'relationship stages':<24} {'would change' if dry_run else 'changed'} {changed}")
+        report = reminders.day(on=on, dry_run=dry_run, with_digests=not no_digest)
+        verb = "would queue" if dry_run else "queued"
         for name, count in report.items():
-            if name == "stages changed":
-                self.stdout.write(f"  relationship stages      {count} changed")
-            else:
-                self.stdout.write(f"  {name:<24} {verb} {count}")
+            self.stdout.write(f"  {name:<24} {verb} {count}")
         if dry_run:
             self.stdout.write("Dry run: nothing written, nothing sent.")
             return
