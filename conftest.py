@@ -129,6 +129,18 @@ def _fresh_content_type_cache():
 
 
 @pytest.fixture(autouse=True)
+def _the_clubs_language():
+    """Each test starts in the club's language: a request (LocaleMiddleware) leaves the language
+    it chose active in its thread, and the next test's direct calls would speak it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _real_celery_for_redis_tests(request):
     """Tasks run in-process (settings_test); a test marked `redis` sends them to a real worker."""
     if not request.node.get_closest_marker("redis"):
