@@ -16,8 +16,8 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from accompaniment.dashboard import add_months
-from accompaniment.demo import DEMO_EMAIL_DOMAIN
-from accompaniment.demo.history import ClientHistory
+from accompaniment.devtools.demo import DEMO_EMAIL_DOMAIN
+from accompaniment.devtools.demo.history import ClientHistory
 from core import roles
 from core.capabilities import admin_site_roles
 from clients.models import (
