@@ -5,46 +5,32 @@ from __future__ import annotations
 
 import inspect
 
-from .at_risk import at_risk_client_sets, at_risk_summary
-from .kpis import (
-    active_members,
-    feedback_counts,
-    members_in_period,
-    memberships_expiring,
-    new_clients_and_referrals,
-    nps,
-    offers,
-    renewal_rate,
-    retention,
-    revenue,
-    revenue_per_member,
-    visits_per_member_per_week,
-)
+# (``series`` is also the name of a function the package exports: its charts are imported by name.)
+from . import at_risk, kpis, tables
 from .series import active_members_by_month, nps_by_month, renewal_rate_by_month, revenue_by_month
-from .tables import departments_table, managers_table, staff_quality_summary
 
 DEFINED_BY = [  # what the page shows, the function whose docstring defines it, its KPI keys
-    ("Active members", active_members, ["active_members"]),
-    ("New clients, referrals", new_clients_and_referrals, ["new_clients", "referrals"]),
-    ("Memberships expiring within 14 and 30 days", memberships_expiring, ["expiring_14", "expiring_30"]),
-    ("Renewal rate", renewal_rate, ["renewal_rate"]),
-    ("Retention, churn", retention, ["retention", "churn"]),
-    ("Members in the period", members_in_period, []),
-    ("Visits per member per week", visits_per_member_per_week, ["visits_per_member_week"]),
-    ("Revenue", revenue, ["revenue"]),
-    ("Revenue per member", revenue_per_member, ["revenue_per_member"]),
-    ("Offers, accepted, conversion", offers, ["offers_made", "offers_accepted", "offer_conversion"]),
-    ("NPS", nps, ["nps"]),
-    ("Complaints open, overdue; thanks", feedback_counts, ["complaints_open", "complaints_overdue", "thanks"]),
+    ("Active members", kpis.active_members, ["active_members"]),
+    ("New clients, referrals", kpis.new_clients_and_referrals, ["new_clients", "referrals"]),
+    ("Memberships expiring within 14 and 30 days", kpis.memberships_expiring, ["expiring_14", "expiring_30"]),
+    ("Renewal rate", kpis.renewal_rate, ["renewal_rate"]),
+    ("Retention, churn", kpis.retention, ["retention", "churn"]),
+    ("Members in the period", kpis.members_in_period, []),
+    ("Visits per member per week", kpis.visits_per_member_per_week, ["visits_per_member_week"]),
+    ("Revenue", kpis.revenue, ["revenue"]),
+    ("Revenue per member", kpis.revenue_per_member, ["revenue_per_member"]),
+    ("Offers, accepted, conversion", kpis.offers, ["offers_made", "offers_accepted", "offer_conversion"]),
+    ("NPS", kpis.nps, ["nps"]),
+    ("Complaints open, overdue; thanks", kpis.feedback_counts, ["complaints_open", "complaints_overdue", "thanks"]),
     ("Revenue by month (chart)", revenue_by_month, []),
     ("Active members by month (chart)", active_members_by_month, []),
     ("Renewal rate by month (chart)", renewal_rate_by_month, []),
     ("NPS by month (chart)", nps_by_month, []),
-    ("Managers' table", managers_table, []),
-    ("Departments' table", departments_table, []),
-    ("Staff quality summary", staff_quality_summary, []),
-    ("At-risk clients: the reasons", at_risk_client_sets, []),
-    ("At-risk clients: the list", at_risk_summary, []),
+    ("Managers' table", tables.managers_table, []),
+    ("Departments' table", tables.departments_table, []),
+    ("Staff quality summary", tables.staff_quality_summary, []),
+    ("At-risk clients: the reasons", at_risk.at_risk_client_sets, []),
+    ("At-risk clients: the list", at_risk.at_risk_summary, []),
 ]
 
 
