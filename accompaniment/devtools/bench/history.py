@@ -126,10 +126,11 @@ def write_memberships(club, clients: list[Client]) -> None:
 
 
 def plan_visits(club, cards: list[Membership]) -> None:
-    """A client's check-ins on their cards: at most one a day, at the client's own pace (0.5 to
-    2.5 visits a week: about 1,000,000 visits for 50,000 clients) spread over the days the cards
-    ran, each on a day the check-in rule allows (``clients.rules.membership_state``: running,
-    not frozen, a visit left), counted in ``visits_used``."""
+    """A client's check-ins on their cards: at most one a day, at the client's own pace (0.7 to
+    3 visits a week, spread over the days the cards ran; a card with a visit limit stops at it:
+    about 1,000,000 visits for 50,000 clients), each on a day the check-in rule allows
+    (``clients.rules.membership_state``: running, not frozen, a visit left), counted in
+    ``visits_used``."""
     rng, today = club.rng, club.today
     for card in cards:
         card.visits_planned = []
@@ -139,7 +140,7 @@ def plan_visits(club, cards: list[Membership]) -> None:
     if not running:
         return
     lapsed = rng.random() < 0.1
-    pace = rng.uniform(0.08, 0.36)
+    pace = rng.uniform(0.095, 0.43)
     for card, days in running:
         for offset in sorted(rng.sample(range(days), min(days, round(days * pace)))):
             day = card.start_date + datetime.timedelta(days=offset)
