@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import inspect
 
-# (``series`` is also the name of a function the package exports: its charts are imported by name.)
 from . import at_risk, kpis, tables
 from .series import active_members_by_month, nps_by_month, renewal_rate_by_month, revenue_by_month
 

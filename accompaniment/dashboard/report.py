@@ -27,6 +27,7 @@ from .at_risk import at_risk_reason_label
 from .period import Period
 from .tables import RENEWALS_DUE_DAYS
 
+
 # --- Tables: one definition for the page and the CSV --------------------------------------------
 def display(value, kind: str = "text", signed: bool = False) -> str:
     """A value as the page shows it (localized, grouped thousands, an amount with the club's
