@@ -7,8 +7,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-# The settings leave DEBUG off (as production needs); these development commands turn it on.
-DEV := DEBUG=true
+# The settings leave DEBUG off (as production needs); these development commands turn it on,
+# with the development tools (the demo club's seed_demo, the bench) that production lacks.
+DEV := DEBUG=true DEV_TOOLS=true
 
 .PHONY: run test venv dev-venv assets messages catalogues browser migrate seed check-python clean
 

@@ -79,7 +79,11 @@ LOCAL_APPS = [
     "sales",
     "accompaniment",
 ]
-INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+# The demo club and the bench (``manage.py seed_demo``, ``manage.py bench``): development tools,
+# installed only when asked for (on by default with DEBUG). A production install has neither.
+DEV_TOOLS = env.bool("DEV_TOOLS", default=DEBUG)
+DEV_APPS = ["accompaniment.devtools"] if DEV_TOOLS else []
+INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS + DEV_APPS
 
 MIDDLEWARE = [
     # First: the load balancer's probe of /health/ by address over plain HTTP is answered as is.

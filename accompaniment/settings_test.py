@@ -12,6 +12,8 @@ import os
 
 # Before the base settings read the environment (a variable already set wins):
 os.environ.setdefault("DEBUG", "true")
+# The demo club and the bench are tested too (the development tools app).
+os.environ.setdefault("DEV_TOOLS", "true")
 # Playwright's sync API runs an event loop in the test thread, next to the ORM.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

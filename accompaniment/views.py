@@ -167,8 +167,8 @@ def staff_member_page(request, pk):
 
 @requires(OPEN_DASHBOARD)
 def dashboard(request):
-    """The director's dashboard (accompaniment.dashboard_views)."""
-    from .dashboard_views import dashboard_page
+    """The director's dashboard (accompaniment.dashboard.views)."""
+    from .dashboard.views import dashboard_page
 
     return dashboard_page(request)
 

@@ -247,16 +247,17 @@ MEMBERSHIP_STATES = ("cancelled", "not_started", "expired", "frozen", "used_up",
 RUNNING_STATES = ("frozen", "used_up", "active")
 
 
-def membership_state(membership: Membership, day: datetime.date) -> str:
+def membership_state(membership: Membership, day: datetime.date, freezes=None) -> str:
     """The rules above for one card in memory (``running_q``, ``frozen_q``, ``usable_q``): uses
-    ``membership.freezes`` (prefetch it for lists)."""
+    ``membership.freezes`` (prefetch it for lists), or ``freezes`` when given (a card not saved
+    yet, as the demo club plans them)."""
     if membership.status != Membership.Status.ACTIVE:  # not ``not_cancelled_q``
         return "cancelled"
     if membership.start_date > day:
         return "not_started"
     if membership.end_date < day:
         return "expired"
-    if any(freeze_covers(freeze, day) for freeze in membership.freezes.all()):
+    if any(freeze_covers(freeze, day) for freeze in (membership.freezes.all() if freezes is None else freezes)):
         return "frozen"
     if membership.visit_limit is not None and membership.visits_used >= membership.visit_limit:
         return "used_up"

@@ -102,6 +102,12 @@ def sale_record(
 MANUAL_DISCOUNT_MAX_PERCENT = Decimal("10")
 
 
+def manual_discount_limit(price: Decimal) -> Decimal:
+    """The largest discount typed by hand that anyone but the director may give on ``price``:
+    MANUAL_DISCOUNT_MAX_PERCENT % of it, to the cent."""
+    return (price * MANUAL_DISCOUNT_MAX_PERCENT / Decimal(100)).quantize(Decimal("0.01"))
+
+
 class AlreadySold(ValidationError):
     """The same sell form was sent twice (a double click, a reload): the first one sold the card
     (``membership``); the second sells nothing."""
@@ -139,7 +145,7 @@ def _membership_discount(
         raise ValidationError({"discount": _("A discount cannot be negative.")})
     if discount > list_price:
         raise ValidationError({"discount": _("The discount cannot exceed the price.")})
-    limit = (list_price * MANUAL_DISCOUNT_MAX_PERCENT / Decimal(100)).quantize(Decimal("0.01"))
+    limit = manual_discount_limit(list_price)
     if discount > limit and not imported and not can(user, SET_PRICES):
         raise ValidationError({"discount": _(
             "A discount above %(percent)s%% of the price (%(limit)s) is the director's decision."
@@ -205,15 +211,40 @@ def membership_sell(
         client=client, plan=plan, start_date=start_date, price=list_price - discount,
         sold_by=seller, user=user, card_number=card_number,
     )
-    sale = Sale(
-        client=client, department=department_for_plan(plan), kind=Sale.Kind.MEMBERSHIP, membership=membership,
-        seller=seller, unit_price=list_price, quantity=1, discount=discount, promotion=promotion,
-        offer=offer, sold_at=timezone.now(), created_by=user, note=membership.card_number,
-        idempotency_key=idempotency_key,
+    sale = membership_sale_row(
+        membership=membership, seller=seller, user=user, unit_price=list_price, discount=discount,
+        promotion=promotion, offer=offer, idempotency_key=idempotency_key,
     )
     sale.full_clean()
     sale.save()
     return membership
+
+
+def membership_sale_row(
+    *,
+    membership: Membership,
+    seller,
+    user,
+    unit_price: Decimal,
+    discount: Decimal = Decimal("0"),
+    promotion: Promotion | None = None,
+    offer: Offer | None = None,
+    sold_at: datetime.datetime | None = None,
+    department: Department | None = None,
+    idempotency_key: str = "",
+) -> Sale:
+    """The ledger row of a card sold (not saved): booked to the plan's department
+    (``department_for_plan``, or ``department`` when the caller looked it up already), the card's
+    number as its note, its amount computed as ``Sale.save`` would. ``membership_sell`` saves
+    it; a bulk writer (the demo club) writes the very same rows with ``bulk_create``."""
+    sale = Sale(
+        client_id=membership.client_id, department=department or department_for_plan(membership.plan),
+        kind=Sale.Kind.MEMBERSHIP, membership=membership, seller=seller, unit_price=unit_price, quantity=1,
+        discount=discount, promotion=promotion, offer=offer, sold_at=sold_at or timezone.now(),
+        created_by=user, note=membership.card_number, idempotency_key=idempotency_key,
+    )
+    sale.amount = Sale.compute_amount(kind=sale.kind, quantity=1, unit_price=unit_price, discount=discount)
+    return sale
 
 
 # --- the upsell policy ----------------------------------------------------------------------

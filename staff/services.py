@@ -197,18 +197,28 @@ def survey_answer(*, token: str, score: int, comment: str = "") -> SurveyRespons
             response.save()
     except IntegrityError:
         raise SurveyLinkError("used") from None
-    if is_detractor(response.score):
-        Feedback.objects.create(
-            client_id=response.client_id,
-            staff_member_id=response.staff_member_id,
-            service_id=response.service_id,
-            kind=Feedback.Kind.COMPLAINT,
-            channel=Feedback.Channel.SURVEY,
-            text=_("Survey answer %(score)d of 10: %(comment)s")
-            % {"score": response.score, "comment": response.comment or "—"},
-            received_at=response.answered_at,
-        )
+    complaint = detractor_complaint(response)
+    if complaint is not None:
+        complaint.save()
     return response
+
+
+def detractor_complaint(response: SurveyResponse) -> Feedback | None:
+    """The complaint a detractor's survey answer (0–6, ``staff.nps``) becomes, for the client's
+    manager, received when the answer was given (not saved: ``survey_answer`` saves it, a bulk
+    writer such as the demo club writes the same rows); None for any other score."""
+    if not is_detractor(response.score):
+        return None
+    return Feedback(
+        client_id=response.client_id,
+        staff_member_id=response.staff_member_id,
+        service_id=response.service_id,
+        kind=Feedback.Kind.COMPLAINT,
+        channel=Feedback.Channel.SURVEY,
+        text=_("Survey answer %(score)d of 10: %(comment)s")
+        % {"score": response.score, "comment": response.comment or "—"},
+        received_at=response.answered_at,
+    )
 
 
 def survey_message(*, client: Client, dedup_key: str, staff_member=None, service=None) -> Notification:

@@ -216,7 +216,7 @@ def test_a_department_named_like_a_formula_is_defused_in_the_departments_csv(cli
 
 def test_numbers_in_a_csv_stay_numbers(client, club):
     """Defusing is for text: a negative amount keeps its minus sign."""
-    from accompaniment.dashboard_views import Cell
+    from accompaniment.dashboard.report import Cell
 
     assert Cell(-5, "money").csv_value() == "-5"
     assert Cell("-5").csv_value() == "'-5"

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accompaniment import dashboard as d
-from accompaniment.dashboard_views import defuse, display, preset_dates
+from accompaniment.dashboard.period import preset_dates
+from accompaniment.dashboard.report import defuse, display
 from core import roles
 from clients.models import Client, Membership
 from clients.tests import factories as cf
@@ -170,10 +171,9 @@ def test_a_periods_months_are_calendar_months_rounded_up(start, end, months):
     assert d.Period(start, end).months == months
 
 
-def test_the_previous_period_has_the_same_length_and_ends_the_day_before():
-    previous = october().previous()
-    assert (previous.start, previous.end) == (D(2025, 8, 31), D(2025, 9, 30))
-    assert previous.days == october().days == 31
+def test_a_whole_month_is_compared_with_the_whole_month_before():
+    previous = october().previous()  # more cases: accompaniment/tests/dashboard/test_period.py
+    assert (previous.start, previous.end) == (D(2025, 9, 1), D(2025, 9, 30))
 
 
 def test_presets_run_up_to_today():
@@ -499,7 +499,7 @@ def test_the_csv_numbers_are_the_selectors_numbers(client, director, club):
     departments = {row[0]: row[1:] for row in _csv(client.get(reverse("dashboard") + query + "&export=departments"))}
     assert departments["Fitness"] == ["1300.00", "5000.00", "52000.00", "-55700.00"]
     fitness_only = _csv(client.get(reverse("dashboard") + query + "&department=fitness&export=revenue"))
-    assert fitness_only[0] == ["Month", "Fitness", "Total"]
+    assert fitness_only[0] == ["Month", "Fitness, UAH", "Total, UAH"]  # amounts name the currency
     assert fitness_only[-1] == ["Oct 2025", "1300.00", "1300.00"]
 
 

@@ -16,8 +16,8 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from accompaniment.dashboard import add_months
-from accompaniment.demo import DEMO_EMAIL_DOMAIN
-from accompaniment.demo.history import ClientHistory
+from accompaniment.devtools.demo import DEMO_EMAIL_DOMAIN
+from accompaniment.devtools.demo import feedback as demo_feedback
 from core import roles
 from core.capabilities import admin_site_roles
 from clients.models import (
@@ -221,10 +221,10 @@ def test_if_empty_seeds_an_empty_database():
 
 
 def test_a_failure_leaves_nothing_half_seeded(monkeypatch):
-    def broken(self, lives):
+    def broken(history, lives):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ClientHistory, "_write_feedback_and_surveys", broken)
+    monkeypatch.setattr(demo_feedback, "write_feedback_and_surveys", broken)
     with pytest.raises(RuntimeError):
         seed("--clients", "10")
     assert not Client.objects.exists()

@@ -27,7 +27,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from accompaniment.demo import catalog
+from accompaniment.devtools.demo import catalog
 from core import roles
 from clients import health_data
 from core.spreadsheets import ParsedRow, constraints_validate

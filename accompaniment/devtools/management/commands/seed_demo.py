@@ -1,11 +1,11 @@
-"""``manage.py seed_demo``: a realistic, idempotent demo club (see accompaniment/demo/)."""
+"""``manage.py seed_demo``: a realistic, idempotent demo club (see accompaniment/devtools/demo/)."""
 
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accompaniment.demo import DEMO_PASSWORD, DEMO_USERS, MAX_CLIENTS, DemoClub
+from accompaniment.devtools.demo import DEMO_PASSWORD, DEMO_USERS, MAX_CLIENTS, DemoClub
 from clients.models import Client
 
 

@@ -43,7 +43,7 @@ from staff.models import (
     StaffMember,
 )
 
-from ..dashboard import add_months
+from accompaniment.dashboard.period import add_months
 from . import catalog, people
 from .catalog import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
 from .history import ClientHistory

@@ -1,0 +1,89 @@
+"""``manage.py bench``: a big club on the configured database, and how fast the pages are on it
+(``accompaniment.devtools.bench``).
+
+Seeds (or reuses) a club of 50,000 clients with 60,000 memberships, about 1,000,000 visits and
+200,000 sales (everything scales with ``--clients``), written with bulk inserts in batches, a
+chunk of clients at a time so that memory stays bounded. Then it measures, over ``--runs``
+repeated runs through Django's test client (the whole middleware stack, logged in): the client
+list (first page and a search), a client card, the Today page of a manager with a big portfolio,
+the dashboard for a month and for a year, and the reminder sweep in dry-run mode. For each: the
+median and 95th percentile time and the query count. The dashboard's SQL is also captured and
+replayed alone through a cursor: page ÷ raw SQL says how much the Python side adds.
+
+Timed runs execute with ``DEBUG`` off in-process (as in production: no SQL logging); queries are
+counted on a separate warm-up run. The bench's data are made-up people: it refuses to run with
+DEBUG off unless ``--force``.
+"""
+
+import json
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from accompaniment.devtools.bench.club import BenchClub
+from accompaniment.devtools.bench.measure import TARGET_MEDIAN_MS, TARGET_P95_MS, TARGET_RATIO, measure, print_table
+from clients.models import Client, Membership, Visit
+from sales.models import Offer, Sale
+from staff.models import Feedback, SurveyResponse
+
+
+class Command(BaseCommand):
+    help = (
+        "Seed (or reuse) a club of 50,000 clients, 60,000 memberships, ~1,000,000 visits and "
+        "~200,000 sales on the configured database, then time the main pages and the reminder "
+        "sweep: median, 95th percentile and query count; and the dashboard's raw SQL alone."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--clients", type=int, default=50_000, help="Clients in the club (default 50000).")
+        parser.add_argument("--runs", type=int, default=5, help="Timed runs of each measurement (default 5).")
+        parser.add_argument("--json", dest="json_path", help="Also write the results as JSON to this file.")
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed of the generated club.")
+        parser.add_argument("--skip-sweep", action="store_true", help="Leave out the reminder sweep.")
+        parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
+
+    def handle(self, *args, clients, runs, json_path, seed, skip_sweep, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "bench adds tens of thousands of made-up clients to the database and refuses to run "
+                "with DEBUG off. Point DATABASE_URL at a scratch database and set DEBUG=true, or use "
+                "--force if this really is a benchmark installation."
+            )
+        if clients < 100 or clients > 1_000_000:
+            raise CommandError("--clients must be between 100 and 1000000.")
+        if runs < 1:
+            raise CommandError("--runs must be at least 1.")
+        started = time.monotonic()
+        club = BenchClub(clients=clients, seed=seed, stdout=self.stdout)
+        self.stdout.write(f"Database: {connection.vendor} ({connection.settings_dict.get('NAME')})")
+        club.reference()
+        club.seed()
+        seeded = time.monotonic() - started
+        if club.counts.get("clients"):
+            self.stdout.write("Updating the planner's statistics …")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        totals = {
+            "clients": Client.objects.count(), "memberships": Membership.objects.count(),
+            "visits": Visit.objects.count(), "sales": Sale.objects.count(),
+            "feedback": Feedback.objects.count(), "survey answers": SurveyResponse.objects.count(),
+            "offers": Offer.objects.count(),
+        }
+        self.stdout.write(
+            f"Seeded in {seeded:.0f} s; the database holds "
+            + ", ".join(f"{value:,} {name}" for name, value in totals.items())
+        )
+        results = measure(club, runs, skip_sweep, self.stdout)
+        report = {
+            "database": connection.vendor, "runs": runs, "seed_seconds": round(seeded, 1),
+            "rows": totals, "results": results["rows"], "raw_sql": results["raw_sql"],
+            "slowest_dashboard_queries": results["slowest"],
+            "targets": {"median_ms": TARGET_MEDIAN_MS, "p95_ms": TARGET_P95_MS, "page_to_sql_ratio": TARGET_RATIO},
+        }
+        print_table(report, self.stdout)
+        if json_path:
+            with open(json_path, "w", encoding="utf-8") as handle:
+                json.dump(report, handle, indent=2, default=str)
+            self.stdout.write(f"JSON written to {json_path}")

@@ -1,0 +1,61 @@
+"""``manage.py bench`` (``accompaniment.devtools.bench``): a small club seeded the bench's way
+keeps the product's rules, and every page is timed on it."""
+
+import json
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from clients import rules
+from clients.models import Membership, Visit
+from sales.models import Sale
+from sales.services import department_for_plan
+from staff.models import Feedback, SurveyResponse
+from staff.nps import is_detractor
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_bench_seeds_a_club_that_keeps_the_rules_and_times_every_page(tmp_path):
+    report_file = tmp_path / "bench.json"
+    call_command("bench", "--force", "--clients", "300", "--runs", "1", "--json", str(report_file), stdout=StringIO())
+    report = json.loads(report_file.read_text())
+    assert [row["name"] for row in report["results"]] == [
+        "client list", "client search", "client card", "today (big portfolio)", "dashboard, month",
+        "dashboard, year", "dashboard, month, cached", "dashboard, year, cached", "reminder sweep (dry run)",
+    ]
+    assert all(row["queries"] > 0 and len(row["runs_ms"]) == 1 for row in report["results"])
+    assert [row["name"] for row in report["raw_sql"]] == ["dashboard, month: raw SQL", "dashboard, year: raw SQL"]
+    assert report["rows"]["clients"] == 300
+
+    # Each card: its row in the ledger as membership_sell writes it; its visits counted, on days
+    # the check-in rule allows.
+    cards = Membership.objects.select_related("plan").prefetch_related("freezes").in_bulk()
+    ledger = {sale.membership_id: sale for sale in Sale.objects.filter(kind=Sale.Kind.MEMBERSHIP)}
+    assert set(ledger) == set(cards)
+    visits = Counter(Visit.objects.values_list("membership_id", flat=True))
+    assert any(card.freezes.all() for card in cards.values())
+    for card in cards.values():
+        sale = ledger[card.pk]
+        assert (sale.department, sale.note, sale.amount) == (department_for_plan(card.plan), card.card_number, card.price)
+        assert card.visits_used == visits[card.pk] <= (card.visit_limit or visits[card.pk])
+    for visit in Visit.objects.select_related("membership"):
+        card = cards[visit.membership_id]
+        day = timezone.localdate(visit.checked_in_at)
+        assert card.start_date <= day <= card.end_date
+        assert not any(rules.freeze_covers(freeze, day) for freeze in card.freezes.all())
+    # A detractor's survey answer is a complaint.
+    detractors = [answer for answer in SurveyResponse.objects.all() if is_detractor(answer.score)]
+    complaints = set(Feedback.objects.filter(channel=Feedback.Channel.SURVEY).values_list("client_id", "received_at"))
+    assert detractors and all((a.client_id, a.answered_at) in complaints for a in detractors)
+
+
+def test_the_bench_refuses_to_run_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refuses to run"):
+        call_command("bench", "--clients", "300", stdout=StringIO())
+    assert not Membership.objects.exists()

@@ -1,0 +1,67 @@
+"""How the dashboard writes its amounts (``accompaniment.dashboard.report``): every amount with
+the club's currency — the cards beside their number, the tables in each column's head, the CSV
+too — in the language's way of writing numbers."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.tests import factories as cf
+from sales.tests import factories as sf
+from staff.tests import factories as stf
+
+OCTOBER = {"period": "custom", "start": "2025-10-01", "end": "2025-10-31"}
+
+
+def local(*args) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(*args))
+
+
+@pytest.fixture
+def ledger(db):
+    fitness = stf.DepartmentFactory(name="Fitness", code="fitness")
+    client = cf.ClientFactory()
+    sf.SaleFactory(client=client, department=fitness, unit_price=Decimal("999.00"), sold_at=local(2025, 9, 12, 12))
+    sf.SaleFactory(client=client, department=fitness, unit_price=Decimal("2000.00"), sold_at=local(2025, 10, 12, 12))
+
+
+def card(html: str, key: str) -> str:
+    return html.split(f'data-testid="kpi-{key}"')[1].split('class="card shadow-sm h-100"', 1)[0]
+
+
+@pytest.mark.parametrize("language, value, previous, change", [
+    ("en", "2,000.00 UAH", "999.00 UAH", "+1,001.00 UAH"),
+    ("ru", "2\xa0000,00 UAH", "999,00 UAH", "+1\xa0001,00 UAH"),
+    ("uk", "2\xa0000,00 UAH", "999,00 UAH", "+1\xa0001,00 UAH"),
+])
+def test_the_revenue_card_carries_the_currency_with_the_previous_value_and_the_change(
+    client, director, ledger, language, value, previous, change
+):
+    client.force_login(director)
+    client.post(reverse("set_language"), {"language": language, "next": reverse("home")})
+    revenue = card(client.get(reverse("dashboard"), OCTOBER).content.decode(), "revenue")
+    assert f'data-testid="kpi-value">{value}<' in revenue
+    assert f'data-testid="kpi-previous">{previous}<' in revenue
+    assert change in revenue
+
+
+@override_settings(CURRENCY="EUR")
+def test_the_columns_of_amounts_name_the_currency_on_the_page_and_in_the_csv(client, director, ledger):
+    client.force_login(director)
+    page = client.get(reverse("dashboard"), OCTOBER)
+    assert "2,000.00 EUR" in card(page.content.decode(), "revenue")
+    departments = page.context["tables"]["departments"]
+    assert [str(column) for column in departments.columns] == [
+        "Department", "Turnover, EUR", "Consumables, EUR", "Salaries, EUR", "Profit, EUR"]
+    assert departments.rows[0].cells[1].display == "2,000.00"  # its column names the currency
+    assert "Revenue from their clients, EUR" in [str(c) for c in page.context["tables"]["managers"].columns]
+    exported = list(csv.reader(io.StringIO(
+        client.get(reverse("dashboard"), {**OCTOBER, "export": "revenue"}).content.decode())))
+    assert exported[0] == ["Month", "Fitness, EUR", "Total, EUR"]
+    assert exported[-1] == ["Oct 2025", "2000.00", "2000.00"]  # numbers stay numbers
