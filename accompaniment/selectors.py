@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients import rules
 from clients.models import Interaction, Task
-from clients.selectors import clients_visible_to
+from clients.selectors import clients_visible_to, tasks_visible_to
 from core.dates import day_start
 from sales.selectors import pending_recommendations_for
 from staff.models import Feedback
@@ -62,9 +62,7 @@ def today_agenda(user, on: datetime.date | None = None) -> dict:
             .order_by("end_date", "id")
         ),
         "tasks": _section(
-            Task.objects.filter(
-                assigned_to=user, status=Task.Status.OPEN, due_date__lte=today
-            )
+            tasks_visible_to(user).filter(status=Task.Status.OPEN, due_date__lte=today)
             .select_related("client")
             .order_by("due_date", "id")
         ),

@@ -8,7 +8,26 @@ from django.utils import timezone
 from core.capabilities import SEE_ALL_CLIENTS, WORK_WITH_CLIENTS, can
 
 from . import rules
-from .models import Client, Freeze, Membership
+from .models import Client, Freeze, ManagerCover, Membership
+
+
+def managers_covered_by(user, on: datetime.date | None = None) -> QuerySet:
+    """The ids of the managers ``user`` covers for on ``on`` (today): a subquery, no query."""
+    on = on or timezone.localdate()
+    return ManagerCover.objects.filter(covering=user, starts_on__lte=on, ends_on__gte=on).values("absent")
+
+
+def covering_for(manager, on: datetime.date | None = None):
+    """The manager who covers for ``manager`` on ``on`` (today), or None."""
+    on = on or timezone.localdate()
+    cover = (ManagerCover.objects.filter(absent=manager, starts_on__lte=on, ends_on__gte=on)
+             .select_related("covering").order_by("-starts_on", "-id").first())
+    return cover.covering if cover else None
+
+
+def mine_q(user, field: str = "assigned_manager", on: datetime.date | None = None) -> Q:
+    """Rows of ``user`` or of a manager they cover for today (``field``: the row's user)."""
+    return Q(**{field: user}) | Q(**{f"{field}__in": managers_covered_by(user, on)})
 
 
 def clients_visible_to(user) -> QuerySet[Client]:
@@ -16,14 +35,23 @@ def clients_visible_to(user) -> QuerySet[Client]:
 
     Whoever may ``see_all_clients`` (directors, the front desk) sees every client; whoever may
     ``work_with_clients`` without it (an accompaniment manager) sees the clients assigned to
-    them; anybody else (specialists included) sees none here — specialists reach their clients
-    only through their sessions, without contact details.
+    them, and during a cover (``ManagerCover``, its dates included) those of the manager they
+    cover for; anybody else (specialists included) sees none here — specialists reach their
+    clients only through their sessions, without contact details.
     """
     if can(user, SEE_ALL_CLIENTS):
         return Client.objects.all()
     if can(user, WORK_WITH_CLIENTS):
-        return Client.objects.filter(assigned_manager=user)
+        return Client.objects.filter(mine_q(user))
     return Client.objects.none()
+
+
+def tasks_visible_to(user, queryset=None) -> QuerySet:
+    """The tasks a manager works on: theirs and, during a cover, the absent manager's."""
+    from .models import Task
+
+    queryset = Task.objects.all() if queryset is None else queryset
+    return queryset.filter(mine_q(user, "assigned_to"))
 
 
 def client_rows_visible_to(user, queryset: QuerySet, path: str = "client") -> QuerySet:

@@ -28,7 +28,7 @@ from .forms import (
     TaskForm,
 )
 from .models import Interaction, Measurement, Membership, Task
-from .selectors import clients_visible_to, current_membership_subquery, last_visit_subquery
+from .selectors import clients_visible_to, current_membership_subquery, last_visit_subquery, tasks_visible_to
 
 PAGE_SIZE = 25
 
@@ -249,7 +249,7 @@ def task_create(request, pk):
 def task_done(request, task_pk):
     task = get_object_or_404(
         Task.objects.filter(client__in=clients_visible_to(request.user))
-        | Task.objects.filter(assigned_to=request.user),
+        | tasks_visible_to(request.user),
         pk=task_pk,
     )
     services.task_complete(task=task, user=request.user)
