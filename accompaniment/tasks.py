@@ -48,3 +48,11 @@ def morning_digest(day: str | None = None) -> int:
     queued = digest_sweep(on=on)
     transaction.on_commit(deliver_outbox.delay)
     return queued
+
+
+@shared_task(name="accompaniment.telegram_update")
+def telegram_update(update_pk: int) -> str:
+    """Work on one stored Telegram update (at most once: ``client_side.bot.update_process``)."""
+    from .client_side.bot import update_process
+
+    return update_process(update_pk)

@@ -166,3 +166,41 @@ def current_membership(memberships: list[Membership]) -> Membership | None:
         return min(upcoming, key=lambda m: m.start_date)
     ended = [m for m in memberships if m.state == "expired"]
     return max(ended, key=lambda m: m.end_date) if ended else None
+
+
+# --- The conversation (what the client wrote through the bot or their page, and the answers) ---
+CONVERSATION_ROWS = 30
+
+
+def waiting_messages(clients: QuerySet[Client]) -> QuerySet:
+    """Messages the client wrote that nobody has answered yet, oldest first (Today's *Messages
+    waiting*)."""
+    from .models import Interaction
+
+    return (
+        Interaction.objects.filter(client__in=clients, direction=Interaction.Direction.INBOUND,
+                                   answered_at__isnull=True)
+        .exclude(channel="")
+        .select_related("client")
+        .order_by("occurred_at", "id")
+    )
+
+
+def conversation_for_card(client: Client, limit: int = CONVERSATION_ROWS) -> list:
+    """The last messages both ways, oldest first, each answer with its outbox row."""
+    from .models import Interaction
+
+    rows = list(
+        client.interactions.filter(kind=Interaction.Kind.MESSAGE)
+        .filter(Q(direction=Interaction.Direction.INBOUND) & ~Q(channel="") | Q(notification__isnull=False))
+        .select_related("manager", "notification")
+        .order_by("-occurred_at", "-id")[:limit]
+    )
+    return rows[::-1]
+
+
+def page_links_open(client: Client) -> int:
+    from .models import ClientLink
+
+    return ClientLink.objects.filter(client=client, purpose=ClientLink.Purpose.PAGE, revoked_at__isnull=True,
+                                     expires_at__gt=timezone.now()).count()
