@@ -94,8 +94,9 @@ def client_card(request, pk):
             "measurements": measurements[-12:][::-1],
             "chart": _measurement_chart(measurements),
             "programs": programs_for_card(client),
-            "interactions": list(
-                client.interactions.select_related("manager")[:CARD_TIMELINE_ROWS]
+            "interactions": list(  # the conversation has its own panel
+                client.interactions.filter(channel="", notification__isnull=True)
+                .select_related("manager")[:CARD_TIMELINE_ROWS]
             ),
             "tasks": list(
                 client.tasks.filter(status=Task.Status.OPEN).select_related("assigned_to")

@@ -62,7 +62,17 @@ def card_summary(client: Client) -> CardSummary | None:
 
 
 def upcoming_sessions(client: Client, limit: int = 10) -> list[Session]:
-    return list(sessions_upcoming_for(client, limit=limit))
+    """The client's coming sessions, each with ``confirmed`` (by them, from the chat or the page)."""
+    sessions = list(sessions_upcoming_for(client, limit=limit))
+    confirmed = set(client.interactions.filter(outcome__in=[_confirmed_marker(s) for s in sessions])
+                    .values_list("outcome", flat=True)) if sessions else set()
+    for session in sessions:
+        session.confirmed = _confirmed_marker(session) in confirmed
+    return sessions
+
+
+def _confirmed_marker(session: Session) -> str:
+    return f"[session:{session.pk}:confirmed]"
 
 
 def _client_session(client: Client, session_pk) -> Session:
@@ -86,7 +96,7 @@ def session_confirm(*, client: Client, session_pk, channel: str) -> Session:
     """The client confirms they will come. Recorded on the card once (a second press says so).
     (The schedule's own confirmation, when it lands, replaces this hook.)"""
     session = _client_session(client, session_pk)
-    marker = f"[session:{session.pk}:confirmed]"
+    marker = _confirmed_marker(session)
     if client.interactions.filter(outcome=marker).exists():
         raise ValidationError(_("You have confirmed this session already."))
     now = timezone.now()
