@@ -20,11 +20,13 @@ the outbox. A chat that blocked the bot (403) marks the client's Telegram unreac
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from clients.languages import supported
 from clients.messaging.backends import DeliveryError, Unreachable
 from clients.messaging.telegram import answer_callback, send_text
 from clients.models import Client, TelegramUpdate
@@ -112,7 +114,7 @@ def _language(client: Client | None, sender: dict | None) -> str:
     if client is not None:
         return client.language
     code = ((sender or {}).get("language_code") or "")[:2]
-    return code if code in ("en", "ru", "uk") else "uk"
+    return supported(code) or settings.LANGUAGE_CODE
 
 
 def menu() -> list[list[tuple[str, str]]]:

@@ -18,7 +18,7 @@ def message_update(chat_id, text="", update_id=None, **extra) -> dict:
     return {
         "update_id": update_id if update_id is not None else next_update_id(),
         "message": {"message_id": 1, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"},
-                    "from": {"id": chat_id, "is_bot": False, "first_name": "Olena", "language_code": "uk"},
+                    "from": {"id": chat_id, "is_bot": False, "first_name": "Olena", "language_code": "en"},
                     **({"text": text} if text else {}), **extra},
     }
 
