@@ -38,7 +38,6 @@ from clients.selectors import (
     conversation_for_card,
     current_membership,
     memberships_for_card,
-    page_links_open,
 )
 from clients.services import health_data_opened
 from programs.models import Session
@@ -106,7 +105,7 @@ def client_card(request, pk):
             "sales": list(sales_for_client(client)[:20]),
             "messages_sent": list(client.notifications.all()[:20]),
             "conversation": _with_due(conversation_for_card(client)),
-            "page_links_open": page_links_open(client),
+            "page_links_open": client.page_links_open or 0,
             "referrals": list(client.referrals.all()[:20]),
             "stage_reasons": stage_reasons,
             "allowance": offer_allowance(client, stage=stage),

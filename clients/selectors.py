@@ -128,10 +128,17 @@ def client_for_card(queryset, pk):
     """One client with what the card header and profile show, in one query (+ flags)."""
     from django.shortcuts import get_object_or_404
 
+    from django.db.models import Count, IntegerField, Subquery
+
+    from .models import ClientLink
+
+    open_links = (ClientLink.objects.filter(client=OuterRef("pk"), purpose=ClientLink.Purpose.PAGE,
+                                            revoked_at__isnull=True, expires_at__gt=timezone.now())
+                  .order_by().values("client").annotate(n=Count("pk")).values("n"))
     return get_object_or_404(
         queryset.select_related("assigned_manager", "referred_by").prefetch_related(
             "contraindications"
-        ),
+        ).annotate(page_links_open=Subquery(open_links, output_field=IntegerField())),
         pk=pk,
     )
 
@@ -198,9 +205,3 @@ def conversation_for_card(client: Client, limit: int = CONVERSATION_ROWS) -> lis
     )
     return rows[::-1]
 
-
-def page_links_open(client: Client) -> int:
-    from .models import ClientLink
-
-    return ClientLink.objects.filter(client=client, purpose=ClientLink.Purpose.PAGE, revoked_at__isnull=True,
-                                     expires_at__gt=timezone.now()).count()
