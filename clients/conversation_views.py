@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,13 +22,6 @@ from .services.conversations import MESSAGE_MAX_LENGTH
 
 def _card(client, anchor="conversation") -> str:
     return reverse("client-card", args=[client.pk]) + f"#{anchor}"
-
-
-def qr_svg(url: str) -> str:
-    """The URL as an inline SVG QR code (no image request: the content security policy allows it)."""
-    import segno
-
-    return mark_safe(segno.make(url, error="m").svg_inline(scale=4, omitsize=True, title=""))  # noqa: S308 - segno's own SVG
 
 
 class ReplyForm(forms.Form):
@@ -78,7 +70,7 @@ def telegram_link(request, pk):
         return redirect(_card(client))
     url = start_url(token)
     return render(request, "clients/link_issued.html", {
-        "client": client, "url": url, "qr": qr_svg(url), "link": link, "kind": "telegram",
+        "client": client, "url": url, "link": link, "kind": "telegram",
         "title": _("Connect Telegram"),
     })
 
@@ -112,7 +104,7 @@ def page_link(request, pk):
         return redirect(_card(client))
     url = settings.SITE_URL + reverse("personal-page", args=[token])
     return render(request, "clients/link_issued.html", {
-        "client": client, "url": url, "qr": qr_svg(url), "link": link, "kind": "page",
+        "client": client, "url": url, "link": link, "kind": "page",
         "title": _("The client's personal page"),
     })
 

@@ -357,3 +357,15 @@ def test_polling_processes_each_update_once(olena, fake_telegram):
     assert olena.telegram_chat_id == str(CHAT)
     assert olena.interactions.filter(summary="Hi from polling").count() == 1
     assert [c[1].get("offset") for c in fake_telegram.calls if c[0] == "getUpdates"] == [None, first + 2]
+
+
+def test_the_printed_program_carries_a_qr_code_that_links_the_chat(client, olena, fake_telegram,
+                                                                   django_capture_on_commit_callbacks):
+    program = pf.ProgramFactory(client=olena, manager=olena.assigned_manager)
+    client.force_login(olena.assigned_manager)
+    html = client.get(reverse("programs:print", args=[program.pk])).content.decode()
+    assert 'data-testid="telegram-qr"' in html and "<svg" in html
+    assert ClientLink.objects.filter(client=olena, purpose="telegram").count() == 1
+    linked(olena, CHAT, client, django_capture_on_commit_callbacks)  # with a link from the card
+    html = client.get(reverse("programs:print", args=[program.pk])).content.decode()
+    assert 'data-testid="telegram-qr"' not in html  # connected now: no code on the paper
