@@ -24,7 +24,8 @@ def olena(make_user, settings):
     person = cf.ClientFactory(first_name="Olena", last_name="Koval", assigned_manager=manager, language="en",
                               health_notes="Knee surgery in 2024", telegram_chat_id="777001", email="olena@example.com")
     person.contraindications.add(cf.ContraindicationFactory(name="Varicose veins"))
-    cf.MembershipFactory(client=person, start_date=timezone.localdate() - datetime.timedelta(days=10))
+    cf.MembershipFactory(client=person, plan=cf.MembershipPlanFactory(name="Gym + pool, 3 months"),
+                         start_date=timezone.localdate() - datetime.timedelta(days=10))
     item = pf.ProgramItemFactory(program__client=person, program__manager=manager, service__name="Aqua aerobics",
                                  specialist__first_name="Iryna")
     for days in (1, 3):
