@@ -63,16 +63,23 @@ def telegram_link(request, pk):
     if not settings.TELEGRAM_BOT_USERNAME:
         messages.error(request, _("The club's bot is not set up yet (TELEGRAM_BOT_USERNAME)."))
         return redirect(_card(client))
+    return _issue_and_show(request, client, lambda: services.telegram_link_issue(client=client, by=request.user),
+                           start_url, kind="telegram", title=_("Connect Telegram"))
+
+
+def _issue_and_show(request, client, issue, url_of, *, kind: str, title: str):
+    """Make a link (``issue()`` → (link, token)); a refusal back on the card, else the link shown
+    once with its QR code (``url_of(token)``: its address; None: sent, not shown)."""
     try:
-        link, token = services.telegram_link_issue(client=client, by=request.user)
+        link, token = issue()
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(_card(client))
-    url = start_url(token)
-    return render(request, "clients/link_issued.html", {
-        "client": client, "url": url, "link": link, "kind": "telegram",
-        "title": _("Connect Telegram"),
-    })
+    url = url_of(token)
+    if url is None:
+        return redirect(_card(client))
+    return render(request, "clients/link_issued.html",
+                  {"client": client, "url": url, "link": link, "kind": kind, "title": title})
 
 
 @require_POST
@@ -93,20 +100,18 @@ def page_link(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose how to send the link."))
         return redirect(_card(client))
-    try:
-        link, token = services.page_link_issue(client=client, by=request.user, send_by=form.cleaned_data["send_by"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(_card(client))
-    if form.cleaned_data["send_by"]:
-        messages.success(request, _("The link to the personal page is on its way by %(channel)s.")
-                         % {"channel": Channel(form.cleaned_data["send_by"]).label})
-        return redirect(_card(client))
-    url = settings.SITE_URL + reverse("personal-page", args=[token])
-    return render(request, "clients/link_issued.html", {
-        "client": client, "url": url, "link": link, "kind": "page",
-        "title": _("The client's personal page"),
-    })
+    send_by = form.cleaned_data["send_by"]
+
+    def url_of(token):
+        if send_by:
+            messages.success(request, _("The link to the personal page is on its way by %(channel)s.")
+                             % {"channel": Channel(send_by).label})
+            return None
+        return settings.SITE_URL + reverse("personal-page", args=[token])
+
+    return _issue_and_show(request, client,
+                           lambda: services.page_link_issue(client=client, by=request.user, send_by=send_by),
+                           url_of, kind="page", title=_("The client's personal page"))
 
 
 @require_POST

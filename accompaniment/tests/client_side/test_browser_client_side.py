@@ -2,6 +2,7 @@
 manager from the personal page; the manager reads it on Today and answers from the card."""
 
 import datetime
+import os
 
 import pytest
 from django.utils import timezone
@@ -9,7 +10,7 @@ from django.utils import timezone
 from clients.models import Interaction
 from clients.services import conversation_receive, page_link_issue
 from clients.tests import factories as cf
-from conftest import log_in, screenshot
+from conftest import SCREENSHOTS, log_in, screenshot
 from core import roles
 from programs.tests import factories as pf
 
@@ -66,9 +67,23 @@ def test_the_client_writes_from_the_phone_and_the_manager_answers_from_the_card(
     assert page.get_by_text("Answer queued for Olena.").is_visible()
     assert page.get_by_test_id("conversation-out").count() == 1
     assert not Interaction.objects.filter(direction="in", answered_at__isnull=True).exists()
-    page.locator("#conversation").scroll_into_view_if_needed()
-    screenshot(page, "09-conversation-on-the-card")
+    screenshot(page, "09-client-card-with-conversation")
+    page.set_viewport_size({"width": 1100, "height": 900})
+    page.locator("#conversation").screenshot(path=os.path.join(SCREENSHOTS, "09-conversation-on-the-card.png"))
     page.get_by_test_id("telegram-link").click()
     assert page.get_by_test_id("qr").locator("svg").is_visible()
     assert page.get_by_test_id("link-url").input_value().startswith("https://t.me/club_test_bot?start=")
     screenshot(page, "11-telegram-link")
+
+
+@pytest.mark.parametrize("language,greeting", [("uk", "Добрий день, Olena!"), ("ru", "Здравствуйте, Olena!")])
+def test_the_personal_page_speaks_the_clients_language_on_a_phone(browser_page, olena, language, greeting):
+    olena.language = language
+    olena.save()
+    _link, token = page_link_issue(client=olena, by=olena.assigned_manager)
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/me/{token}/")
+    assert page.get_by_text(greeting).is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, f"10-personal-page-phone-{language}")
