@@ -96,6 +96,8 @@ def test_the_director_reassigns_the_client_lists_filtered_set(client, team, make
     other = cf.ClientFactory(first_name="Stays", assigned_manager=make_user(roles.MANAGER, username="third"))
     cf.ClientFactory(first_name="Also", assigned_manager=away)
     client.force_login(boss)
+    listed = client.get(reverse("clients:list") + f"?manager={away.pk}").content.decode()
+    assert f'href="{reverse("clients:reassign")}?manager={away.pk}"' in listed  # the list's own filters
     url = reverse("clients:reassign") + f"?manager={away.pk}"
     page = client.get(url).content.decode()
     assert "2 clients will be reassigned." in page
