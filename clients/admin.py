@@ -657,3 +657,5 @@ class ClientErasureAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+from . import conversation_admin  # noqa: E402,F401 - the client side's models, read only

@@ -285,6 +285,9 @@ ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "clients.userpreference": VIEW,
         "clients.healthdataaccess": VIEW,
         "clients.clienterasure": VIEW,
+        "clients.managercover": VIEW,
+        "clients.clientlink": VIEW,
+        "clients.telegramupdate": VIEW,
         # Login protection: see the attempts, lift a lockout by deleting its row.
         "axes.accessattempt": ("view", "delete"),
         "axes.accesslog": VIEW,

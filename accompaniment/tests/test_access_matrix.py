@@ -110,6 +110,7 @@ def build_world():
             recommendation=sf.RecommendationFactory(client=client, specialist=trainers[side], service=service),
             offer=sf.OfferFactory(client=client, plan=plan, manager=manager),
             sale=sf.SaleFactory(client=client, department=department, service=service),
+            link=cf.ClientLinkFactory(client=client, created_by=manager),
             # over already: it changes nobody's clients while the matrix runs
             cover=ManagerCover.objects.create(
                 absent=manager, covering=users["other_manager" if side == "a" else "manager"],
@@ -130,6 +131,7 @@ def build_world():
         contraindication=cf.ContraindicationFactory(),
         preference=cf.UserPreferenceFactory(user=users["manager"]),
         staff_notification=cf.NotificationFactory(client=None, user=users["manager"], dedup_key="staff:1"),
+        telegram_update=cf.TelegramUpdateFactory(),
     )
     _third_party_rows(shared, users)
     return SimpleNamespace(users=users, sides=sides, shared=shared)
