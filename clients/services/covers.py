@@ -51,13 +51,14 @@ def clients_reassign(*, clients: QuerySet[Client], to, by) -> int:
     Everything else (interactions, messages, programs, sales) stays on the card, and each
     client's change history records who reassigned them. Returns how many changed."""
     changed = 0
-    for client in clients.select_for_update().exclude(assigned_manager=to).select_related("assigned_manager"):
-        before = client.assigned_manager
+    chosen = clients.order_by().values("pk")  # a subquery: the rows locked are the clients' own
+    for client in Client.objects.filter(pk__in=chosen).exclude(assigned_manager=to).select_for_update().order_by("pk"):
+        before_id = client.assigned_manager_id
         client.assigned_manager = to
         client._history_user = by
         client.save(update_fields=["assigned_manager", "updated_at"])
-        if before is not None:
-            Task.objects.filter(client=client, assigned_to=before, status=Task.Status.OPEN).update(
+        if before_id is not None:
+            Task.objects.filter(client=client, assigned_to_id=before_id, status=Task.Status.OPEN).update(
                 assigned_to=to, updated_at=timezone.now())
         changed += 1
     return changed
