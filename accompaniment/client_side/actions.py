@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -124,7 +125,10 @@ def session_cancel(*, client: Client, session_pk, channel: str) -> Session:
 
 
 # --- The survey ---------------------------------------------------------------------------------
-SURVEY_PATH = re.compile(re.escape(settings.SITE_URL + "/s/") + r"([^/\s]+)/")
+def _survey_path() -> re.Pattern:
+    """A survey link in a message's text: SITE_URL + ``/s/<token>/`` (read when used)."""
+    prefix = settings.SITE_URL + reverse("survey", args=["TOKEN"]).split("TOKEN")[0]
+    return re.compile(re.escape(prefix) + r"([^/\s]+)/")
 
 
 def open_survey_token(client: Client) -> str | None:
@@ -133,7 +137,7 @@ def open_survey_token(client: Client) -> str | None:
     since = timezone.now() - datetime.timedelta(days=settings.SURVEY_LINK_DAYS)
     for body in (Notification.objects.filter(client=client, kind=staff_vocabulary.SURVEY, created_at__gte=since)
                  .exclude(status=Notification.Status.SKIPPED).order_by("-created_at").values_list("body", flat=True)[:3]):
-        found = SURVEY_PATH.search(body)
+        found = _survey_path().search(body)
         if not found:
             continue
         try:

@@ -142,3 +142,10 @@ def test_the_page_speaks_the_clients_language(client, member):
     member.save()
     html = client.get(page_url(member), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'lang="uk"' in html
+
+
+def test_the_open_survey_is_found_whatever_the_sites_address(client, member, settings):
+    settings.QUIET_HOURS_START = settings.QUIET_HOURS_END = 0
+    settings.SITE_URL = "https://crm.club.example"
+    survey_after_session(client=member)
+    assert "How likely are you to recommend" in client.get(page_url(member)).content.decode()
