@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from clients import rules
 from clients.models import Interaction, Task
-from clients.selectors import clients_visible_to
+from clients.messaging.waiting import answer_due_at
+from clients.selectors import clients_visible_to, tasks_visible_to, waiting_messages
 from core.dates import day_start
 from sales.selectors import pending_recommendations_for
 from staff.models import Feedback
@@ -35,6 +36,17 @@ def _at_risk_section(clients, on: datetime.date, limit=AGENDA_ROWS) -> dict:
     return {"rows": at_risk["rows"], "count": at_risk["total"], "more": at_risk["total"] > len(at_risk["rows"])}
 
 
+def _waiting_section(clients) -> dict:
+    """The clients' messages waiting for an answer, oldest first, each with the moment it is due
+    and whether it is overdue (``clients.messaging.waiting``)."""
+    section = _section(waiting_messages(clients))
+    now = timezone.now()
+    for message in section["rows"]:
+        message.due_at = answer_due_at(message.occurred_at)
+        message.overdue = now >= message.due_at
+    return section
+
+
 def today_agenda(user, on: datetime.date | None = None) -> dict:
     """The manager's working day, in priority order; each section counted and capped."""
     today = on or timezone.localdate()
@@ -44,6 +56,7 @@ def today_agenda(user, on: datetime.date | None = None) -> dict:
 
     return {
         "today": today,
+        "messages": _waiting_section(mine),
         "overdue_since": complaints_overdue_since(),
         "expiring_days": rules.EXPIRING_SOON_DAYS,
         "complaints": _section(
@@ -62,9 +75,7 @@ def today_agenda(user, on: datetime.date | None = None) -> dict:
             .order_by("end_date", "id")
         ),
         "tasks": _section(
-            Task.objects.filter(
-                assigned_to=user, status=Task.Status.OPEN, due_date__lte=today
-            )
+            tasks_visible_to(user).filter(status=Task.Status.OPEN, due_date__lte=today)
             .select_related("client")
             .order_by("due_date", "id")
         ),

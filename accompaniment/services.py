@@ -173,6 +173,18 @@ def _admin_log_about(client: Client, tables: dict) -> QuerySet:
     return LogEntry.objects.filter(query)
 
 
+def _telegram_updates_of(client):
+    """The Bot API's updates from the client's chat (they hold what the client wrote)."""
+    from clients.models import TelegramUpdate
+
+    if not client.telegram_chat_id.lstrip("-").isdigit():
+        return TelegramUpdate.objects.none()
+    chat = int(client.telegram_chat_id)
+    return TelegramUpdate.objects.filter(
+        Q(payload__message__chat__id=chat) | Q(payload__edited_message__chat__id=chat)
+        | Q(payload__callback_query__message__chat__id=chat))
+
+
 def client_erase(*, client: Client, by, reason: str) -> ClientErasure:
     """Erase a client's personal and health data on their request, irreversibly, in one
     transaction: the profile is anonymized (name, contacts, birth date, address, goals, health
@@ -213,7 +225,7 @@ def client_erase(*, client: Client, by, reason: str) -> ClientErasure:
         }
         client.contraindications.clear()
         texts = [
-            ("interactions", {"summary": ERASED, "outcome": ""}),
+            ("interactions", {"summary": ERASED, "outcome": "", "attachments": ""}),
             ("tasks", {"title": ERASED, "description": ""}),
             ("feedback", {"text": ERASED, "staff_response": "", "resolution": ""}),
             ("survey_answers", {"comment": ""}),
@@ -244,6 +256,8 @@ def client_erase(*, client: Client, by, reason: str) -> ClientErasure:
                 (Sale.history, {"client_id": client.pk}),
             )
         )
+        summary["links"] = client.links.all().delete()[0]
+        summary["telegram_updates"] = _telegram_updates_of(client).delete()[0]
         now = timezone.now()
         for field in ("middle_name", "phone", "email", "gender", "address", "goals", "needs",
                       "health_notes", "telegram_chat_id", "notes"):
@@ -252,6 +266,8 @@ def client_erase(*, client: Client, by, reason: str) -> ClientErasure:
         client.last_name = f"#{client.pk}"
         client.birth_date = None
         client.consent_email = client.consent_sms = client.consent_telegram = client.consent_calls = False
+        client.service_email = client.service_sms = client.service_telegram = False
+        client.telegram_unreachable_at = None
         client.erased_at = now
         client._change_reason = "personal data erased on request"
         client.save()

@@ -371,6 +371,14 @@ TELEGRAM_BACKEND = env.str(
 )
 TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
 TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org")
+TELEGRAM_BOT_USERNAME = env.str("TELEGRAM_BOT_USERNAME", default="")
+TELEGRAM_WEBHOOK_SECRET = env.str("TELEGRAM_WEBHOOK_SECRET", default="")
+TELEGRAM_LINK_MINUTES = env.int("TELEGRAM_LINK_MINUTES", default=24 * 60)
+PERSONAL_PAGE_DAYS = env.int("PERSONAL_PAGE_DAYS", default=30)
+# A client's message waits this many minutes of working time before it is overdue.
+MESSAGE_ANSWER_MINUTES = env.int("MESSAGE_ANSWER_MINUTES", default=60)
+WORKING_HOURS_START = env.int("WORKING_HOURS_START", default=9)
+WORKING_HOURS_END = env.int("WORKING_HOURS_END", default=21)
 MESSAGES_FILE_PATH = VAR_DIR / "messages"
 
 # ---------------------------------------------------------------------------------------------

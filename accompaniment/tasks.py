@@ -51,3 +51,11 @@ def morning_digest(day: str | None = None) -> dict:
     report = reminders.digests(on=on)
     transaction.on_commit(deliver_outbox.delay)
     return report
+
+
+@shared_task(name="accompaniment.telegram_update")
+def telegram_update(update_pk: int) -> str:
+    """Work on one stored Telegram update (at most once: ``client_side.bot.update_process``)."""
+    from .client_side.bot import update_process
+
+    return update_process(update_pk)

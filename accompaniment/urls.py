@@ -8,6 +8,8 @@ from core.capabilities import public
 from staff import views as staff_views
 
 from . import views
+from .client_side import page_views as client_page_views
+from .client_side import views as client_side_views
 from .security import LoginForm
 
 
@@ -33,6 +35,8 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("u/<str:token>/", client_public_views.unsubscribe, name="unsubscribe"),
     path("s/<str:token>/", staff_views.survey, name="survey"),
+    path("me/<str:token>/", client_page_views.personal_page, name="personal-page"),
+    path("telegram/webhook/", client_side_views.telegram_webhook, name="telegram-webhook"),
     path("admin/", admin.site.urls),
 ]
 

@@ -31,9 +31,11 @@ from core.capabilities import (
 from core.dates import day_start
 from core.forms import apply_service_errors
 from clients.models import ClientErasure, Measurement, Task
+from clients.messaging.waiting import answer_due_at
 from clients.selectors import (
     client_for_card,
     clients_visible_to,
+    conversation_for_card,
     current_membership,
     memberships_for_card,
 )
@@ -91,8 +93,9 @@ def client_card(request, pk):
             "measurements": measurements[-12:][::-1],
             "chart": _measurement_chart(measurements),
             "programs": programs_for_card(client),
-            "interactions": list(
-                client.interactions.select_related("manager")[:CARD_TIMELINE_ROWS]
+            "interactions": list(  # the conversation has its own panel
+                client.interactions.filter(channel="", notification__isnull=True)
+                .select_related("manager")[:CARD_TIMELINE_ROWS]
             ),
             "tasks": list(
                 client.tasks.filter(status=Task.Status.OPEN).select_related("assigned_to")
@@ -101,6 +104,8 @@ def client_card(request, pk):
             "offers": list(offers_for_client(client)[:20]),
             "sales": list(sales_for_client(client)[:20]),
             "messages_sent": list(client.notifications.all()[:20]),
+            "conversation": _with_due(conversation_for_card(client)),
+            "page_links_open": client.page_links_open or 0,
             "referrals": list(client.referrals.all()[:20]),
             "stage_reasons": stage_reasons,
             "allowance": offer_allowance(client, stage=stage),
@@ -108,6 +113,17 @@ def client_card(request, pk):
             "can_edit": True,
         },
     )
+
+
+def _with_due(messages: list) -> list:
+    """Each unanswered message the client wrote gets ``due_at`` and ``overdue``
+    (``clients.messaging.waiting``)."""
+    now = timezone.now()
+    for message in messages:
+        if message.direction == "in" and message.answered_at is None:
+            message.due_at = answer_due_at(message.occurred_at)
+            message.overdue = now >= message.due_at
+    return messages
 
 
 def _measurement_chart(measurements: list[Measurement]) -> dict:

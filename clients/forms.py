@@ -78,6 +78,9 @@ class ClientForm(forms.ModelForm):
             "consent_sms",
             "consent_telegram",
             "consent_calls",
+            "service_email",
+            "service_sms",
+            "service_telegram",
             "preferred_channel",
             "telegram_chat_id",
             "notes",
@@ -166,6 +169,27 @@ class ClientForm(forms.ModelForm):
         if not cleaned.get("phone") and not cleaned.get("email") and not self.errors:
             raise forms.ValidationError(_("Enter a phone number or an e-mail to reach the client."))
         return cleaned
+
+
+def channel_warnings(client: Client) -> list[str]:
+    """What the client's form warns about (saved all the same): the preferred channel without an
+    address, opted out of service messages, or without marketing consent."""
+    from .models import Channel
+
+    channel = Channel(client.preferred_channel)
+    warnings = []
+    if not getattr(client, channel.address_field):
+        warnings.append(_("The preferred channel (%(channel)s) has no address: messages go by another channel.")
+                        % {"channel": channel.label})
+    elif not client.reachable_on(channel):
+        warnings.append(_("The client blocked the club's bot: messages go by another channel."))
+    if not getattr(client, channel.service_field):
+        warnings.append(_("The client opted out of service messages by %(channel)s, the preferred channel.")
+                        % {"channel": channel.label})
+    if not getattr(client, channel.consent_field):
+        warnings.append(_("No marketing consent for %(channel)s: promotions and birthday offers do not go by the preferred channel.")
+                        % {"channel": channel.label})
+    return warnings
 
 
 class FreezeForm(forms.Form):

@@ -14,10 +14,12 @@ from .models import Channel, Client
 @public
 @csrf_exempt  # the signed token is the credential; mail providers POST for one-click (RFC 8058)
 def unsubscribe(request, token):
-    """GET asks to confirm; POST turns the consent for that channel off and says so."""
+    """GET asks to confirm; POST turns that channel off — for marketing, for service messages,
+    or (a link from before the two were told apart) for both — and says so."""
     try:
-        client_id, channel = read_unsubscribe_token(token)
-        field = Channel(channel).consent_field
+        client_id, channel, purpose = read_unsubscribe_token(token)
+        fields = [getattr(Channel(channel), name) for name, scope in
+                  (("consent_field", "marketing"), ("service_field", "service")) if purpose in ("", scope)]
         client = Client.objects.get(pk=client_id)
     except (signing.BadSignature, KeyError, ValueError, Client.DoesNotExist):
         return render(
@@ -26,15 +28,17 @@ def unsubscribe(request, token):
         )
     speak_the_clients_language(request, client.language)
     channel_label = Channel(channel).label
+    on = [field for field in fields if getattr(client, field)]
     if request.method == "POST":
-        if getattr(client, field):
-            setattr(client, field, False)
-            client.save(update_fields=[field, "updated_at"])
+        if on:
+            for field in on:
+                setattr(client, field, False)
+            client.save(update_fields=[*on, "updated_at"])
         return render(
             request, "clients/unsubscribe.html",
             {"done": True, "channel": channel_label, "title": _("You are unsubscribed")},
         )
     return render(
         request, "clients/unsubscribe.html",
-        {"channel": channel_label, "title": _("Unsubscribe"), "already": not getattr(client, field)},
+        {"channel": channel_label, "title": _("Unsubscribe"), "already": not on},
     )

@@ -8,7 +8,26 @@ from django.utils import timezone
 from core.capabilities import SEE_ALL_CLIENTS, WORK_WITH_CLIENTS, can
 
 from . import rules
-from .models import Client, Freeze, Membership
+from .models import Client, Freeze, ManagerCover, Membership
+
+
+def managers_covered_by(user, on: datetime.date | None = None) -> QuerySet:
+    """The ids of the managers ``user`` covers for on ``on`` (today): a subquery, no query."""
+    on = on or timezone.localdate()
+    return ManagerCover.objects.filter(covering=user, starts_on__lte=on, ends_on__gte=on).values("absent")
+
+
+def covering_for(manager, on: datetime.date | None = None):
+    """The manager who covers for ``manager`` on ``on`` (today), or None."""
+    on = on or timezone.localdate()
+    cover = (ManagerCover.objects.filter(absent=manager, starts_on__lte=on, ends_on__gte=on)
+             .select_related("covering").order_by("-starts_on", "-id").first())
+    return cover.covering if cover else None
+
+
+def mine_q(user, field: str = "assigned_manager", on: datetime.date | None = None) -> Q:
+    """Rows of ``user`` or of a manager they cover for today (``field``: the row's user)."""
+    return Q(**{field: user}) | Q(**{f"{field}__in": managers_covered_by(user, on)})
 
 
 def clients_visible_to(user) -> QuerySet[Client]:
@@ -16,14 +35,23 @@ def clients_visible_to(user) -> QuerySet[Client]:
 
     Whoever may ``see_all_clients`` (directors, the front desk) sees every client; whoever may
     ``work_with_clients`` without it (an accompaniment manager) sees the clients assigned to
-    them; anybody else (specialists included) sees none here — specialists reach their clients
-    only through their sessions, without contact details.
+    them, and during a cover (``ManagerCover``, its dates included) those of the manager they
+    cover for; anybody else (specialists included) sees none here — specialists reach their
+    clients only through their sessions, without contact details.
     """
     if can(user, SEE_ALL_CLIENTS):
         return Client.objects.all()
     if can(user, WORK_WITH_CLIENTS):
-        return Client.objects.filter(assigned_manager=user)
+        return Client.objects.filter(mine_q(user))
     return Client.objects.none()
+
+
+def tasks_visible_to(user, queryset=None) -> QuerySet:
+    """The tasks a manager works on: theirs and, during a cover, the absent manager's."""
+    from .models import Task
+
+    queryset = Task.objects.all() if queryset is None else queryset
+    return queryset.filter(mine_q(user, "assigned_to"))
 
 
 def client_rows_visible_to(user, queryset: QuerySet, path: str = "client") -> QuerySet:
@@ -100,10 +128,17 @@ def client_for_card(queryset, pk):
     """One client with what the card header and profile show, in one query (+ flags)."""
     from django.shortcuts import get_object_or_404
 
+    from django.db.models import Count, IntegerField, Subquery
+
+    from .models import ClientLink
+
+    open_links = (ClientLink.objects.filter(client=OuterRef("pk"), purpose=ClientLink.Purpose.PAGE,
+                                            revoked_at__isnull=True, expires_at__gt=timezone.now())
+                  .order_by().values("client").annotate(n=Count("pk")).values("n"))
     return get_object_or_404(
         queryset.select_related("assigned_manager", "referred_by").prefetch_related(
             "contraindications"
-        ),
+        ).annotate(page_links_open=Subquery(open_links, output_field=IntegerField())),
         pk=pk,
     )
 
@@ -138,3 +173,35 @@ def current_membership(memberships: list[Membership]) -> Membership | None:
         return min(upcoming, key=lambda m: m.start_date)
     ended = [m for m in memberships if m.state == "expired"]
     return max(ended, key=lambda m: m.end_date) if ended else None
+
+
+# --- The conversation (what the client wrote through the bot or their page, and the answers) ---
+CONVERSATION_ROWS = 30
+
+
+def waiting_messages(clients: QuerySet[Client]) -> QuerySet:
+    """Messages the client wrote that nobody has answered yet, oldest first (Today's *Messages
+    waiting*)."""
+    from .models import Interaction
+
+    return (
+        Interaction.objects.filter(client__in=clients, direction=Interaction.Direction.INBOUND,
+                                   answered_at__isnull=True)
+        .exclude(channel="")
+        .select_related("client")
+        .order_by("occurred_at", "id")
+    )
+
+
+def conversation_for_card(client: Client, limit: int = CONVERSATION_ROWS) -> list:
+    """The last messages both ways, oldest first, each answer with its outbox row."""
+    from .models import Interaction
+
+    rows = list(
+        client.interactions.filter(kind=Interaction.Kind.MESSAGE)
+        .filter(Q(direction=Interaction.Direction.INBOUND) & ~Q(channel="") | Q(notification__isnull=False))
+        .select_related("manager", "notification")
+        .order_by("-occurred_at", "-id")[:limit]
+    )
+    return rows[::-1]
+

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import conversation_views, cover_views, views
 
 app_name = "clients"
 
@@ -18,4 +18,12 @@ urlpatterns = [
     path("<int:pk>/tasks/new/", views.task_create, name="task-create"),
     path("<int:pk>/measurements/new/", views.measurement_add, name="measurement-add"),
     path("tasks/<int:task_pk>/done/", views.task_done, name="task-done"),
+    path("<int:pk>/messages/reply/", conversation_views.conversation_reply, name="conversation-reply"),
+    path("<int:pk>/telegram/link/", conversation_views.telegram_link, name="telegram-link"),
+    path("<int:pk>/telegram/unlink/", conversation_views.telegram_unlink, name="telegram-unlink"),
+    path("<int:pk>/page-link/", conversation_views.page_link, name="page-link"),
+    path("<int:pk>/page-link/revoke/", conversation_views.page_links_revoke, name="page-links-revoke"),
+    path("covers/", cover_views.covers, name="covers"),
+    path("covers/<int:cover_pk>/end/", cover_views.cover_end, name="cover-end"),
+    path("reassign/", cover_views.reassign, name="reassign"),
 ]

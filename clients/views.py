@@ -22,13 +22,14 @@ from .access import local_next_url, visible_client_or_404
 from .filters import ClientFilter
 from .forms import (
     ClientForm,
+    channel_warnings,
     FreezeForm,
     InteractionForm,
     MeasurementForm,
     TaskForm,
 )
 from .models import Interaction, Measurement, Membership, Task
-from .selectors import clients_visible_to, current_membership_subquery, last_visit_subquery
+from .selectors import clients_visible_to, current_membership_subquery, last_visit_subquery, tasks_visible_to
 
 PAGE_SIZE = 25
 
@@ -89,6 +90,7 @@ def client_create(request):
             apply_service_errors(form, error)
         else:
             messages.success(request, _("Client %(name)s added.") % {"name": client.full_name})
+            _warn_about_channels(request, client)
             return redirect(_card(client))
     return render(request, "clients/client_form.html", {"form": form, "title": _("New client")})
 
@@ -108,13 +110,20 @@ def client_edit(request, pk):
             apply_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
+            _warn_about_channels(request, client)
             return redirect(_card(client))
     services.health_data_opened(user=request.user, clients=[client], place=health_data.CLIENT_FORM)
     return render(
         request,
         "clients/client_form.html",
-        {"form": form, "client": client, "title": _("Edit %(name)s") % {"name": client}},
+        {"form": form, "client": client, "title": _("Edit %(name)s") % {"name": client},
+         "channel_warnings": channel_warnings(client) if not form.is_bound else []},
     )
+
+
+def _warn_about_channels(request, client) -> None:
+    for warning in channel_warnings(client):
+        messages.warning(request, warning)
 
 
 def _action_page(request, client, form, title, submit_label, extra=None):
@@ -249,7 +258,7 @@ def task_create(request, pk):
 def task_done(request, task_pk):
     task = get_object_or_404(
         Task.objects.filter(client__in=clients_visible_to(request.user))
-        | Task.objects.filter(assigned_to=request.user),
+        | tasks_visible_to(request.user),
         pk=task_pk,
     )
     services.task_complete(task=task, user=request.user)

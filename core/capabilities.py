@@ -80,6 +80,12 @@ EDIT_LEDGER = Capability(
     "Enter, correct or remove rows of the sales ledger by hand (a refund, a sale outside an "
     "offer); everyone else reads it.",
 )
+COVER_MANAGERS = Capability(
+    "cover_managers", "Reassign clients and cover for managers",
+    "Reassign clients to another manager (one, the client list's filtered set, or all of a "
+    "manager's) and set a temporary cover for an absent manager: within its dates the covering "
+    "manager sees those clients, their messages and their tasks.",
+)
 SEE_ALL_CLIENTS = Capability(
     "see_all_clients", "See every client",
     "Every client's records. Without it, an accompaniment manager sees the clients assigned to "
@@ -95,7 +101,9 @@ ACCOMPANY_CLIENTS = Capability(
     "accompany_clients", "Accompany clients",
     "The manager's relationship work: the Today agenda, logging calls and meetings, follow-up "
     "tasks, programs (build, activate, complete, cancel, mark sessions), offers and their "
-    "outcomes, deciding on specialists' recommendations, relaying and resolving feedback.",
+    "outcomes, deciding on specialists' recommendations, relaying and resolving feedback; the "
+    "conversation with the client (answering their messages, the Telegram link, the personal "
+    "page's link).",
 )
 DO_MARKETING = Capability(
     "do_marketing", "Do marketing",
@@ -135,7 +143,7 @@ IMPORT_DATA = Capability(
 
 CAPABILITIES: tuple[Capability, ...] = (
     OPEN_DASHBOARD, SEE_PAY, ASSESS_STAFF, HANDLE_CLIENT_DATA, READ_HISTORY, OVERRIDE_UPSELL_POLICY,
-    SET_PRICES, EDIT_LEDGER,
+    SET_PRICES, EDIT_LEDGER, COVER_MANAGERS,
     SEE_ALL_CLIENTS, WORK_WITH_CLIENTS, ACCOMPANY_CLIENTS, DO_MARKETING, RUN_PROMOTIONS, SEE_QUALITY,
     SEE_STAFF,
     DELIVER_SESSIONS, ENTER_DATA, IMPORT_DATA,
@@ -277,6 +285,9 @@ ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "clients.userpreference": VIEW,
         "clients.healthdataaccess": VIEW,
         "clients.clienterasure": VIEW,
+        "clients.managercover": VIEW,
+        "clients.clientlink": VIEW,
+        "clients.telegramupdate": VIEW,
         # Login protection: see the attempts, lift a lockout by deleting its row.
         "axes.accessattempt": ("view", "delete"),
         "axes.accesslog": VIEW,

@@ -49,3 +49,16 @@ def sessions_of_specialist(staff_member) -> QuerySet[Session]:
         .prefetch_related("item__program__client__contraindications")
         .order_by("scheduled_at")
     )
+
+
+def sessions_upcoming_for(client, now=None, limit: int = 10) -> QuerySet[Session]:
+    """The client's planned sessions still to come, soonest first (the client's own view: the
+    service, the time and the specialist's first name; nothing about anybody else)."""
+    from django.utils import timezone
+
+    return (
+        Session.objects.filter(item__program__client=client, status=Session.Status.PLANNED,
+                               scheduled_at__gt=now or timezone.now())
+        .select_related("item__service", "specialist")
+        .order_by("scheduled_at", "id")[:limit]
+    )

@@ -1,5 +1,6 @@
 """Building a client's program, running it, printing it; specialists' own sessions."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -115,8 +116,19 @@ def program_detail(request, pk):
 
 @requires(ACCOMPANY_CLIENTS)
 def program_print(request, pk):
+    """The program on paper for the client, with a QR code that connects their Telegram chat to
+    the card (a fresh single-use start link) while it is not connected yet."""
     program = _visible_program_or_404(request.user, pk)
-    return render(request, "programs/program_print.html", {"program": program, "client": program.client})
+    client = program.client
+    telegram_url = ""
+    if settings.TELEGRAM_BOT_USERNAME and not client.telegram_chat_id and client.erased_at is None:
+        from clients.messaging.telegram import start_url
+        from clients.services import telegram_link_issue
+
+        _link, token = telegram_link_issue(client=client, by=request.user)
+        telegram_url = start_url(token)
+    return render(request, "programs/program_print.html",
+                  {"program": program, "client": client, "telegram_url": telegram_url})
 
 
 @require_POST

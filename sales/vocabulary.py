@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.messaging import kinds
 
-PROMOTION = kinds.register("promotion", _("Promotion"))
+PROMOTION = kinds.register("promotion", _("Promotion"), marketing=True)

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accompaniment.access import site_pages
-from clients.models import Client, Membership, Notification, Task
+from clients.models import Client, ManagerCover, Membership, Notification, Task
 from clients.tests import factories as cf
 from core import roles
 from core.capabilities import (
@@ -110,6 +110,12 @@ def build_world():
             recommendation=sf.RecommendationFactory(client=client, specialist=trainers[side], service=service),
             offer=sf.OfferFactory(client=client, plan=plan, manager=manager),
             sale=sf.SaleFactory(client=client, department=department, service=service),
+            link=cf.ClientLinkFactory(client=client, created_by=manager),
+            # over already: it changes nobody's clients while the matrix runs
+            cover=ManagerCover.objects.create(
+                absent=manager, covering=users["other_manager" if side == "a" else "manager"],
+                starts_on=TODAY - datetime.timedelta(days=10), ends_on=TODAY - datetime.timedelta(days=5),
+            ),
         )
     template = pf.ProgramTemplateFactory(department=department)
     assessment = stf.CompetencyAssessmentFactory()
@@ -125,6 +131,7 @@ def build_world():
         contraindication=cf.ContraindicationFactory(),
         preference=cf.UserPreferenceFactory(user=users["manager"]),
         staff_notification=cf.NotificationFactory(client=None, user=users["manager"], dedup_key="staff:1"),
+        telegram_update=cf.TelegramUpdateFactory(),
     )
     _third_party_rows(shared, users)
     return SimpleNamespace(users=users, sides=sides, shared=shared)
@@ -232,10 +239,12 @@ RECORDS = {
     "session": Session, "sessions": Session, "offer": Offer, "offers": Offer,
     "recommendation": Recommendation, "recommendations": Recommendation,
     "promotion": Promotion, "promotions": Promotion, "staff_member": StaffMember, "members": StaffMember,
+    "cover": ManagerCover,
 }
 ATTRIBUTE = {
     Client: "client", Membership: "membership", Task: "task", Feedback: "feedback", Program: "program",
     Session: "session", Offer: "offer", Recommendation: "recommendation", StaffMember: "staff_member",
+    ManagerCover: "cover",
 }
 # Records of a client (managers see their own side; a specialist the sessions, feedback and
 # recommendations of their own side); a staff member's page is their own for a specialist.

@@ -9,10 +9,10 @@ here (``core.admin.ServiceSaveAdminMixin``).
 
 from core.spreadsheets.admin import ImportExportAllOrNothingMixin
 
-from . import activity, clients, memberships, outbox, preferences, privacy
+from . import activity, clients, conversations, memberships, outbox, preferences, privacy
 from .memberships import FreezeDaysMixin, FreezeInline, ValidityListFilter
 
 __all__ = [
     "FreezeDaysMixin", "FreezeInline", "ImportExportAllOrNothingMixin", "ValidityListFilter",
-    "activity", "clients", "memberships", "outbox", "preferences", "privacy",
+    "activity", "clients", "conversations", "memberships", "outbox", "preferences", "privacy",
 ]

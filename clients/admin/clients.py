@@ -184,6 +184,7 @@ class ClientAdmin(ImportExportAllOrNothingMixin, CreatedByAdminMixin, DirectorHi
                 "fields": (
                     "preferred_channel",
                     ("consent_email", "consent_sms", "consent_telegram", "consent_calls"),
+                    ("service_email", "service_sms", "service_telegram"),
                     "telegram_chat_id",
                 )
             },

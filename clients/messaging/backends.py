@@ -23,6 +23,11 @@ class DeliveryError(Exception):
     """The channel answered, but refused the message."""
 
 
+class Unreachable(DeliveryError):
+    """The channel says this recipient cannot be reached there at all (Telegram's 403: the
+    client blocked the bot); the outbox marks the channel unreachable and falls back."""
+
+
 class EmailBackend:
     """E-mail through Django's configured EMAIL_BACKEND (SMTP in production, files by default)."""
 
@@ -94,12 +99,9 @@ class TelegramBotBackend:
     """Telegram's Bot API: sendMessage to the client's chat (it takes no idempotency key)."""
 
     def send(self, *, to, subject, text, html="", headers=None, idempotency_key=""):
-        if not settings.TELEGRAM_BOT_TOKEN:
-            raise DeliveryError("TELEGRAM_BOT_TOKEN is not set")
-        url = f"{settings.TELEGRAM_API_URL.rstrip('/')}/bot{settings.TELEGRAM_BOT_TOKEN}/sendMessage"
-        answer = _post_json(url, {"chat_id": to, "text": f"{subject}\n\n{text}" if subject else text})
-        if not answer.get("ok"):
-            raise DeliveryError(answer.get("description") or "Telegram did not accept the message")
+        from .telegram import bot_call
+
+        bot_call("sendMessage", {"chat_id": to, "text": f"{subject}\n\n{text}" if subject else text})
 
 
 def backend_for(channel: str):

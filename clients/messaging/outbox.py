@@ -31,22 +31,29 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Channel, Client, Notification
 from . import kinds
-from .backends import backend_for
+from .backends import Unreachable, backend_for
 from .links import unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
 
-def channel_for(client: Client, exclude=()) -> str | None:
-    """The client's preferred channel if they consented to it, else the next consented one in
-    MESSAGE_CHANNEL_ORDER; None without any consent."""
-    order = [client.preferred_channel] + [
-        c for c in settings.MESSAGE_CHANNEL_ORDER if c != client.preferred_channel
-    ]
+def channel_for(client: Client, exclude=(), *, purpose: str = kinds.SERVICE, prefer: str | None = None) -> str | None:
+    """The channel to write to the client by, for this purpose (``kinds.purpose_of``): ``prefer``
+    (the channel they wrote from) or their preferred one, then the others in
+    MESSAGE_CHANNEL_ORDER — the first they are reachable on and may be written to by (service:
+    not opted out; marketing: consented). None when there is none."""
+    first = [c for c in (prefer, client.preferred_channel) if c]
+    order = list(dict.fromkeys(first + list(settings.MESSAGE_CHANNEL_ORDER)))
     for channel in order:
-        if channel not in exclude and client.consents_to(channel):
+        if channel not in exclude and client.consents_to(channel, purpose):
             return channel
     return None
+
+
+def no_channel_reason(client: Client, purpose: str) -> str:
+    """Why ``channel_for`` found nothing, channel by channel (stored on the skipped row)."""
+    reasons = [client.refusal_reason(c, purpose) for c in Channel.values]
+    return f"no channel for a {purpose} message: " + "; ".join(r for r in reasons if r)
 
 
 def address_for(notification: Notification, channel: str) -> str:
@@ -68,18 +75,21 @@ def render_message(template: str, context: dict, language: str, html: bool = Tru
 
 
 def message_for_client(
-    *, client: Client, kind: str, dedup_key: str, template: str, context: dict, related=None
+    *, client: Client, kind: str, dedup_key: str, template: str, context: dict, related=None,
+    prefer: str | None = None,
 ) -> Notification:
-    """An unsaved outbox row for a client, in their language, on their channel; a client who
-    consented to no channel gets a row marked skipped, with the reason."""
-    channel = channel_for(client)
+    """An unsaved outbox row for a client, in their language, on their channel (``prefer``
+    first when given); a client who may be written to by no channel for the kind's purpose
+    gets a row marked skipped, with the reason."""
+    purpose = kinds.purpose_of(kind)
+    channel = channel_for(client, purpose=purpose, prefer=prefer)
     language = client.language or settings.LANGUAGE_CODE
     context = {
         **context,
         "client": client,
         "club_name": settings.CLUB_NAME,
         "site_url": settings.SITE_URL,
-        "unsubscribe_url": unsubscribe_url(client.pk, channel) if channel else "",
+        "unsubscribe_url": unsubscribe_url(client.pk, channel, purpose) if channel else "",
     }
     subject, text, html = render_message(
         template, context, language, html=(channel or client.preferred_channel) == Channel.EMAIL
@@ -98,7 +108,7 @@ def message_for_client(
         row.related_object = related
     if channel is None:
         row.status = Notification.Status.SKIPPED
-        row.reason = "no marketing consent for any channel"
+        row.reason = no_channel_reason(client, purpose)
     return row
 
 
@@ -224,11 +234,13 @@ def _claim(notification_id: int, now: datetime.datetime) -> Notification | str:
             row.not_before = quiet_hours_end(now)
             row.save(update_fields=["not_before"])
             return "held"
-        if row.client_id and not row.client.consents_to(row.channel):
-            fallback = channel_for(row.client, exclude=_tried(row))
+        purpose = kinds.purpose_of(row.kind)
+        if row.client_id and not row.client.consents_to(row.channel, purpose):
+            fallback = channel_for(row.client, exclude=_tried(row), purpose=purpose)
             if fallback is None:
                 row.status = Notification.Status.SKIPPED
-                row.reason = f"no consent for {row.channel} any more"
+                row.reason = f"{row.client.refusal_reason(row.channel, purpose)} any more; " + no_channel_reason(
+                    row.client, purpose)
                 row.save(update_fields=["status", "reason"])
                 return "skipped"
             row.channel = fallback
@@ -249,7 +261,7 @@ def _headers(row: Notification) -> dict[str, str]:
     if row.channel == Channel.EMAIL:
         headers["Message-ID"] = row.message_id
         if row.client_id:
-            link = unsubscribe_url(row.client_id, row.channel)
+            link = unsubscribe_url(row.client_id, row.channel, kinds.purpose_of(row.kind))
             headers["List-Unsubscribe"] = f"<{link}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return headers
@@ -273,6 +285,12 @@ def notification_deliver(notification_id: int, now: datetime.datetime | None = N
             to=row.to_address, subject=row.subject, text=row.body, html=row.body_html,
             headers=_headers(row), idempotency_key=row.idempotency_key,
         )
+    except Unreachable as error:  # the client blocked the bot: no retry, the next channel now
+        if row.client_id and row.channel == Channel.TELEGRAM:
+            Client.objects.filter(pk=row.client_id).update(telegram_unreachable_at=now)
+            row.client.telegram_unreachable_at = now
+        row.attempts = max(row.attempts, settings.OUTBOX_MAX_ATTEMPTS - 1)
+        outcome = _record_failure(row, error, now, claimed_at=claimed_at)
     except Exception as error:  # noqa: BLE001 - any failure of a channel is recorded
         outcome = _record_failure(row, error, now, claimed_at=claimed_at)
     else:
@@ -316,7 +334,8 @@ def _record_failure(row: Notification, error: Exception, now, claimed_at=None) -
         )
         outcome = "retry"
     else:
-        fallback = channel_for(row.client, exclude=_tried(row)) if row.client_id else None
+        fallback = (channel_for(row.client, exclude=_tried(row), purpose=kinds.purpose_of(row.kind))
+                    if row.client_id else None)
         if fallback:
             row.channels_tried = ",".join(sorted(_tried(row)))
             row.channel = fallback

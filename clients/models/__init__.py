@@ -1,6 +1,7 @@
 from .activity import Interaction, Task, Visit
-from .base import Channel
+from .base import Channel, Purpose
 from .client import Client, Contraindication, Measurement
+from .conversation import ClientLink, ManagerCover, TelegramUpdate
 from .membership import Freeze, Membership, MembershipPlan
 from .notification import Notification
 from .preference import UserPreference
@@ -9,16 +10,20 @@ from .privacy import ClientErasure, HealthDataAccess
 __all__ = [
     "Channel",
     "Client",
+    "ClientLink",
     "ClientErasure",
     "Contraindication",
     "Freeze",
     "HealthDataAccess",
     "Interaction",
+    "ManagerCover",
     "Measurement",
     "Membership",
     "MembershipPlan",
     "Notification",
+    "Purpose",
     "Task",
+    "TelegramUpdate",
     "UserPreference",
     "Visit",
 ]

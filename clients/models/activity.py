@@ -50,6 +50,10 @@ class Visit(TimeStampedModel):
         return f"{self.client} · {timezone.localtime(self.checked_in_at):%Y-%m-%d %H:%M}"
 
 
+# Where a conversation's message was written: the bot's chat, or the client's personal page.
+CONVERSATION_CHANNELS = [("telegram", _("Telegram")), ("page", _("Personal page"))]
+
+
 class Interaction(TimeStampedModel):
     """A contact between the manager and the client: the timeline of the relationship."""
 
@@ -83,6 +87,14 @@ class Interaction(TimeStampedModel):
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
     summary = models.TextField(_("summary"))
     outcome = models.TextField(_("outcome"), blank=True)
+    # The conversation: what the client wrote (Telegram, the personal page) and the answers.
+    channel = models.CharField(_("written through"), max_length=10, choices=CONVERSATION_CHANNELS, blank=True)
+    attachments = models.TextField(_("attachments"), blank=True, help_text=_("Names of the files sent, one a line."))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    notification = models.ForeignKey(
+        "clients.Notification", verbose_name=_("message sent"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -91,6 +103,7 @@ class Interaction(TimeStampedModel):
         indexes = [
             models.Index(fields=["client", "occurred_at"], name="interaction_client_time_idx"),
             models.Index(fields=["kind", "client"], name="interaction_kind_client_idx"),
+            models.Index(fields=["direction", "answered_at", "occurred_at"], name="interaction_waiting_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -11,7 +11,7 @@ class Channel(models.TextChoices):
 
     @property
     def consent_field(self) -> str:
-        """The client's field that records their consent to messages by this channel."""
+        """The client's field that records their consent to *marketing* by this channel."""
         return CHANNEL_FIELDS[self][0]
 
     @property
@@ -19,10 +19,27 @@ class Channel(models.TextChoices):
         """The client's field that holds their address on this channel (a staff user: e-mail)."""
         return CHANNEL_FIELDS[self][1]
 
+    @property
+    def service_field(self) -> str:
+        """The client's field that says they take *service* messages by this channel (on unless
+        they opted out)."""
+        return CHANNEL_FIELDS[self][2]
 
-# Each channel's consent and address fields on the client, named once.
+
+# Each channel's marketing consent, address and service fields on the client, named once.
 CHANNEL_FIELDS = {
-    Channel.EMAIL: ("consent_email", "email"),
-    Channel.SMS: ("consent_sms", "phone"),
-    Channel.TELEGRAM: ("consent_telegram", "telegram_chat_id"),
+    Channel.EMAIL: ("consent_email", "email", "service_email"),
+    Channel.SMS: ("consent_sms", "phone", "service_sms"),
+    Channel.TELEGRAM: ("consent_telegram", "telegram_chat_id", "service_telegram"),
 }
+
+
+class Purpose(models.TextChoices):
+    """Why the club writes: about what the client bought (service), or to sell (marketing).
+
+    Service messages (membership expiry, session reminders, a resolved complaint, the manager's
+    answer) go by the preferred reachable channel unless the client opted out of it; marketing
+    (promotions, birthday offers) needs the client's marketing consent for the channel."""
+
+    SERVICE = "service", _("Service")
+    MARKETING = "marketing", _("Marketing")

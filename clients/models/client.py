@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
 
-from .base import Channel
+from .base import Channel, Purpose
 
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 
@@ -120,7 +120,17 @@ class Client(TimeStampedModel):
     consent_sms = models.BooleanField(_("marketing by SMS"), default=False)
     consent_telegram = models.BooleanField(_("marketing by Telegram"), default=False)
     consent_calls = models.BooleanField(_("marketing calls"), default=False)
+    service_email = models.BooleanField(
+        _("service messages by e-mail"), default=True,
+        help_text=_("About what the client bought: expiry, sessions, answers. Untick if they opted out."),
+    )
+    service_sms = models.BooleanField(_("service messages by SMS"), default=True)
+    service_telegram = models.BooleanField(_("service messages by Telegram"), default=True)
     telegram_chat_id = models.CharField(_("Telegram chat id"), max_length=64, blank=True)
+    telegram_unreachable_at = models.DateTimeField(
+        _("Telegram unreachable since"), null=True, blank=True, editable=False,
+        help_text=_("Set when Telegram refused a message because the client blocked the bot."),
+    )
     preferred_channel = models.CharField(
         _("preferred channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
     )
@@ -190,12 +200,36 @@ class Client(TimeStampedModel):
         before_birthday = (on.month, on.day) < (self.birth_date.month, self.birth_date.day)
         return on.year - self.birth_date.year - before_birthday
 
-    def consents_to(self, channel: str) -> bool:
-        """They agreed to messages by this channel and have an address on it."""
+    def reachable_on(self, channel: str) -> bool:
+        """They have an address on the channel, and it works (Telegram: the bot is not blocked)."""
         if channel not in Channel.values:
             return False
         channel = Channel(channel)
-        return bool(getattr(self, channel.consent_field) and getattr(self, channel.address_field))
+        if channel == Channel.TELEGRAM and self.telegram_unreachable_at:
+            return False
+        return bool(getattr(self, channel.address_field))
+
+    def consents_to(self, channel: str, purpose: str = Purpose.MARKETING) -> bool:
+        """They may be written to by this channel for this purpose and are reachable on it:
+        marketing needs their consent, service messages go unless they opted out."""
+        if channel not in Channel.values:
+            return False
+        channel = Channel(channel)
+        field = channel.service_field if purpose == Purpose.SERVICE else channel.consent_field
+        return bool(getattr(self, field)) and self.reachable_on(channel)
+
+    def refusal_reason(self, channel: str, purpose: str) -> str:
+        """Why ``consents_to(channel, purpose)`` is false, in a few words (for the outbox)."""
+        channel = Channel(channel)
+        if purpose == Purpose.SERVICE and not getattr(self, channel.service_field):
+            return f"{channel.value}: opted out of service messages"
+        if purpose != Purpose.SERVICE and not getattr(self, channel.consent_field):
+            return f"{channel.value}: no marketing consent"
+        if not getattr(self, channel.address_field):
+            return f"{channel.value}: no address"
+        if channel == Channel.TELEGRAM and self.telegram_unreachable_at:
+            return f"{channel.value}: unreachable (the bot is blocked)"
+        return ""
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -146,3 +146,31 @@ class ClientErasureFactory(factory.django.DjangoModelFactory):
 
     client = factory.SubFactory(ClientFactory)
     reason = "Written request at the front desk"
+
+
+class ClientLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ClientLink
+
+    client = factory.SubFactory(ClientFactory)
+    purpose = "page"
+    token_id = factory.Sequence(lambda n: f"tok{n:013d}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+
+
+class ManagerCoverFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ManagerCover
+
+    absent = factory.SubFactory(UserFactory)
+    covering = factory.SubFactory(UserFactory)
+    starts_on = factory.LazyFunction(timezone.localdate)
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+
+
+class TelegramUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.TelegramUpdate
+
+    update_id = factory.Sequence(lambda n: 500000 + n)
+    payload = factory.LazyAttribute(lambda o: {"update_id": o.update_id, "message": {"chat": {"id": 1}, "text": "hi"}})

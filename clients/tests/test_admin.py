@@ -15,6 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import (
+    ClientLink,
+    ManagerCover,
+    TelegramUpdate,
     Client,
     ClientErasure,
     HealthDataAccess,
@@ -75,6 +78,9 @@ BATCHES = (
     (cf.UserPreferenceFactory, {}),
     (cf.HealthDataAccessFactory, {"user": SHARED_USER}),
     (cf.ClientErasureFactory, {"erased_by": SHARED_USER}),
+    (cf.ClientLinkFactory, {"created_by": SHARED_USER}),
+    (cf.ManagerCoverFactory, {"absent": SHARED_USER, "created_by": SHARED_USER}),
+    (cf.TelegramUpdateFactory, {}),
     (stf.DepartmentFactory, {}),
     (stf.ServiceFactory, {}),
     (stf.StaffMemberFactory, {"user": factory.SubFactory(cf.UserFactory, password="!")}),
@@ -120,7 +126,7 @@ ROW_MAKERS = {
 }
 ROW_MAKERS[UpsellPolicy] = _upsell_policies
 
-READ_ONLY_LOGS = {HealthDataAccess, ClientErasure}
+READ_ONLY_LOGS = {HealthDataAccess, ClientErasure, ClientLink, ManagerCover, TelegramUpdate}
 
 # Rows on the changelist before and after; the number of queries must not change.
 FEW, MANY = 5, 50

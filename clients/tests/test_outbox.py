@@ -128,7 +128,8 @@ def test_smtp_down_fails_rows_after_the_retries_and_never_stops_the_batch(settin
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
     settings.OUTBOX_MAX_ATTEMPTS = 3
-    email_client = cf.ClientFactory(consent_email=True)
+    # reachable by e-mail only: opted out of service messages by SMS and Telegram
+    email_client = cf.ClientFactory(consent_email=True, service_sms=False, service_telegram=False)
     sms_client = cf.ClientFactory(consent_sms=True, preferred_channel="sms", consent_email=False)
     expiring_membership(email_client)
     expiring_membership(sms_client)
@@ -192,16 +193,16 @@ def test_night_delivery_waits_for_the_morning():
 
 
 @pytest.mark.django_db
-def test_a_client_who_withdrew_consent_meanwhile_is_skipped():
-    client = cf.ClientFactory(consent_email=True)
+def test_a_client_who_opted_out_meanwhile_is_skipped():
+    client = cf.ClientFactory(consent_email=True, service_sms=False, service_telegram=False)
     expiring_membership(client)
     queue_expiry_reminders()
-    client.consent_email = False
+    client.service_email = False
     client.save()
     row = Notification.objects.get()
     assert notification_deliver(row.pk, now=DAYTIME) == "skipped"
     row.refresh_from_db()
-    assert row.status == "skipped" and "consent" in row.reason
+    assert row.status == "skipped" and "email: opted out of service messages any more" in row.reason
     assert mail.outbox == []
 
 

@@ -58,7 +58,8 @@ def spy(settings):
 
 
 def sms_row(**extra) -> Notification:
-    client = cf.ClientFactory(consent_sms=True, preferred_channel="sms", phone=extra.pop("phone", "+380507000001"))
+    client = cf.ClientFactory(consent_sms=True, preferred_channel="sms", phone=extra.pop("phone", "+380507000001"),
+                              service_email=False, service_telegram=False)  # reachable by SMS only
     return cf.NotificationFactory(client=client, channel="sms", **extra)
 
 

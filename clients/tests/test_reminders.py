@@ -69,12 +69,13 @@ def test_frozen_cancelled_and_renewed_memberships_get_no_expiry_reminder():
 
 
 @pytest.mark.django_db
-def test_a_client_without_consent_gets_a_skipped_row_with_the_reason():
-    membership_ending_in(7, client=cf.ClientFactory(consent_email=False))
+def test_a_client_who_opted_out_of_every_channel_gets_a_skipped_row_with_the_reason():
+    membership_ending_in(7, client=cf.ClientFactory(
+        consent_email=True, service_email=False, service_sms=False, service_telegram=False))
     reminders_sweep(on=ON)
     row = expiry_rows().get()
     assert row.status == Notification.Status.SKIPPED
-    assert "consent" in row.reason
+    assert "email: opted out of service messages" in row.reason
 
 
 @pytest.mark.django_db

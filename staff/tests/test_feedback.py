@@ -86,8 +86,9 @@ def test_a_resolution_is_required_and_thanks_are_not_resolved(client, loop):
     assert not Feedback.objects.filter(status="resolved").exists()
 
 
-def test_a_client_without_consent_is_not_messaged_about_the_resolution(loop):
-    loop["client"].consent_email = False
+def test_a_client_who_opted_out_of_service_messages_is_not_messaged_about_the_resolution(loop):
+    loop["client"].consent_email = True  # marketing consent does not matter to a service message
+    loop["client"].service_email = loop["client"].service_sms = loop["client"].service_telegram = False
     loop["client"].save()
     complaint = stf.FeedbackFactory(client=loop["client"], kind="complaint", staff_member=loop["masseur"])
     services.feedback_resolve(feedback=complaint, resolution="Refunded", user=loop["manager"])
@@ -183,8 +184,8 @@ def test_a_done_session_asks_for_a_survey_at_most_once_in_30_days(client, loop, 
     assert "/s/" in surveys.get().body
 
 
-def test_only_clients_who_consented_are_asked(loop):
-    loop["client"].consent_email = False
+def test_clients_who_opted_out_of_service_messages_are_not_asked(loop):
+    loop["client"].service_email = loop["client"].service_sms = loop["client"].service_telegram = False
     loop["client"].save()
     services.survey_after_session(client=loop["client"])
     assert Notification.objects.get(kind=SURVEY).status == "skipped"

@@ -1,0 +1,164 @@
+"""What a client may do about themselves, from the chat or the personal page: one set of
+functions for both doors. None of them reads health data or anybody else's records."""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clients import rules
+from clients.models import Client, Interaction, Notification
+from clients.selectors import current_membership, memberships_for_card
+from programs.models import Session
+from programs.selectors import sessions_upcoming_for
+from programs.services import session_mark
+from staff import vocabulary as staff_vocabulary
+from staff.models import SurveyResponse
+from staff.services import SurveyLinkError, survey_answer, survey_read
+
+
+@dataclass
+class CardSummary:
+    """The client's current card as the client may see it."""
+
+    plan: str
+    state: str
+    state_label: str
+    end_date: datetime.date | None
+    days_left: int | None
+    visits_left: int | None
+    frozen_until: datetime.date | None
+
+
+STATE_LABELS = {
+    "active": gettext_lazy("running"), "used_up": gettext_lazy("no visits left"), "frozen": gettext_lazy("frozen"),
+    "not_started": gettext_lazy("not started yet"), "expired": gettext_lazy("ended"),
+    "cancelled": gettext_lazy("cancelled"),
+}
+
+
+def card_summary(client: Client) -> CardSummary | None:
+    """The membership that matters today (``clients.selectors.current_membership``)."""
+    memberships = memberships_for_card(client)
+    current = current_membership(memberships)
+    if current is None:
+        return None
+    today = timezone.localdate()
+    frozen_until = None
+    if current.state == "frozen":
+        covering = [f for f in current.freezes.all() if rules.freeze_covers(f, today)]
+        frozen_until = max((f.end_date for f in covering if f.end_date), default=None)
+    return CardSummary(
+        plan=current.plan.name, state=current.state, state_label=str(STATE_LABELS.get(current.state, current.state)),
+        end_date=current.end_date, days_left=current.days_left_today if current.state != "expired" else 0,
+        visits_left=current.visits_left, frozen_until=frozen_until,
+    )
+
+
+def upcoming_sessions(client: Client, limit: int = 10) -> list[Session]:
+    """The client's coming sessions, each with ``confirmed`` (by them, from the chat or the page)."""
+    sessions = list(sessions_upcoming_for(client, limit=limit))
+    confirmed = set(client.interactions.filter(outcome__in=[_confirmed_marker(s) for s in sessions])
+                    .values_list("outcome", flat=True)) if sessions else set()
+    for session in sessions:
+        session.confirmed = _confirmed_marker(session) in confirmed
+    return sessions
+
+
+def _confirmed_marker(session: Session) -> str:
+    return f"[session:{session.pk}:confirmed]"
+
+
+def _client_session(client: Client, session_pk) -> Session:
+    """One of the client's own planned sessions still to come; ValidationError otherwise (an id
+    of somebody else's session reads as not found)."""
+    session = sessions_upcoming_for(client, limit=None).filter(pk=session_pk).first() if str(session_pk).isdigit() else None
+    if session is None:
+        raise ValidationError(_("This session is not among your coming sessions."))
+    return session
+
+
+def _session_words(session: Session) -> str:
+    from django.utils import formats
+
+    when = formats.date_format(timezone.localtime(session.scheduled_at), "SHORT_DATETIME_FORMAT")
+    return f"{session.item.service.name}, {when}"
+
+
+@transaction.atomic
+def session_confirm(*, client: Client, session_pk, channel: str) -> Session:
+    """The client confirms they will come. Recorded on the card once (a second press says so).
+    (The schedule's own confirmation, when it lands, replaces this hook.)"""
+    session = _client_session(client, session_pk)
+    marker = _confirmed_marker(session)
+    if client.interactions.filter(outcome=marker).exists():
+        raise ValidationError(_("You have confirmed this session already."))
+    now = timezone.now()
+    Interaction.objects.create(
+        client=client, kind=Interaction.Kind.MESSAGE, direction=Interaction.Direction.INBOUND, channel=channel,
+        summary=_("Confirmed the session: %(session)s") % {"session": _session_words(session)},
+        outcome=marker, occurred_at=now, answered_at=now,
+    )
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, client: Client, session_pk, channel: str) -> Session:
+    """The client cancels: the session is cancelled through ``programs.services.session_mark``
+    (every door marks through it) and the manager finds it among the messages waiting."""
+    session = _client_session(client, session_pk)
+    words = _session_words(session)
+    session = session_mark(session=session, status=Session.Status.CANCELLED, user=None,
+                           notes=_("Cancelled by the client (%(channel)s)") % {"channel": channel})
+    Interaction.objects.create(
+        client=client, kind=Interaction.Kind.MESSAGE, direction=Interaction.Direction.INBOUND, channel=channel,
+        summary=_("Cancelled the session: %(session)s") % {"session": words}, occurred_at=timezone.now(),
+    )
+    return session
+
+
+# --- The survey ---------------------------------------------------------------------------------
+def _survey_path() -> re.Pattern:
+    """A survey link in a message's text: SITE_URL + ``/s/<token>/`` (read when used)."""
+    prefix = settings.SITE_URL + reverse("survey", args=["TOKEN"]).split("TOKEN")[0]
+    return re.compile(re.escape(prefix) + r"([^/\s]+)/")
+
+
+def open_survey_token(client: Client) -> str | None:
+    """The token of the latest survey the club sent the client that is still open (not
+    answered, not expired), or None: the chat's and the page's 0–10 buttons answer that one."""
+    since = timezone.now() - datetime.timedelta(days=settings.SURVEY_LINK_DAYS)
+    for body in (Notification.objects.filter(client=client, kind=staff_vocabulary.SURVEY, created_at__gte=since)
+                 .exclude(status=Notification.Status.SKIPPED).order_by("-created_at").values_list("body", flat=True)[:3]):
+        found = _survey_path().search(body)
+        if not found:
+            continue
+        try:
+            survey_read(found.group(1))
+        except SurveyLinkError:
+            continue
+        return found.group(1)
+    return None
+
+
+def survey_give(*, client: Client, score) -> SurveyResponse:
+    """Answer the client's open survey (``staff.services.survey_answer``: once per survey; a low
+    score opens a complaint, as on the web)."""
+    token = open_survey_token(client)
+    if token is None:
+        raise ValidationError(_("There is no survey to answer right now."))
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        raise ValidationError(_("Choose a score from 0 to 10.")) from None
+    try:
+        return survey_answer(token=token, score=score)
+    except SurveyLinkError:
+        raise ValidationError(_("This survey has been answered already.")) from None
