@@ -92,7 +92,7 @@ def test_existing_consents_keep_their_meaning_after_the_migration():
     from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connection)
-    migration = executor.loader.get_migration("clients", "0009_client_side")
+    migration = executor.loader.get_migration("clients", "0010_client_side")
     added = {op.name for op in migration.operations if op.__class__.__name__ == "AddField" and op.model_name == "client"}
     assert {"service_email", "service_sms", "service_telegram"} <= added
     assert not any(getattr(op, "name", "").startswith("consent_") for op in migration.operations)
