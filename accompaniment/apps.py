@@ -1,3 +1,4 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
@@ -38,3 +39,10 @@ class ClubAdminConfig(admin_apps.AdminConfig):
 
     default = False  # named in INSTALLED_APPS; AccompanimentConfig is this module's default
     default_site = "accompaniment.admin_site.ClubAdminSite"
+
+
+class LoginProtectionConfig(axes_apps.AppConfig):
+    """django-axes (the login lockout) under a name the admin site shows in every language."""
+
+    default = False  # named in INSTALLED_APPS; AccompanimentConfig is this module's default
+    verbose_name = _("Login protection")

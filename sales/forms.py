@@ -3,6 +3,8 @@ import uuid
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import outside_dates_message, within_dates
@@ -42,6 +44,14 @@ def new_form_token() -> str:
     return uuid.uuid4().hex
 
 
+def _manual_discount_help() -> str:
+    """Formatted when shown, in the language of the request (a lazy text formatted at import
+    would be frozen in the default language)."""
+    return gettext(
+        "An amount off the price, without a promotion: up to %(percent)s%% of it (more only by the director)."
+    ) % {"percent": f"{MANUAL_DISCOUNT_MAX_PERCENT:g}"}
+
+
 class SellTermsFields(forms.Form):
     """What a seller decides besides the plan and the dates: the price (the director only; the
     plan's when empty), a promotion or a manual discount, and the form's token."""
@@ -56,8 +66,7 @@ class SellTermsFields(forms.Form):
     )
     discount = forms.DecimalField(
         label=_("Discount"), required=False, min_value=0, max_digits=10, decimal_places=2,
-        help_text=_("An amount off the price, without a promotion: up to %(percent)s%% of it "
-                    "(more only by the director).") % {"percent": f"{MANUAL_DISCOUNT_MAX_PERCENT:g}"},
+        help_text=lazy(_manual_discount_help, str)(),
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
