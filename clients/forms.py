@@ -105,6 +105,14 @@ class ClientForm(forms.ModelForm):
             referrer = self.instance.referred_by
             self.initial["referred_by_lookup"] = str(referrer.phone or "")
 
+    # What the new-client form asks first; the rest is folded away (or filled in later, from the card).
+    ESSENTIALS = ("first_name", "last_name", "phone", "email", "source", "referred_by_lookup", "assigned_manager", "goals")
+
+    @property
+    def more_details_have_errors(self) -> bool:
+        """A field folded away has an error: the form opens the fold to show it."""
+        return any(name not in self.ESSENTIALS for name in self.errors if name != "__all__")
+
     def _duplicate_error(self, field, existing: Client):
         if clients_visible_to(self.user).filter(pk=existing.pk).exists():
             return format_html(

@@ -173,3 +173,50 @@ def current_membership(memberships: list[Membership]) -> Membership | None:
         return min(upcoming, key=lambda m: m.start_date)
     ended = [m for m in memberships if m.state == "expired"]
     return max(ended, key=lambda m: m.end_date) if ended else None
+
+
+def last_contact_on(client_ids, day: datetime.date) -> dict:
+    """The latest interaction of each of these clients on the club-local ``day`` ({client id:
+    interaction}), in one query: Today marks a row "called today" with it."""
+    from core.dates import day_bounds
+
+    from .models import Interaction
+
+    start, end = day_bounds(day)
+    latest = {}
+    for interaction in Interaction.objects.filter(
+        client_id__in=set(client_ids), occurred_at__gte=start, occurred_at__lt=end
+    ).order_by("occurred_at", "id"):
+        latest[interaction.client_id] = interaction
+    return latest
+
+
+def managers_of_hidden_matches(user, text: str) -> list[str]:
+    """When a search among the clients ``user`` sees finds nothing: the names of the managers
+    whose clients it matches (sorted; "" for a client without a manager) — never the clients
+    themselves or their contacts. Empty for whoever sees every client."""
+    from core.capabilities import SEE_ALL_CLIENTS
+
+    if not text.strip() or can(user, SEE_ALL_CLIENTS):
+        return []
+    others = (
+        Client.objects.filter(client_search_q(text)).exclude(pk__in=clients_visible_to(user))
+        .select_related("assigned_manager")
+        .order_by("assigned_manager_id").distinct()[:20]
+    )
+    names = {
+        (client.assigned_manager.get_full_name() or client.assigned_manager.get_username())
+        if client.assigned_manager else ""
+        for client in others
+    }
+    return sorted(names)
+
+
+def renewal_plan(client):
+    """The plan a renewal of ``client``'s card preselects: that of their latest card that is
+    not cancelled (the one ending last), while the plan is on sale; None otherwise."""
+    membership = (
+        client.memberships.filter(rules.not_cancelled_q(), plan__is_active=True)
+        .select_related("plan").order_by("-end_date", "-id").first()
+    )
+    return membership.plan if membership is not None else None

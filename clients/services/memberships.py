@@ -205,10 +205,10 @@ def visit_check_in(
     on = timezone.localdate(at)
     if membership is not None and membership.client_id != client.pk:
         raise ValidationError({"membership": _("This membership belongs to another client.")})
-    usable = rules.usable_for_check_in(on).filter(client=client)
+    usable = rules.check_in_cards(client, on)
     if membership is not None:
         usable = usable.filter(pk=membership.pk)
-    card = usable.select_for_update(of=("self",)).order_by("start_date", "id").first()
+    card = usable.select_for_update(of=("self",)).first()
     if card is None:
         refusal = _refusal(client, on, membership)
         raise ValidationError({"membership": refusal} if membership is not None else refusal)
