@@ -17,3 +17,20 @@ def apply_service_errors(form, error) -> None:
             form.add_error(field if field in form.fields else None, field_errors)
     else:
         form.add_error(None, error.messages)
+
+
+class DataSelect(forms.Select):
+    """A select whose options carry ``data-*`` attributes read from their object (``data_of``:
+    object → {name: value}), for a script on the page — the price of each plan or service, the
+    discount of each promotion."""
+
+    def __init__(self, *args, data_of=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.data_of = data_of
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None and self.data_of is not None:
+            option["attrs"].update({f"data-{key}": data for key, data in self.data_of(instance).items()})
+        return option
