@@ -182,6 +182,19 @@ class FreezeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class FreezeRequestForm(FreezeForm):
+    """A client's request to freeze a card, taken at the front desk for their manager: which card
+    (those running or not started yet), from when, how many days, why."""
+
+    membership = forms.ModelChoiceField(label=_("Card"), queryset=None)
+    field_order = ["membership", "start_date", "days", "reason"]
+
+    def __init__(self, *args, memberships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = memberships
+        self.fields["membership"].label_from_instance = lambda m: f"{m.card_number} · {m.plan}"
+
+
 class InteractionForm(forms.ModelForm):
     follow_up_title = forms.CharField(
         label=_("Follow-up task"), max_length=200, required=False,

@@ -144,6 +144,40 @@ class MembershipSellForm(SellTermsFields):
             del self.fields["price"]
 
 
+class ServiceChoiceField(forms.ModelChoiceField):
+    """The services offered, each with its department and price."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Service"))
+        kwargs.setdefault("widget", DataSelect(data_of=_price, attrs={"data-sell-item": "services"}))
+        super().__init__(
+            queryset=Service.objects.filter(is_active=True).select_related("department").order_by("department__name", "name"),
+            **kwargs,
+        )
+
+    def label_from_instance(self, service):
+        return f"{service.name} · {service.department} · {money(service.price)}"
+
+
+class ServiceSellForm(SellTermsFields):
+    """Sell a one-off service (``services.service_sell``): the service's price, a quantity, a
+    running promotion that includes the service or a discount within the limit."""
+
+    service = ServiceChoiceField()
+    quantity = forms.IntegerField(
+        label=_("Quantity"), min_value=1, max_value=50, initial=1,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 50, "data-sell-quantity": ""}),
+    )
+    price = None  # a service sells at its price
+    promotions_of = "services"
+    field_order = ["service", "quantity", "promotion", "discount"]
+
+    def sell_terms(self) -> dict:
+        terms = super().sell_terms()
+        terms.pop("price")
+        return terms
+
+
 def contraindication_reason_field() -> forms.CharField:
     """The reason to offer a service contraindicated for the client (``staff.rules``): the
     refusal naming the flags is shown under it."""

@@ -6,6 +6,8 @@ from .measurements import measurement_add
 from .memberships import (
     AlreadyCheckedIn,
     freeze_days_used,
+    check_in_refusal,
+    freeze_request,
     frozen_days,
     membership_create,
     membership_end_shift,
@@ -21,6 +23,8 @@ __all__ = [
     "client_for_new_record",
     "client_save",
     "freeze_days_used",
+    "check_in_refusal",
+    "freeze_request",
     "frozen_days",
     "health_data_opened",
     "interaction_log",
