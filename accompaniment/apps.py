@@ -16,6 +16,9 @@ class AccompanimentConfig(AppConfig):
         from django.apps import apps
 
         from . import vocabulary  # noqa: F401  (registers its words in lower apps' vocabularies)
+        from .third_party import localize_third_party_apps
+
+        localize_third_party_apps()
 
         # post_migrate is sent for each app with models, in INSTALLED_APPS order: the roles are
         # synced after the last one, when every model's permissions exist.
