@@ -147,14 +147,15 @@ def translation(language: str, domain: str, *, with_third_party: bool = True) ->
 
 
 def is_translated(catalogue: DjangoTranslation, message: Message) -> bool:
+    """Whether some catalogue merged into ``catalogue`` holds a translation of ``message`` (which
+    may read as the English does: ``%(class_name)s %(instance)s``)."""
     if message.msgid in SAME_IN_EVERY_LANGUAGE:
         return True
+    key = f"{message.context}\x04{message.msgid}" if message.context else message.msgid
+    entries = catalogue._catalog  # the merged catalogue Django reads (a TranslationCatalog)
     if message.plural is not None:
-        text = (catalogue.npgettext(message.context, message.msgid, message.plural, 1) if message.context
-                else catalogue.ngettext(message.msgid, message.plural, 1))
-    else:
-        text = catalogue.pgettext(message.context, message.msgid) if message.context else catalogue.gettext(message.msgid)
-    return text != message.msgid
+        return bool(entries.get((key, 0)))
+    return bool(entries.get(key))
 
 
 def untranslated(language: str, *, with_third_party: bool = True) -> dict[str, dict[Message, str]]:
