@@ -33,6 +33,12 @@ THIRD_PARTY_APPS = (
 LANGUAGES = ("ru", "uk")
 DOMAINS = ("django", "djangojs")
 THIRD_PARTY_LOCALE = settings.BASE_DIR / "locale" / "third_party"
+# Messages whose translation in the app's own catalogue is wrong for the club (it leaves English
+# in the Russian): ours, in locale/third_party/, wins.
+OURS_EVEN_IF_TRANSLATED = {
+    "Datetime that the schedule last triggered the task to run. Reset to None if enabled is set to False.",
+    "User Agent",
+}
 # Messages that read the same in every language (a code, a placeholder alone).
 SAME_IN_EVERY_LANGUAGE = {"%s", "%(sel)s", "%(cnt)s", "", "ID", "UUID", "URL", "JSON", "Cron", "IP"}
 
@@ -165,7 +171,9 @@ def untranslated(language: str, *, with_third_party: bool = True) -> dict[str, d
     for label in THIRD_PARTY_APPS:
         for domain, messages in app_messages(label).items():
             for message in sorted(messages):
-                if not is_translated(catalogues[domain], message):
+                if message.msgid in OURS_EVEN_IF_TRANSLATED and not with_third_party:
+                    missing[domain].setdefault(message, label)
+                elif not is_translated(catalogues[domain], message):
                     missing[domain].setdefault(message, label)
     return missing
 

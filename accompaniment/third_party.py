@@ -1,8 +1,11 @@
 """What the third-party apps the admin site shows say in English whatever the language, set
-right once at start-up (``AccompanimentConfig.ready``): django-celery-beat describes a crontab
-with cron-descriptor in English and titles that column "Human readable"; here both follow the
-active language. (Their translatable messages are in locale/third_party/: accompaniment.catalogues.)"""
+right once at start-up (``AccompanimentConfig.ready``). django-celery-beat describes a crontab
+with cron-descriptor in English, and titles some columns from names no catalogue can translate
+("Human readable", "Scheduler", "Task Name", "Crontab translation"); here they follow the active
+language — through the admin's labels only, so that no model (nor migration) changes. (Their
+translatable messages are in locale/third_party/: accompaniment.catalogues.)"""
 
+from django.contrib.admin import AllValuesFieldListFilter
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -20,10 +23,37 @@ def cron_description(expression: str, options=None) -> str:
     return ExpressionDescriptor(expression, options).get_description()
 
 
+class TaskNameFilter(AllValuesFieldListFilter):
+    """The periodic tasks' filter by task, titled in the active language (the field's own name,
+    "Task Name", is not translatable)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("task name")
+
+
 def localize_third_party_apps() -> None:
+    """Idempotent: a second call changes nothing."""
+    from django_celery_beat import admin as beat_admin
     from django_celery_beat import models as beat
 
     beat.get_description = cron_description
+    beat_admin.PeriodicTaskAdmin.crontab_translation.short_description = _("When it runs")
+    beat.PeriodicTask.scheduler.fget.short_description = _("Schedule")
+    beat_admin.PeriodicTaskAdmin.list_filter = [
+        ("task", TaskNameFilter) if name == "task" else name for name in beat_admin.PeriodicTaskAdmin.list_filter
+    ]
+
+    def task_name(inline, task):
+        return task.task
+
+    task_name.short_description = _("Task name")
+    beat_admin.PeriodicTaskInline.task_name = task_name
+    beat_admin.PeriodicTaskInline.fields = tuple(
+        "task_name" if name == "task" else name for name in beat_admin.PeriodicTaskInline.fields
+    )
+    beat_admin.PeriodicTaskInline.readonly_fields = beat_admin.PeriodicTaskInline.fields
+
     described = beat.CrontabSchedule.human_readable.fget
     if getattr(described, "localized", False):
         return
