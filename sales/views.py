@@ -45,6 +45,16 @@ def _card(client_pk: int, anchor: str = "") -> str:
     return reverse("client-card", args=[client_pk]) + anchor
 
 
+def membership_sold_message(membership) -> str:
+    """What a seller is told once a card is sold (the card's page and the front desk)."""
+    return _("Membership %(card)s sold: %(start)s – %(end)s, %(paid)s.") % {
+        "card": membership.card_number,
+        "start": formats.date_format(membership.start_date, "SHORT_DATE_FORMAT"),
+        "end": formats.date_format(membership.end_date, "SHORT_DATE_FORMAT"),
+        "paid": money(membership.price),
+    }
+
+
 @requires(WORK_WITH_CLIENTS)
 def membership_sell(request, client_pk):
     """Sell or renew a card from the client's page (``services.membership_sell``): the plans'
@@ -68,16 +78,7 @@ def membership_sell(request, client_pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("Membership %(card)s sold: %(start)s – %(end)s, %(paid)s.")
-                % {
-                    "card": membership.card_number,
-                    "start": formats.date_format(membership.start_date, "SHORT_DATE_FORMAT"),
-                    "end": formats.date_format(membership.end_date, "SHORT_DATE_FORMAT"),
-                    "paid": money(membership.price),
-                },
-            )
+            messages.success(request, membership_sold_message(membership))
             return redirect(local_next_url(request) or _card(client.pk))
     return render(request, "sales/membership_sell.html", {
         "client": client, "form": form, "renew": renew, "next_url": local_next_url(request),

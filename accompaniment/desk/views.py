@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +24,7 @@ from core.templatetags.crm import money
 from sales import services as sales_services
 from sales.forms import MembershipSellForm, ServiceSellForm
 from sales.selectors import sale_defaults
+from sales.views import membership_sold_message
 
 from .selectors import at_the_counter, desk_search, the_day
 
@@ -92,6 +93,24 @@ def desk_check_in(request, client_pk):
     return redirect(_desk(client))
 
 
+def _sell(request, client, form, name: str, sell, sold_message):
+    """A sell action of the desk: the form checked, ``sell(cleaned data)`` through the sales
+    service, what was sold said and back to the desk; refused, the desk again with the form open
+    and the reasons beside its fields; sent twice, it sold once (``AlreadySold``)."""
+    if form.is_valid():
+        try:
+            sold = sell(form.cleaned_data)
+        except sales_services.AlreadySold as already:
+            messages.info(request, str(already.message))
+            return redirect(_desk(client))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, sold_message(sold))
+            return redirect(_desk(client))
+    return _page(request, client=client, forms={name: form}, open_form=name)
+
+
 @require_POST
 @requires(WORK_WITH_CLIENTS)
 def desk_sell_plan(request, client_pk):
@@ -99,27 +118,10 @@ def desk_sell_plan(request, client_pk):
     discount, once however often the form is sent."""
     client = visible_client_or_404(request.user, client_pk)
     form = MembershipSellForm(request.POST, can_set_price=can(request.user, SET_PRICES))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            membership = sales_services.membership_sell(
-                client=client, plan=data["plan"], start_date=data["start_date"], card_number=data["card_number"].strip(),
-                seller=request.user, **form.sell_terms(),
-            )
-        except sales_services.AlreadySold as sold:
-            messages.info(request, str(sold.message))
-            return redirect(_desk(client))
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Membership %(card)s sold: %(start)s – %(end)s, %(paid)s.") % {
-                "card": membership.card_number,
-                "start": formats.date_format(membership.start_date, "SHORT_DATE_FORMAT"),
-                "end": formats.date_format(membership.end_date, "SHORT_DATE_FORMAT"),
-                "paid": money(membership.price),
-            })
-            return redirect(_desk(client))
-    return _page(request, client=client, forms={"sell": form}, open_form="sell")
+    return _sell(request, client, form, "sell", lambda data: sales_services.membership_sell(
+        client=client, plan=data["plan"], start_date=data["start_date"], card_number=data["card_number"].strip(),
+        seller=request.user, **form.sell_terms(),
+    ), membership_sold_message)
 
 
 @require_POST
@@ -128,24 +130,11 @@ def desk_sell_service(request, client_pk):
     """Sell a one-off service (``sales.services.service_sell``)."""
     client = visible_client_or_404(request.user, client_pk)
     form = ServiceSellForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            sale = sales_services.service_sell(
-                client=client, service=data["service"], quantity=data["quantity"], seller=request.user,
-                **form.sell_terms(),
-            )
-        except sales_services.AlreadySold as sold:
-            messages.info(request, str(sold.message))
-            return redirect(_desk(client))
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Sold: %(item)s × %(quantity)d, %(paid)s.") % {
-                "item": sale.service, "quantity": sale.quantity, "paid": money(sale.amount),
-            })
-            return redirect(_desk(client))
-    return _page(request, client=client, forms={"service": form}, open_form="service")
+    return _sell(request, client, form, "service", lambda data: sales_services.service_sell(
+        client=client, service=data["service"], quantity=data["quantity"], seller=request.user, **form.sell_terms(),
+    ), lambda sale: _("Sold: %(item)s × %(quantity)d, %(paid)s.") % {
+        "item": sale.service, "quantity": sale.quantity, "paid": money(sale.amount),
+    })
 
 
 @require_POST
