@@ -87,3 +87,22 @@ def test_the_program_form_offers_providers_and_warns_before_sending(browser_page
         "---------", "Taras Coach · Fitness"]
     screenshot(page, "11-program-form-warning")
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("language", ["ru", "uk"])
+def test_todays_action_buttons_keep_to_one_line_in_russian_and_ukrainian(browser_page, club, make_user, language):
+    """"Записать звонок" wrapped onto two lines and left its card; now a button stays one line and
+    goes under the name when the card is narrow."""
+    from clients.languages import user_language_set
+
+    user_language_set(user=club["iryna"].assigned_manager, language=language)
+    page = browser_page
+    log_in(page, "olena")
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        heights = page.evaluate("""() => Array.from(document.querySelectorAll('#expiring .btn, #at-risk .btn'))
+            .map(b => [b.innerText, b.getBoundingClientRect().height, b.closest('.card').getBoundingClientRect().right - b.getBoundingClientRect().right])""")
+        assert heights, "no action buttons on Today"
+        for text, height, room in heights:
+            assert height < 40, f"{text!r} wraps at {width}px ({height}px high)"
+            assert room >= 0, f"{text!r} leaves its card at {width}px"
