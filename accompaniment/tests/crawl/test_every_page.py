@@ -39,7 +39,7 @@ ROLE_LOGINS = {
 }
 # Pages whose screenshots are kept (by URL name), at both widths and in every language.
 MAIN_PAGES = {
-    "home", "desk", "clients:list", "client-card", "dashboard", "programs:my-sessions",
+    "home", "desk", "login", "survey", "clients:list", "client-card", "dashboard", "programs:my-sessions",
     "programs:create", "sales:membership-sell", "staff:quality", "staff:feedback", "clients:create",
 }
 # The apps whose rows hold the club's data (the words the allow-list takes): names of people,
@@ -183,6 +183,11 @@ def look(page, name, url, language, allowed, problems, screenshot_as):
     if response.status != 200:
         problems[f"{name} {url}"].append(f"answered {response.status}")
         return
+    look_here(page, name, url, language, allowed, problems, screenshot_as)
+
+
+def look_here(page, name, url, language, allowed, problems, screenshot_as):
+    """The checks, on the page the tab shows, at both widths."""
     page.wait_for_load_state("load")
     found = []
     for width_name, width in WIDTHS.items():
@@ -237,4 +242,45 @@ def test_every_page_of_the_role_in_every_language_at_both_widths(role, demo_club
     urls = pages_to_see(user, site_urls(user, role) + admin_urls(user))
     assert len(urls) > 5
     problems = crawl_as(browser_page, live_server, user.username, urls, demo_club, ROLE_LOGINS[role])
+    assert not problems, f"{len(problems)} pages with problems:\n{report(problems)}"
+
+
+def test_the_public_pages_in_every_language_at_both_widths(demo_club, chromium, live_server):
+    """Without logging in: the login page in the browser's language, and the survey and
+    unsubscribe pages a client opens from a message, in the language of their card (each
+    language's client), also once the survey is answered."""
+    from clients.messaging.links import unsubscribe_token
+    from clients.models import Client
+    from staff.services import survey_answer, survey_token
+
+    problems = defaultdict(list)
+    for language in LANGUAGES:
+        person = Client.objects.filter(erased_at__isnull=True).order_by("pk")[LANGUAGES.index(language)]
+        Client.objects.filter(pk=person.pk).update(language=language)
+        answered = survey_token(client_id=person.pk)
+        survey_answer(token=answered, score=9)
+        urls = [
+            ("login", reverse("login")),
+            ("survey", reverse("survey", args=[survey_token(client_id=person.pk)])),
+            ("survey", reverse("survey", args=[answered])),
+            ("unsubscribe", reverse("unsubscribe", args=[unsubscribe_token(person.pk, "email")])),
+        ]
+        context = chromium.new_context(base_url=live_server.url, locale=language,
+                                       viewport={"width": WIDTHS["laptop"], "height": 900})
+        context.add_init_script(
+            "window.__cspViolations = [];"
+            "document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push("
+            "e.violatedDirective + ' ' + (e.blockedURI || 'inline')));"
+        )
+        page = context.new_page()
+        page.js_errors = []
+        page.on("pageerror", lambda error, page=page: page.js_errors.append(str(error)))
+        for name, url in urls:
+            response = page.goto(url)
+            if response.status in (200, 410):  # an answered survey says so with 410
+                page.set_viewport_size({"width": WIDTHS["laptop"], "height": 900})
+                look_here(page, name, url, language, demo_club, problems, "public")
+            else:
+                problems[f"{name} {url}"].append(f"answered {response.status}")
+        context.close()
     assert not problems, f"{len(problems)} pages with problems:\n{report(problems)}"
