@@ -26,6 +26,7 @@ from core.admin import (
     at_most_one_inline_formset,
 )
 from core.spreadsheets.admin import ImportExportAllOrNothingMixin
+from core.templatetags.crm import phone_link
 
 from . import health_data, rules
 from .models import (
@@ -157,7 +158,7 @@ class ClientAdmin(ImportExportAllOrNothingMixin, CreatedByAdminMixin, DirectorHi
 
     list_display = (
         "full_name",
-        "phone",
+        "phone_number",
         "email",
         "current_card",
         "current_card_ends",
@@ -218,6 +219,11 @@ class ClientAdmin(ImportExportAllOrNothingMixin, CreatedByAdminMixin, DirectorHi
             },
         ),
     )
+
+    @admin.display(description=_("phone"), ordering="phone")
+    def phone_number(self, client):
+        """As the club's region writes it, a tap-to-call link (``core.templatetags.crm``)."""
+        return phone_link(client.phone)
 
     def get_queryset(self, request):
         """The clients (the site narrows them to those this user sees), with today's card."""

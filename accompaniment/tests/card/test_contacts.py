@@ -1,5 +1,6 @@
-"""Contacts on the client's card and in the list: the phone in the club region's national format
-as a tap-to-call link, the e-mail as a tap-to-mail link (they read "+380 67 000 0012", plain)."""
+"""Contacts on the client's card, in the list and in the admin's list: the phone in the club
+region's national format as a tap-to-call link, the e-mail as a tap-to-mail link (they read
+"+380 67 000 0012", plain)."""
 
 import pytest
 from django.urls import reverse
@@ -18,3 +19,10 @@ def test_the_card_and_the_list_show_tap_to_call_and_tap_to_mail(client, manager)
         assert '<a href="tel:+380670000012" class="text-nowrap" data-testid="tel-link">067 000 0012</a>' in html, url
         assert '<a href="mailto:iryna@example.com"' in html, url
         assert "+380 67 000 0012" not in html, url
+
+
+def test_the_admins_client_list_writes_phones_the_same_way(client, frontdesk):
+    cf.ClientFactory(phone="+380670000012")
+    client.force_login(frontdesk)
+    html = client.get(reverse("admin:clients_client_changelist")).content.decode()
+    assert '<a href="tel:+380670000012" class="text-nowrap" data-testid="tel-link">067 000 0012</a>' in html
