@@ -57,9 +57,12 @@ messages: venv
 
 # After changing texts: refresh the catalogues from the sources (no line numbers, so that two
 # changes merge cleanly), then translate what is new; the translations test lists what is missing.
+# The third-party apps' messages their own catalogues lack live in locale/third_party/ (a locale
+# directory makemessages never writes): third_party_catalogues refreshes them from their sources.
 catalogues: venv
 	$(DEV) $(BIN)/python manage.py makemessages -l ru -l uk -e html,txt,subject,py --no-location --no-obsolete \
 	  --ignore=.venv --ignore=node_modules --ignore=var --ignore=static/vendor
+	$(DEV) $(BIN)/python manage.py third_party_catalogues
 
 # Browser tests drive Debian's Chromium; install it when missing and we may (root with apt).
 browser:

@@ -1,3 +1,4 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
@@ -15,6 +16,9 @@ class AccompanimentConfig(AppConfig):
         from django.apps import apps
 
         from . import reminders, vocabulary  # noqa: F401  (its words in lower apps' vocabularies; its producers)
+        from .third_party import localize_third_party_apps
+
+        localize_third_party_apps()
 
         # post_migrate is sent for each app with models, in INSTALLED_APPS order: the roles are
         # synced after the last one, when every model's permissions exist.
@@ -38,3 +42,10 @@ class ClubAdminConfig(admin_apps.AdminConfig):
 
     default = False  # named in INSTALLED_APPS; AccompanimentConfig is this module's default
     default_site = "accompaniment.admin_site.ClubAdminSite"
+
+
+class LoginProtectionConfig(axes_apps.AppConfig):
+    """django-axes (the login lockout) under a name the admin site shows in every language."""
+
+    default = False  # named in INSTALLED_APPS; AccompanimentConfig is this module's default
+    verbose_name = _("Login protection")

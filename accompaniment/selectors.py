@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from clients import rules
 from clients.models import Interaction, Task
 from clients.messaging.waiting import answer_due_at
-from clients.selectors import clients_visible_to, tasks_visible_to, waiting_messages
+from clients.selectors import clients_visible_to, last_contact_on, tasks_visible_to, waiting_messages
 from core.dates import day_start
 from sales.selectors import pending_recommendations_for
 from staff.models import Feedback
@@ -47,9 +47,29 @@ def _waiting_section(clients) -> dict:
     return section
 
 
+def _mark_contacted(agenda: dict, on: datetime.date) -> None:
+    """Each row of a client the manager reaches out to (expiring, at risk, birthdays, new
+    clients) gets ``contacted``: the latest interaction with the client that day, or None —
+    the row shows it done for the day (one query for all the rows)."""
+    rows = [
+        (row, row.client_id if hasattr(row, "client_id") else row.pk)
+        for name in ("expiring", "at_risk", "birthdays", "new_clients")
+        for row in agenda[name]["rows"]
+    ]
+    contacted = last_contact_on([client_id for _row, client_id in rows], on) if rows else {}
+    for row, client_id in rows:
+        row.contacted = contacted.get(client_id)
+
+
 def today_agenda(user, on: datetime.date | None = None) -> dict:
-    """The manager's working day, in priority order; each section counted and capped."""
-    today = on or timezone.localdate()
+    """The manager's working day, in priority order; each section counted and capped; a row of
+    a client contacted that day is marked so."""
+    agenda = _today_sections(user, on or timezone.localdate())
+    _mark_contacted(agenda, agenda["today"])
+    return agenda
+
+
+def _today_sections(user, today: datetime.date) -> dict:
     mine = clients_visible_to(user)
     intro = Interaction.objects.filter(client=OuterRef("pk"), kind=Interaction.Kind.INTRO_VISIT)
     from staff.services import complaints_overdue_since

@@ -67,7 +67,7 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
-    "axes",
+    "accompaniment.apps.LoginProtectionConfig",  # django-axes, named in the club's languages
     "csp",
 ]
 # In dependency order: core <- clients <- staff <- programs <- sales; accompaniment composes them.
@@ -212,7 +212,9 @@ LANGUAGES = [
     ("ru", _("Russian")),
     ("uk", _("Ukrainian")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogues, then the third-party apps' messages their own catalogues lack
+# (accompaniment/catalogues.py; makemessages writes only to the first).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "third_party"]
 # Dates written and typed the club's way in each language, the admin site's included.
 FORMAT_MODULE_PATH = "core.formats"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Kyiv")

@@ -10,12 +10,18 @@ from staff import views as staff_views
 from . import views
 from .client_side import page_views as client_page_views
 from .client_side import views as client_side_views
+from .desk import views as desk_views
 from .security import LoginForm
 
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("desk/", desk_views.desk, name="desk"),
+    path("desk/clients/<int:client_pk>/check-in/", desk_views.desk_check_in, name="desk-check-in"),
+    path("desk/clients/<int:client_pk>/sell-plan/", desk_views.desk_sell_plan, name="desk-sell-plan"),
+    path("desk/clients/<int:client_pk>/sell-service/", desk_views.desk_sell_service, name="desk-sell-service"),
+    path("desk/clients/<int:client_pk>/freeze-request/", desk_views.desk_freeze_request, name="desk-freeze-request"),
     path("clients/<int:pk>/", views.client_card, name="client-card"),
     path("clients/<int:pk>/history/", views.client_history, name="client-history"),
     path("clients/<int:pk>/export/", views.client_export, name="client-export"),

@@ -57,14 +57,14 @@ from .selectors import today_agenda
 @requires(LOGGED_IN)
 def home(request):
     """The landing page by what the user does: the director's dashboard, the manager's Today,
-    the front desk's client list, the specialist's sessions."""
+    the front desk's desk, the specialist's sessions."""
     user = request.user
     if can(user, OPEN_DASHBOARD):
         return redirect("dashboard")
     if can(user, ACCOMPANY_CLIENTS):
         return render(request, "accompaniment/today.html", today_agenda(user))
     if can(user, WORK_WITH_CLIENTS):
-        return redirect("clients:list")
+        return redirect("desk")
     if can(user, DELIVER_SESSIONS):
         return redirect("programs:my-sessions")
     return render(request, "accompaniment/no_role.html")

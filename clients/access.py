@@ -9,9 +9,10 @@ from .selectors import clients_visible_to
 
 
 def local_next_url(request) -> str | None:
-    """The ``next`` address posted with an action, when it is a path of this site (a browser
-    reads ``/\\host`` or ``/<tab>/host`` as another site: those are refused)."""
-    next_url = request.POST.get("next", "")
+    """The ``next`` address posted with an action (or given in the address of its form: a
+    "Log call" from Today returns to Today), when it is a path of this site (a browser reads
+    ``/\\host`` or ``/<tab>/host`` as another site: those are refused)."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
     if next_url.startswith("/") and url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

@@ -3,7 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import ngettext
 
 from core.capabilities import SEE_ALL_CLIENTS, can
 
@@ -62,6 +62,10 @@ class ClientFilter(django_filters.FilterSet):
         method="filter_lapsed",
         widget=forms.CheckboxInput,
     )
+    # The labels are keyed by the model's field names for the ascending order and by the
+    # parameter for the descending one (django-filter's rule); each is lazy, so that it speaks
+    # the language of the request (django-filter's own "(descending)" suffix is formatted once,
+    # at import, in the default language).
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(
@@ -71,10 +75,14 @@ class ClientFilter(django_filters.FilterSet):
             ("created_at", "created"),
         ),
         field_labels={
-            "name": pgettext_lazy("person", "Name"),
-            "membership_end": _("Membership end"),
-            "last_visit": _("Last visit"),
-            "created": _("Date added"),
+            "last_name": _("Name, A–Z"),
+            "-name": _("Name, Z–A"),
+            "membership_end": _("Membership end, soonest first"),
+            "-membership_end": _("Membership end, latest first"),
+            "last_visit": _("Last visit, longest ago first"),
+            "-last_visit": _("Last visit, most recent first"),
+            "created_at": _("Date added, oldest first"),
+            "-created": _("Date added, newest first"),
         },
     )
 

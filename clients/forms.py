@@ -108,6 +108,14 @@ class ClientForm(forms.ModelForm):
             referrer = self.instance.referred_by
             self.initial["referred_by_lookup"] = str(referrer.phone or "")
 
+    # What the new-client form asks first; the rest is folded away (or filled in later, from the card).
+    ESSENTIALS = ("first_name", "last_name", "phone", "email", "source", "referred_by_lookup", "assigned_manager", "goals")
+
+    @property
+    def more_details_have_errors(self) -> bool:
+        """A field folded away has an error: the form opens the fold to show it."""
+        return any(name not in self.ESSENTIALS for name in self.errors if name != "__all__")
+
     def _duplicate_error(self, field, existing: Client):
         if clients_visible_to(self.user).filter(pk=existing.pk).exists():
             return format_html(
@@ -196,6 +204,19 @@ class FreezeForm(forms.Form):
     start_date = forms.DateField(label=_("First frozen day"), widget=DateInput())
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=365)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FreezeRequestForm(FreezeForm):
+    """A client's request to freeze a card, taken at the front desk for their manager: which card
+    (those running or not started yet), from when, how many days, why."""
+
+    membership = forms.ModelChoiceField(label=_("Card"), queryset=None)
+    field_order = ["membership", "start_date", "days", "reason"]
+
+    def __init__(self, *args, memberships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = memberships
+        self.fields["membership"].label_from_instance = lambda m: f"{m.card_number} · {m.plan}"
 
 
 class InteractionForm(forms.ModelForm):

@@ -110,6 +110,12 @@ def usable_for_check_in(day: datetime.date) -> QuerySet[Membership]:
     return Membership.objects.filter(usable_q(day))
 
 
+def check_in_cards(client, day: datetime.date) -> QuerySet[Membership]:
+    """The client's cards a check-in on ``day`` may count against, the one it counts against
+    first: usable that day, the earliest-starting one."""
+    return usable_for_check_in(day).filter(client=client).order_by("start_date", "id")
+
+
 def not_started_q(day: datetime.date) -> Q:
     """A card (not cancelled) that starts after ``day``."""
     return not_cancelled_q() & Q(start_date__gt=day)

@@ -64,10 +64,50 @@ def client_rows_visible_to(user, queryset: QuerySet, path: str = "client") -> Qu
     return queryset.filter(**{f"{path}__in" if path else "pk__in": clients_visible_to(user)})
 
 
-def client_search_q(text: str) -> Q:
-    """Match a client by name words, phone typed in any format, e-mail or card number."""
+# What people type between the digits of a phone number: "+38 (050) 123-45-67", "050.123.45.67".
+PHONE_PUNCTUATION = frozenset("+()-./ \u00a0\t")
+DIGITS = frozenset("0123456789")
+# Fewer digits than this are not searched as a phone (the last four digits are).
+PHONE_SEARCH_MIN_DIGITS = 4
+
+
+def phone_search_digits(text: str) -> str | None:
+    """The digits of ``text`` when it is written as (a part of) a phone number: digits and phone
+    punctuation only, at least PHONE_SEARCH_MIN_DIGITS digits; None otherwise."""
+    if not text or any(ch not in DIGITS and ch not in PHONE_PUNCTUATION for ch in text):
+        return None
+    digits = "".join(ch for ch in text if ch in DIGITS)
+    return digits if len(digits) >= PHONE_SEARCH_MIN_DIGITS else None
+
+
+def phone_search_q(text: str) -> Q | None:
+    """Clients whose phone is ``text``, however it is written: with or without the country code
+    (``+380``, ``380``, ``0038``) or the leading 0, in brackets, with dashes, dots and spaces in
+    any grouping — or only its last digits. None when ``text`` is not written as a phone.
+
+    A number that parses as a whole (in PHONE_REGION when it has no country code) matches
+    exactly; the digits typed match as a part of the stored number (``+380501234567``): the
+    last digits, the number without its country code; and so do they without their leading
+    zeros (a trunk 0 the stored number lacks, an international 00) when four digits remain."""
     from phonenumber_field.phonenumber import to_python
 
+    digits = phone_search_digits(text)
+    if digits is None:
+        return None
+    query = Q(pk__in=[])
+    phone = to_python(text)
+    if phone and phone.is_valid():
+        query |= Q(phone=phone.as_e164)
+    query |= Q(phone__contains=digits)
+    significant = digits.lstrip("0")
+    if significant != digits and len(significant) >= PHONE_SEARCH_MIN_DIGITS:
+        query |= Q(phone__contains=significant)
+    return query
+
+
+def client_search_q(text: str) -> Q:
+    """Match a client by name words, phone typed in any format (``phone_search_q``), e-mail or
+    card number."""
     text = text.strip()
     if not text:
         return Q()
@@ -76,14 +116,9 @@ def client_search_q(text: str) -> Q:
     )
     if "@" in text:
         return query | Q(email__iexact=text)
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if digits and len(digits) >= 4 and len(digits) >= len(text.replace(" ", "")) - 4:
-        phone = to_python(text)
-        if phone and phone.is_valid():
-            query |= Q(phone=phone.as_e164)
-        else:
-            query |= Q(phone__contains=digits)
-        return query
+    phone = phone_search_q(text)
+    if phone is not None:
+        return query | phone
     # lower() on both sides: case-insensitive for Cyrillic too (see ClientsConfig.ready).
     name_q = Q()
     for word in text.lower().split():
@@ -205,3 +240,48 @@ def conversation_for_card(client: Client, limit: int = CONVERSATION_ROWS) -> lis
     )
     return rows[::-1]
 
+def last_contact_on(client_ids, day: datetime.date) -> dict:
+    """The latest interaction of each of these clients on the club-local ``day`` ({client id:
+    interaction}), in one query: Today marks a row "called today" with it."""
+    from core.dates import day_bounds
+
+    from .models import Interaction
+
+    start, end = day_bounds(day)
+    latest = {}
+    for interaction in Interaction.objects.filter(
+        client_id__in=set(client_ids), occurred_at__gte=start, occurred_at__lt=end
+    ).order_by("occurred_at", "id"):
+        latest[interaction.client_id] = interaction
+    return latest
+
+
+def managers_of_hidden_matches(user, text: str) -> list[str]:
+    """When a search among the clients ``user`` sees finds nothing: the names of the managers
+    whose clients it matches (sorted; "" for a client without a manager) — never the clients
+    themselves or their contacts. Empty for whoever sees every client."""
+    from core.capabilities import SEE_ALL_CLIENTS
+
+    if not text.strip() or can(user, SEE_ALL_CLIENTS):
+        return []
+    others = (
+        Client.objects.filter(client_search_q(text)).exclude(pk__in=clients_visible_to(user))
+        .select_related("assigned_manager")
+        .order_by("assigned_manager_id").distinct()[:20]
+    )
+    names = {
+        (client.assigned_manager.get_full_name() or client.assigned_manager.get_username())
+        if client.assigned_manager else ""
+        for client in others
+    }
+    return sorted(names)
+
+
+def renewal_plan(client):
+    """The plan a renewal of ``client``'s card preselects: that of their latest card that is
+    not cancelled (the one ending last), while the plan is on sale; None otherwise."""
+    membership = (
+        client.memberships.filter(rules.not_cancelled_q(), plan__is_active=True)
+        .select_related("plan").order_by("-end_date", "-id").first()
+    )
+    return membership.plan if membership is not None else None

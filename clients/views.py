@@ -29,7 +29,13 @@ from .forms import (
     TaskForm,
 )
 from .models import Interaction, Measurement, Membership, Task
-from .selectors import clients_visible_to, current_membership_subquery, last_visit_subquery, tasks_visible_to
+from .selectors import (
+    clients_visible_to,
+    current_membership_subquery,
+    last_visit_subquery,
+    managers_of_hidden_matches,
+    tasks_visible_to,
+)
 
 PAGE_SIZE = 25
 
@@ -60,12 +66,14 @@ def client_list(request):
             client.days_left = (client.membership_end - today).days
     query = request.GET.copy()
     query.pop("page", None)
+    searched = client_filter.form.cleaned_data.get("q", "") if client_filter.is_bound and client_filter.is_valid() else ""
     return render(
         request,
         "clients/client_list.html",
         {
             "filter": client_filter,
             "page": page,
+            "other_managers": managers_of_hidden_matches(request.user, searched) if searched and not page.paginator.count else [],
             "query_string": query.urlencode(),
             "today": today,
             "show_manager": can(request.user, SEE_ALL_CLIENTS),
@@ -130,7 +138,10 @@ def _action_page(request, client, form, title, submit_label, extra=None):
     return render(
         request,
         "clients/action_form.html",
-        {"client": client, "form": form, "title": title, "submit_label": submit_label, **(extra or {})},
+        {
+            "client": client, "form": form, "title": title, "submit_label": submit_label,
+            "next_url": local_next_url(request), **(extra or {}),
+        },
     )
 
 
@@ -227,7 +238,7 @@ def interaction_create(request, pk):
             apply_service_errors(form, error)
         else:
             messages.success(request, _("Interaction logged."))
-            return redirect(_card(client) + "#timeline")
+            return redirect(local_next_url(request) or _card(client) + "#timeline")
     return _action_page(request, client, form, _("Log an interaction"), _("Save"))
 
 

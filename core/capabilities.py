@@ -95,7 +95,8 @@ WORK_WITH_CLIENTS = Capability(
     "work_with_clients", "Work with client records",
     "The client list and search, the client card with contacts, adding and editing clients, "
     "selling, renewing and freezing memberships, check-in, measurements, recording a "
-    "client's feedback.",
+    "client's feedback; the front desk's screen (find, check in, sell a plan or a service, "
+    "take a freeze request for the manager).",
 )
 ACCOMPANY_CLIENTS = Capability(
     "accompany_clients", "Accompany clients",

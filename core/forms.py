@@ -17,3 +17,23 @@ def apply_service_errors(form, error) -> None:
             form.add_error(field if field in form.fields else None, field_errors)
     else:
         form.add_error(None, error.messages)
+
+
+class DataSelect(forms.Select):
+    """A select whose options carry ``data-*`` attributes for a script on the page — the price
+    of each plan or service, the discount of each promotion, the services of each specialist:
+    read from each option's object (``data_of``: object → {name: value}), or given by value
+    (``data_by_value``: {value: {name: value}}, for choices that are plain values)."""
+
+    def __init__(self, *args, data_of=None, data_by_value=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.data_of = data_of
+        self.data_by_value = data_by_value or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        data = self.data_of(instance) if instance is not None and self.data_of is not None else {}
+        data = data or self.data_by_value.get(str(value), {})
+        option["attrs"].update({f"data-{key}": item for key, item in data.items()})
+        return option

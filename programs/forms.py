@@ -1,20 +1,20 @@
 from django import forms
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import outside_dates_message, within_dates
-from core.forms import DateInput
+from core.forms import DataSelect, DateInput
 from staff.models import Service, StaffMember
+from staff.rules import contraindications_conflict
 
 from .models import ProgramTemplate
 
 
 class ProgramForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
+    # Chosen with "Start from a template" above the form (one selector, not two); kept here.
     template = forms.ModelChoiceField(
-        label=_("Template"),
-        queryset=ProgramTemplate.objects.filter(is_active=True),
-        required=False,
-        help_text=_("Optional: the ready-made program this one is based on."),
+        queryset=ProgramTemplate.objects.filter(is_active=True), required=False, widget=forms.HiddenInput,
     )
     start_date = forms.DateField(label=_("Start date"), widget=DateInput())
     goal = forms.CharField(label=_("Goal"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -43,17 +43,29 @@ class ProgramItemForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 1}),
     )
 
-    def __init__(self, *args, services, specialists, choices, **kwargs):
+    def __init__(self, *args, services, specialists, choices, option_data, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services
         self.fields["specialist"].queryset = specialists
         # Choices are read from the database once per formset, not once per line.
         self.fields["service"].choices = choices["service"]
         self.fields["specialist"].choices = choices["specialist"]
+        # For the page's script: each service's contraindications for this client, each
+        # specialist's services (the line offers only those who provide the chosen one).
+        self.fields["service"].widget = DataSelect(
+            choices=choices["service"], data_by_value=option_data["service"], attrs={"data-program-service": ""})
+        self.fields["specialist"].widget = DataSelect(
+            choices=choices["specialist"], data_by_value=option_data["specialist"], attrs={"data-program-specialist": ""})
 
 
 class BaseItemFormSet(forms.BaseFormSet):
-    def __init__(self, *args, **kwargs):
+    """The program's lines for ``client``: a service contraindicated for them is marked in the
+    list with the flags it conflicts with (before anything is sent); each specialist carries the
+    services they provide."""
+
+    def __init__(self, *args, client=None, **kwargs):
+        if client is not None:
+            prefetch_related_objects([client], "contraindications")
         self.services = (
             Service.objects.filter(is_active=True)
             .select_related("department")
@@ -61,18 +73,39 @@ class BaseItemFormSet(forms.BaseFormSet):
         )
         self.specialists = StaffMember.objects.filter(
             is_active=True, role__in=StaffMember.SPECIALIST_ROLES
-        ).select_related("department")
+        ).select_related("department").prefetch_related("services")
+        conflicts = {s.pk: contraindications_conflict(client, s) for s in self.services}
         blank = [("", "---------")]
         self.choices = {
-            "service": blank
-            + [(s.pk, f"{s.name} · {s.department}") for s in self.services],
-            "specialist": blank
-            + [(m.pk, f"{m.full_name} · {m.department}") for m in self.specialists],
+            "service": blank + [(s.pk, self.service_label(s, conflicts[s.pk])) for s in self.services],
+            "specialist": blank + [(m.pk, f"{m.full_name} · {m.department}") for m in self.specialists],
+        }
+        self.data_of_choices = {
+            "service": {
+                str(s.pk): {"contraindicated": ", ".join(str(flag) for flag in conflicts[s.pk])}
+                for s in self.services if conflicts[s.pk]
+            },
+            "specialist": {
+                str(m.pk): {"services": " ".join(str(service.pk) for service in m.services.all())}
+                for m in self.specialists
+            },
         }
         super().__init__(*args, **kwargs)
 
+    @staticmethod
+    def service_label(service, conflicts) -> str:
+        label = f"{service.name} · {service.department}"
+        if conflicts:
+            label = "⚠ " + _("%(service)s — contraindicated: %(flags)s") % {
+                "service": label, "flags": ", ".join(str(flag) for flag in conflicts),
+            }
+        return label
+
     def get_form_kwargs(self, index):
-        return {"services": self.services, "specialists": self.specialists, "choices": self.choices}
+        return {
+            "services": self.services, "specialists": self.specialists, "choices": self.choices,
+            "option_data": self.data_of_choices,
+        }
 
     @property
     def empty_form(self):

@@ -62,3 +62,18 @@ def sessions_upcoming_for(client, now=None, limit: int = 10) -> QuerySet[Session
         .select_related("item__service", "specialist")
         .order_by("scheduled_at", "id")[:limit]
     )
+
+
+def sessions_of_the_day(day, clients) -> QuerySet[Session]:
+    """The sessions booked on the club-local ``day`` for ``clients`` (the front desk's "who is
+    booked today"), by time, with the client, the service and the specialist; cancelled ones
+    aside. (Group classes will join this list when the schedule has them.)"""
+    from core.dates import day_bounds
+
+    start, end = day_bounds(day)
+    return (
+        Session.objects.filter(scheduled_at__gte=start, scheduled_at__lt=end, item__program__client__in=clients)
+        .exclude(status=Session.Status.CANCELLED)
+        .select_related("item__service", "item__program__client", "specialist")
+        .order_by("scheduled_at", "id")
+    )

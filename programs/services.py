@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.dates import outside_dates_message
 from clients.models import Client
 from staff.models import Service, StaffMember
-from staff.rules import contraindication_check
+from staff.rules import contraindication_check, not_provided_message, provides
 
 from .models import Program, ProgramItem, ProgramTemplate, Session
 
@@ -31,17 +31,12 @@ class ItemDraft:
 
 
 def item_errors(client: Client, draft: ItemDraft) -> dict[str, str]:
-    """What is wrong with one line, by field: a specialist from another department, or a
-    contraindicated service without the manager's reason (``staff.rules``)."""
+    """What is wrong with one line, by field: a specialist who does not provide the service
+    (``staff.rules.provides``), or a contraindicated service without the manager's reason
+    (``staff.rules``)."""
     errors = {}
-    if draft.specialist and draft.specialist.department_id != draft.service.department_id:
-        errors["specialist"] = _(
-            "%(specialist)s works in %(department)s, not in %(service_department)s."
-        ) % {
-            "specialist": draft.specialist,
-            "department": draft.specialist.department,
-            "service_department": draft.service.department,
-        }
+    if draft.specialist and not provides(draft.specialist, draft.service):
+        errors["specialist"] = not_provided_message(draft.specialist, draft.service)
     try:
         contraindication_check(
             client=client, service=draft.service, reason=draft.override_reason, field="override_reason"

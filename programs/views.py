@@ -43,7 +43,7 @@ def program_create(request, client_pk):
         template = ProgramTemplate.objects.filter(pk=template_id, is_active=True).first()
     if request.method == "POST":
         form = ProgramForm(request.POST)
-        formset = ProgramItemFormSet(request.POST, prefix="items")
+        formset = ProgramItemFormSet(request.POST, prefix="items", client=client)
         if form.is_valid() and formset.is_valid():
             lines = [
                 (line_form, services.ItemDraft(
@@ -87,7 +87,7 @@ def program_create(request, client_pk):
             initial["goal"] = template.goal
         form = ProgramForm(initial=initial)
         lines = services.template_drafts(template) if template else [{}]
-        formset = ProgramItemFormSet(prefix="items", initial=lines)
+        formset = ProgramItemFormSet(prefix="items", initial=lines, client=client)
     health_data_opened(user=request.user, clients=[client], place=vocabulary.PROGRAM_BUILDER)
     return render(
         request,

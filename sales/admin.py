@@ -29,6 +29,7 @@ from core.capabilities import EDIT_LEDGER, OVERRIDE_UPSELL_POLICY, SET_PRICES, c
 from core.admin import RECORD_FIELDS, CreatedByAdminMixin, DirectorHistoryAdmin, ServiceSaveAdminMixin
 
 from . import services
+from .selectors import sale_defaults
 from .forms import PlanChoiceField, SellTermsFields, new_form_token
 from .models import (
     DepartmentExpense,
@@ -404,17 +405,23 @@ class MembershipAdmin(
         return self.inlines if obj is not None else ()
 
     def get_changeform_initial_data(self, request):
-        """A sale opened from a client (``?client=<id>``) starts when their current card ends."""
+        """A sale opened from a client (``?client=<id>``) fills what the card's page and the front
+        desk fill (``sales.selectors.sale_defaults``): their latest plan, the start when their
+        current card ends; the seller is whoever sells."""
         initial = super().get_changeform_initial_data(request)
         initial["idempotency_key"] = new_form_token()
+        initial.setdefault("sold_by", request.user.pk)
         client_id = str(initial.get("client", ""))
         if client_id.isdigit():
             from clients.models import Client
 
             client = Client.objects.filter(pk=client_id).first()
             if client is not None:
-                initial["start_date"] = renewal_start_date(client)
+                initial.update({key: value for key, value in sale_defaults(client).items() if value is not None})
         return initial
+
+    class Media:
+        js = ("js/sell-total.js",)
 
     def service_save(self, request, form, change):
         data = form.cleaned_data

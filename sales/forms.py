@@ -1,12 +1,16 @@
+import json
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import outside_dates_message, within_dates
-from core.forms import DateInput
+from core.forms import DataSelect, DateInput
 from core.templatetags.crm import money
 from clients.models import MembershipPlan
 from staff.models import Department, Service
@@ -16,30 +20,71 @@ from .services import MANUAL_DISCOUNT_MAX_PERCENT
 
 
 # --- selling a membership -------------------------------------------------------------------
+def _price(item) -> dict:
+    return {"price": f"{item.price:.2f}"}
+
+
+def _discount(promotion) -> dict:
+    """What the sell forms' script needs of a promotion: its percent, its amount and the ids of
+    the plans and services it includes (``promotion_discount`` is the rule; the page only shows
+    it)."""
+    return {
+        "percent": f"{promotion.discount_percent:.2f}",
+        "amount": f"{promotion.discount_amount:.2f}",
+        "plans": " ".join(str(plan.pk) for plan in promotion.plans.all()),
+        "services": " ".join(str(service.pk) for service in promotion.services.all()),
+    }
+
+
 class PlanChoiceField(forms.ModelChoiceField):
-    """The plans on sale, each with its price: the seller sees the price before selling."""
+    """The plans on sale, each with its price: the seller sees the price before selling (and
+    the sell forms' script the total after the discount)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Plan"))
+        kwargs.setdefault("widget", DataSelect(data_of=_price, attrs={"data-sell-item": ""}))
         super().__init__(queryset=MembershipPlan.objects.filter(is_active=True), **kwargs)
 
     def label_from_instance(self, plan):
         return f"{plan.name} · {money(plan.price)}"
 
 
-def running_promotions():
-    """Promotions running today that include membership plans."""
+class PromotionChoiceField(forms.ModelChoiceField):
+    """A promotion running today (the form sets ``running_promotions``), each with what it
+    takes off (for the total shown)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Promotion"))
+        kwargs.setdefault("widget", DataSelect(data_of=_discount, attrs={"data-sell-promotion": ""}))
+        super().__init__(queryset=Promotion.objects.none(), **kwargs)
+
+    def label_from_instance(self, promotion):
+        return str(promotion)
+
+
+def running_promotions(includes: str = "plans"):
+    """Promotions running today that include membership plans (``includes="plans"``) or
+    services (``"services"``), with the ids of what they include."""
     today = timezone.localdate()
     return (
         Promotion.objects.filter(is_active=True, starts_on__lte=today, ends_on__gte=today)
-        .filter(Q(plans__isnull=False))
+        .filter(**{f"{includes}__isnull": False})
         .distinct()
+        .prefetch_related("plans", "services")
     )
 
 
 def new_form_token() -> str:
     """A sell form's token (``membership_sell``'s idempotency key): sent twice, it sells once."""
     return uuid.uuid4().hex
+
+
+def _manual_discount_help() -> str:
+    """Formatted when shown, in the language of the request (a lazy text formatted at import
+    would be frozen in the default language)."""
+    return gettext(
+        "An amount off the price, without a promotion: up to %(percent)s%% of it (more only by the director)."
+    ) % {"percent": f"{MANUAL_DISCOUNT_MAX_PERCENT:g}"}
 
 
 class SellTermsFields(forms.Form):
@@ -50,20 +95,25 @@ class SellTermsFields(forms.Form):
         label=_("Price"), required=False, min_value=0, max_digits=10, decimal_places=2,
         help_text=_("Leave empty for the plan's price. Only the director sells at another price."),
     )
-    promotion = forms.ModelChoiceField(
-        label=_("Promotion"), queryset=Promotion.objects.none(), required=False,
-        help_text=_("A running promotion: its discount applies."),
-    )
+    promotion = PromotionChoiceField(required=False, help_text=_("A running promotion: its discount applies."))
     discount = forms.DecimalField(
         label=_("Discount"), required=False, min_value=0, max_digits=10, decimal_places=2,
-        help_text=_("An amount off the price, without a promotion: up to %(percent)s%% of it "
-                    "(more only by the director).") % {"percent": f"{MANUAL_DISCOUNT_MAX_PERCENT:g}"},
+        help_text=lazy(_manual_discount_help, str)(),
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    promotions_of = "plans"  # the promotions offered: those that include plans (or "services")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["promotion"].queryset = running_promotions()
+        self.fields["promotion"].queryset = running_promotions(self.promotions_of)
+        self.fields["discount"].widget.attrs.update({
+            "data-sell-discount": "", "data-currency": settings.CURRENCY,
+            "data-sell-labels": json.dumps({
+                "price": gettext("Price"), "discount": gettext("Discount"), "total": gettext("To pay"),
+            }, ensure_ascii=False),
+        })
+        if "price" in self.fields:
+            self.fields["price"].widget.attrs["data-sell-price"] = ""
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", new_form_token())
 
@@ -92,6 +142,40 @@ class MembershipSellForm(SellTermsFields):
         super().__init__(*args, **kwargs)
         if not can_set_price:
             del self.fields["price"]
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    """The services offered, each with its department and price."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Service"))
+        kwargs.setdefault("widget", DataSelect(data_of=_price, attrs={"data-sell-item": "services"}))
+        super().__init__(
+            queryset=Service.objects.filter(is_active=True).select_related("department").order_by("department__name", "name"),
+            **kwargs,
+        )
+
+    def label_from_instance(self, service):
+        return f"{service.name} · {service.department} · {money(service.price)}"
+
+
+class ServiceSellForm(SellTermsFields):
+    """Sell a one-off service (``services.service_sell``): the service's price, a quantity, a
+    running promotion that includes the service or a discount within the limit."""
+
+    service = ServiceChoiceField()
+    quantity = forms.IntegerField(
+        label=_("Quantity"), min_value=1, max_value=50, initial=1,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 50, "data-sell-quantity": ""}),
+    )
+    price = None  # a service sells at its price
+    promotions_of = "services"
+    field_order = ["service", "quantity", "promotion", "discount"]
+
+    def sell_terms(self) -> dict:
+        terms = super().sell_terms()
+        terms.pop("price")
+        return terms
 
 
 def contraindication_reason_field() -> forms.CharField:

@@ -7,6 +7,8 @@ from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 
 from clients.models import Client
+from clients.selectors import renewal_plan
+from clients.services import renewal_start_date
 from staff.models import Department
 
 from . import finance
@@ -68,3 +70,11 @@ def ambassadors(*, clients: QuerySet[Client], limit: int = 50):
         .select_related("assigned_manager")
         .order_by("-referral_count", "-referral_revenue", "last_name")[:limit]
     )
+
+
+def sale_defaults(client) -> dict:
+    """What every form that sells ``client`` a card fills in by itself — the card's page, the
+    front desk and the admin site alike: the plan of their latest card (a renewal), and the
+    start the day after their current card ends (or today)."""
+    plan = renewal_plan(client)
+    return {"plan": plan.pk if plan else None, "start_date": renewal_start_date(client)}

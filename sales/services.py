@@ -14,7 +14,7 @@ from clients.messaging.outbox import message_for_client, outbox_write
 from clients.models import Client, Membership, MembershipPlan
 from clients.services import client_for_new_record, membership_create, renewal_start_date
 from staff.models import Department
-from staff.rules import contraindication_check
+from staff.rules import contraindication_check, provides
 
 from .models import Offer, Promotion, Recommendation, Sale, UpsellPolicy
 from .vocabulary import PROMOTION
@@ -110,22 +110,26 @@ def manual_discount_limit(price: Decimal) -> Decimal:
 
 class AlreadySold(ValidationError):
     """The same sell form was sent twice (a double click, a reload): the first one sold the card
-    (``membership``); the second sells nothing."""
+    (``membership``) or the service (``sale``); the second sells nothing."""
 
-    def __init__(self, membership: Membership):
-        self.membership = membership
-        super().__init__(
-            _("This membership was sold already: card %(card)s.") % {"card": membership.card_number},
-            code="already_sold",
-        )
+    def __init__(self, membership: Membership | None = None, sale: Sale | None = None):
+        self.membership, self.sale = membership, sale
+        if membership is not None:
+            message = _("This membership was sold already: card %(card)s.") % {"card": membership.card_number}
+        else:
+            message = _("This sale was recorded already: %(item)s.") % {"item": sale.service or sale.product}
+        super().__init__(message, code="already_sold")
 
 
-def _membership_discount(
-    *, plan: MembershipPlan, list_price: Decimal, discount: Decimal, promotion, offer, user, imported: bool
+def _discount_and_promotion(
+    *, list_price: Decimal, discount: Decimal, promotion, includes: bool, not_included: str, user,
+    imported: bool = False,
 ) -> tuple[Decimal, Promotion | None]:
-    """The discount of a card and the promotion that gives it: the promotion chosen (running
-    today and including the plan), else the accepted offer's promotion if it still runs, else
-    the manual discount."""
+    """The discount of a sale at ``list_price`` and the promotion that gives it: the promotion
+    chosen (running today and including the item: ``includes``; ``not_included`` says it does
+    not), else the manual discount, at
+    most MANUAL_DISCOUNT_MAX_PERCENT % of the price unless the director (or an import) gives it;
+    never both, never below zero or above the price."""
     discount = discount or Decimal("0")
     if promotion is not None:
         if discount:
@@ -134,13 +138,9 @@ def _membership_discount(
             raise ValidationError({"promotion": _("The promotion %(name)s is not running today.") % {
                 "name": promotion.name,
             }})
-        if not promotion.plans.filter(pk=plan.pk).exists():
-            raise ValidationError({"promotion": _("The promotion %(name)s does not include the plan %(plan)s.") % {
-                "name": promotion.name, "plan": plan.name,
-            }})
+        if not includes:
+            raise ValidationError({"promotion": not_included})
         return promotion_discount(promotion, list_price), promotion
-    if offer is not None and not discount and offer.promotion_id and offer.promotion.is_running():
-        return promotion_discount(offer.promotion, list_price), offer.promotion
     if discount < 0:
         raise ValidationError({"discount": _("A discount cannot be negative.")})
     if discount > list_price:
@@ -151,6 +151,23 @@ def _membership_discount(
             "A discount above %(percent)s%% of the price (%(limit)s) is the director's decision."
         ) % {"percent": f"{MANUAL_DISCOUNT_MAX_PERCENT:g}", "limit": formats.number_format(limit, 2)}})
     return discount, None
+
+
+def _membership_discount(
+    *, plan: MembershipPlan, list_price: Decimal, discount: Decimal, promotion, offer, user, imported: bool
+) -> tuple[Decimal, Promotion | None]:
+    """The discount of a card and the promotion that gives it: the promotion chosen (running
+    today and including the plan), else the accepted offer's promotion if it still runs, else
+    the manual discount."""
+    if promotion is None and offer is not None and not discount and offer.promotion_id and offer.promotion.is_running():
+        return promotion_discount(offer.promotion, list_price), offer.promotion
+    return _discount_and_promotion(
+        list_price=list_price, discount=discount, promotion=promotion, user=user, imported=imported,
+        includes=promotion is not None and promotion.plans.filter(pk=plan.pk).exists(),
+        not_included=promotion and _("The promotion %(name)s does not include the plan %(plan)s.") % {
+            "name": promotion.name, "plan": plan.name,
+        },
+    )
 
 
 @transaction.atomic
@@ -244,6 +261,51 @@ def membership_sale_row(
         created_by=user, note=membership.card_number, idempotency_key=idempotency_key,
     )
     sale.amount = Sale.compute_amount(kind=sale.kind, quantity=1, unit_price=unit_price, discount=discount)
+    return sale
+
+
+@transaction.atomic
+def service_sell(
+    *,
+    client: Client,
+    service,
+    seller,
+    quantity: int = 1,
+    discount: Decimal = Decimal("0"),
+    promotion: Promotion | None = None,
+    idempotency_key: str = "",
+    user=None,
+) -> Sale:
+    """Sell ``quantity`` of a one-off ``service`` (a massage, a sauna visit) to ``client`` at
+    the front desk or on the card: a row in the ledger, booked to the service's department, at
+    the service's price, less a running promotion's discount (one that includes the service) or
+    a manual one within the limit (``_discount_and_promotion``, as for a card). The form's token
+    (``idempotency_key``) sells once however often the form is sent (``AlreadySold``)."""
+    user = user or seller
+    client = client_for_new_record(client)
+    if idempotency_key:
+        earlier = Sale.objects.filter(idempotency_key=idempotency_key).select_related("service", "product").first()
+        if earlier is not None:
+            raise AlreadySold(sale=earlier)
+    if service is None or not service.is_active:
+        raise ValidationError({"service": _("This service is no longer offered.")})
+    if quantity is None or quantity < 1:
+        raise ValidationError({"quantity": _("Sell at least one.")})
+    list_price = service.price * quantity
+    discount, promotion = _discount_and_promotion(
+        list_price=list_price, discount=discount, promotion=promotion, user=user,
+        includes=promotion is not None and promotion.services.filter(pk=service.pk).exists(),
+        not_included=promotion and _("The promotion %(name)s does not include the service %(service)s.") % {
+            "name": promotion.name, "service": service.name,
+        },
+    )
+    sale = Sale(
+        client=client, department=service.department, kind=Sale.Kind.SERVICE, service=service, seller=seller,
+        quantity=quantity, unit_price=service.price, discount=discount, promotion=promotion,
+        sold_at=timezone.now(), created_by=user, idempotency_key=idempotency_key,
+    )
+    sale.full_clean()
+    sale.save()
     return sale
 
 
@@ -426,8 +488,8 @@ def recommendation_decide(
         if program is None or recommendation.service is None:
             raise ValidationError(_("Only a service can be added, and only to an active program."))
         specialist = recommendation.specialist
-        if specialist and specialist.department_id != recommendation.service.department_id:
-            specialist = None
+        if specialist and not provides(specialist, recommendation.service):
+            specialist = None  # any specialist who provides it (staff.rules.provides)
         program_add_item(
             program=program, user=user,
             draft=ItemDraft(service=recommendation.service, specialist=specialist, sessions_count=4,

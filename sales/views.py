@@ -25,16 +25,16 @@ from core.capabilities import (
     can,
     requires,
 )
-from clients.access import visible_client_or_404
+from clients.access import local_next_url, visible_client_or_404
 from core.forms import apply_service_errors
 from core.templatetags.crm import money
 from clients.models import Client, MembershipPlan, Notification
 from clients.selectors import clients_visible_to
-from clients.services import renewal_start_date
 from programs.models import Session
 from staff.models import Department, StaffMember
 
 from . import selectors, services
+from .selectors import sale_defaults
 from .forms import DecisionForm, MembershipSellForm, OfferForm, OutcomeForm, PayReportForm, RecommendationForm
 from .models import Offer, Promotion, Recommendation, Sale
 from .segments import SegmentForm, segment_clients, segment_form
@@ -45,6 +45,16 @@ def _card(client_pk: int, anchor: str = "") -> str:
     return reverse("client-card", args=[client_pk]) + anchor
 
 
+def membership_sold_message(membership) -> str:
+    """What a seller is told once a card is sold (the card's page and the front desk)."""
+    return _("Membership %(card)s sold: %(start)s – %(end)s, %(paid)s.") % {
+        "card": membership.card_number,
+        "start": formats.date_format(membership.start_date, "SHORT_DATE_FORMAT"),
+        "end": formats.date_format(membership.end_date, "SHORT_DATE_FORMAT"),
+        "paid": money(membership.price),
+    }
+
+
 @requires(WORK_WITH_CLIENTS)
 def membership_sell(request, client_pk):
     """Sell or renew a card from the client's page (``services.membership_sell``): the plans'
@@ -52,8 +62,7 @@ def membership_sell(request, client_pk):
     client = visible_client_or_404(request.user, client_pk)
     renew = request.GET.get("renew") == "1" or request.POST.get("renew") == "1"
     form = MembershipSellForm(
-        request.POST or None, initial={"start_date": renewal_start_date(client)},
-        can_set_price=can(request.user, SET_PRICES),
+        request.POST or None, initial=sale_defaults(client), can_set_price=can(request.user, SET_PRICES),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -69,19 +78,10 @@ def membership_sell(request, client_pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("Membership %(card)s sold: %(start)s – %(end)s, %(paid)s.")
-                % {
-                    "card": membership.card_number,
-                    "start": formats.date_format(membership.start_date, "SHORT_DATE_FORMAT"),
-                    "end": formats.date_format(membership.end_date, "SHORT_DATE_FORMAT"),
-                    "paid": money(membership.price),
-                },
-            )
-            return redirect(_card(client.pk))
+            messages.success(request, membership_sold_message(membership))
+            return redirect(local_next_url(request) or _card(client.pk))
     return render(request, "sales/membership_sell.html", {
-        "client": client, "form": form, "renew": renew,
+        "client": client, "form": form, "renew": renew, "next_url": local_next_url(request),
         "title": _("Renew the membership") if renew else _("Sell a membership"),
         "plans": MembershipPlan.objects.filter(is_active=True).order_by("category", "price", "name"),
     })

@@ -46,6 +46,14 @@ class FeedbackForm(forms.ModelForm):
         return received_at
 
 
+class RelayForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for the staff member"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What you ask of them: apologise to the client, call them, explain what happened…"),
+    )
+
+
 class AnswerForm(forms.Form):
     staff_response = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -1,4 +1,11 @@
-"""The contraindication rule, written once.
+"""Who provides what, and the contraindication rule, each written once.
+
+A specialist **provides** a service when it is among the services they deliver
+(``StaffMember.services``): a program's line, an accepted recommendation added to a program and
+the admin's program items name only such a specialist (or none: any of them); the program form
+offers only those.
+
+The contraindication rule.
 
 A service lists the health flags it is contraindicated for (``Service.contraindications``); a
 client carries theirs (``Client.contraindications``). When they share a flag, the service is
@@ -14,6 +21,18 @@ program item and offer forms all call ``contraindication_check``.
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+
+def provides(specialist, service) -> bool:
+    """Whether ``specialist`` delivers ``service`` (reads ``specialist.services``: prefetch it
+    for lists)."""
+    return any(delivered.pk == service.pk for delivered in specialist.services.all())
+
+
+def not_provided_message(specialist, service) -> str:
+    return _("%(specialist)s does not provide %(service)s: choose one who does, or leave it to any.") % {
+        "specialist": specialist, "service": service,
+    }
 
 
 def contraindications_conflict(client, service) -> list:

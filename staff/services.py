@@ -41,8 +41,9 @@ def feedback_record(
 
 
 @transaction.atomic
-def feedback_relay(*, feedback: Feedback, user) -> Feedback:
-    """Pass the feedback on to the staff member concerned; they are told by e-mail."""
+def feedback_relay(*, feedback: Feedback, user, note: str = "") -> Feedback:
+    """Pass the feedback on to the staff member concerned, with the manager's ``note`` (what
+    they ask of them); they are told by e-mail, note included."""
     feedback = Feedback.objects.select_for_update(of=("self",)).select_related(
         "staff_member__user", "client", "service"
     ).get(pk=feedback.pk)
@@ -53,7 +54,9 @@ def feedback_relay(*, feedback: Feedback, user) -> Feedback:
     feedback.status = Feedback.Status.RELAYED
     feedback.relayed_at = timezone.now()
     feedback.relayed_by = user
-    feedback.save(update_fields=["status", "relayed_at", "relayed_by", "updated_at"])
+    feedback.relay_note = (note or "").strip()
+    feedback.full_clean()
+    feedback.save(update_fields=["status", "relayed_at", "relayed_by", "relay_note", "updated_at"])
     staff_user = feedback.staff_member.user
     if staff_user is not None:
         outbox_write([
@@ -160,6 +163,16 @@ def survey_read(token: str) -> dict:
     if not Client.objects.filter(pk=payload["c"]).exists():
         raise SurveyLinkError("tampered")
     return payload
+
+
+def survey_link_client_id(token: str) -> int | None:
+    """The client a survey link was sent to, also once it is used or expired (its page then
+    speaks their language); None for a link that was not signed by the club."""
+    try:
+        payload = signing.loads(token, salt=SURVEY_SALT)
+    except signing.BadSignature:
+        return None
+    return payload["c"] if _is_survey_payload(payload) else None
 
 
 def _is_survey_payload(payload) -> bool:

@@ -26,7 +26,7 @@ from clients.languages import speak_the_clients_language
 from clients.models import Client
 
 from . import services
-from .forms import AnswerForm, AssessmentForm, FeedbackForm, PeriodForm, ResolveForm, SurveyForm
+from .forms import AnswerForm, AssessmentForm, FeedbackForm, PeriodForm, RelayForm, ResolveForm, SurveyForm
 from .models import CompetencyAssessment, CompetencyScore, Feedback, StaffMember
 from .selectors import feedback_visible_to, service_quality, staff_quality
 
@@ -71,6 +71,7 @@ def feedback_detail(request, pk):
             "feedback": feedback,
             "can_answer": own is not None and feedback.staff_member_id == own.pk,
             "answer_form": AnswerForm(initial={"staff_response": feedback.staff_response}),
+            "relay_form": RelayForm(),
             "resolve_form": ResolveForm(),
             "overdue_since": services.complaints_overdue_since(),
             "overdue_hours": settings.COMPLAINT_OVERDUE_HOURS,
@@ -86,8 +87,12 @@ def _manager_feedback_or_404(user, pk) -> Feedback:
 @requires(ACCOMPANY_CLIENTS)
 def feedback_relay(request, pk):
     feedback = _manager_feedback_or_404(request.user, pk)
+    form = RelayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["note"]))
+        return redirect("staff:feedback", pk)
     try:
-        services.feedback_relay(feedback=feedback, user=request.user)
+        services.feedback_relay(feedback=feedback, user=request.user, note=form.cleaned_data["note"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -226,12 +231,15 @@ def assessment_compare(request):
 
 @public
 def survey(request, token):
-    """The public NPS page behind a signed, expiring, single-use link (no login)."""
+    """The public NPS page behind a signed, expiring, single-use link (no login), in the language
+    of the client it was sent to — also when it says the link was used or is too old."""
+    client_id = services.survey_link_client_id(token)
+    if client_id is not None:
+        speak_the_clients_language(request, Client.objects.filter(pk=client_id).values_list("language", flat=True).first())
     try:
-        payload = services.survey_read(token)
+        services.survey_read(token)
     except services.SurveyLinkError as error:
         return render(request, "staff/survey.html", {"problem": error.reason}, status=410 if error.reason != "tampered" else 400)
-    speak_the_clients_language(request, Client.objects.filter(pk=payload["c"]).values_list("language", flat=True).first())
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

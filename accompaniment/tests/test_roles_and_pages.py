@@ -69,7 +69,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, name):
         (roles.DIRECTOR, "dashboard", 200),
         (roles.MANAGER, None, 403),
         (roles.SPECIALIST, "programs:my-sessions", 403),
-        (roles.ADMINISTRATOR, "clients:list", 403),
+        (roles.ADMINISTRATOR, "desk", 403),
     ],
 )
 def test_home_and_dashboard_by_role(client, make_user, role, lands_on, dashboard_status):

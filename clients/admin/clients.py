@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.admin import CreatedByAdminMixin, DirectorHistoryAdmin, ServiceSaveAdminMixin
 from core.spreadsheets.admin import ImportExportAllOrNothingMixin
+from core.templatetags.crm import phone_link
 
 from .. import health_data
 from ..models import Client, Contraindication, Measurement, Membership
@@ -128,7 +129,7 @@ class ClientAdmin(ImportExportAllOrNothingMixin, CreatedByAdminMixin, DirectorHi
 
     list_display = (
         "full_name",
-        "phone",
+        "phone_number",
         "email",
         "current_card",
         "current_card_ends",
@@ -190,6 +191,11 @@ class ClientAdmin(ImportExportAllOrNothingMixin, CreatedByAdminMixin, DirectorHi
             },
         ),
     )
+
+    @admin.display(description=_("phone"), ordering="phone")
+    def phone_number(self, client):
+        """As the club's region writes it, a tap-to-call link (``core.templatetags.crm``)."""
+        return phone_link(client.phone)
 
     def get_queryset(self, request):
         """The clients (the site narrows them to those this user sees), with today's card."""

@@ -168,6 +168,17 @@ class VisitAdmin(ServiceSaveAdminMixin, CreatedByAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("client", "membership")
     add_form = VisitCheckInForm
 
+    def get_changeform_initial_data(self, request):
+        """A visit opened from a client (``?client=<id>``) shows the card the check-in counts it
+        against, as the front desk does (``rules.check_in_cards``); the time is now."""
+        initial = super().get_changeform_initial_data(request)
+        client_id = str(initial.get("client", ""))
+        if client_id.isdigit() and "membership" not in initial:
+            card = rules.check_in_cards(int(client_id), timezone.localdate()).first()
+            if card is not None:
+                initial["membership"] = card.pk
+        return initial
+
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["client", "membership", "checked_in_at", "again", "note"]

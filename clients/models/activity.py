@@ -126,6 +126,7 @@ class Task(TimeStampedModel):
         ONBOARDING = "onboarding", _("Onboarding touchpoint")
         LAPSED = "lapsed", _("Lapsed client")
         FEEDBACK = "feedback", _("Feedback")
+        FREEZE_REQUEST = "freeze_request", _("Freeze request")
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):

@@ -21,6 +21,8 @@ from .measurements import measurement_add
 from .memberships import (
     AlreadyCheckedIn,
     freeze_days_used,
+    check_in_refusal,
+    freeze_request,
     frozen_days,
     membership_create,
     membership_end_shift,
@@ -51,6 +53,8 @@ __all__ = [
     "telegram_link_use",
     "telegram_unlink",
     "freeze_days_used",
+    "check_in_refusal",
+    "freeze_request",
     "frozen_days",
     "health_data_opened",
     "interaction_log",

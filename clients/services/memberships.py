@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from core.dates import day_bounds, outside_dates_message, within_dates
 
 from .. import rules
-from ..models import Client, Freeze, Membership, MembershipPlan, Visit
+from ..models import Client, Freeze, Membership, MembershipPlan, Task, Visit
 from .clients import client_for_new_record
 
 
@@ -97,25 +97,17 @@ def freeze_days_used(membership: Membership) -> int:
     return total
 
 
-@transaction.atomic
-def membership_freeze(
-    *, membership: Membership, start_date: datetime.date, days: int, reason: str, user
-) -> Freeze:
-    """Freeze a membership for ``days`` days from ``start_date``; its end date moves by as many.
-
-    Refused when the plan's freeze allowance would be exceeded, when the membership is
-    cancelled or over by then, when the reason is missing, or when it overlaps another freeze.
-    """
-    membership = Membership.objects.select_for_update(of=("self",)).select_related("plan").get(
-        pk=membership.pk
-    )
+def _freeze_errors(membership: Membership, *, start_date, days, reason) -> dict:
+    """What stands against freezing ``membership`` for ``days`` days from ``start_date`` (field
+    → message): no reason, less than a day, a start in the past or outside the card's dates, a
+    cancelled card, more days than the plan has left."""
     errors = {}
     today = timezone.localdate()
     if not reason or not reason.strip():
         errors["reason"] = _("Give the reason for the freeze.")
     if days is None or days < 1:
         errors["days"] = _("A freeze lasts at least one day.")
-    if start_date < today:
+    if start_date is None or start_date < today:
         errors["start_date"] = _("A freeze cannot start in the past.")
     elif membership.status == Membership.Status.CANCELLED:
         errors["start_date"] = _("A cancelled membership cannot be frozen.")
@@ -133,6 +125,52 @@ def membership_freeze(
                 if allowed > 0
                 else _("This membership has no freeze days left.")
             )
+    return errors
+
+
+@transaction.atomic
+def freeze_request(*, membership: Membership, start_date: datetime.date, days: int, reason: str, user) -> Task:
+    """The front desk takes a client's request to freeze their card: checked as a freeze would be
+    (``_freeze_errors``), then handed to the client's manager as a task due today, who freezes it
+    (or calls the client). Refused when the client has no manager: whoever took it freezes the
+    card on its page."""
+    membership = Membership.objects.select_related("plan", "client__assigned_manager").get(pk=membership.pk)
+    client = client_for_new_record(membership.client)
+    errors = _freeze_errors(membership, start_date=start_date, days=days, reason=reason)
+    if errors:
+        raise ValidationError(errors)
+    if client.assigned_manager_id is None:
+        raise ValidationError(_("%(client)s has no manager to pass the request to: freeze the card on the client's page.")
+                              % {"client": client})
+    task = Task(
+        client=client, assigned_to=client.assigned_manager, kind=Task.Kind.FREEZE_REQUEST, due_date=timezone.localdate(),
+        title=ngettext(
+            "Freeze card %(card)s from %(start)s for %(days)d day",
+            "Freeze card %(card)s from %(start)s for %(days)d days", days,
+        ) % {"card": membership.card_number, "start": formats.date_format(start_date, "SHORT_DATE_FORMAT"), "days": days},
+        description=_("The client asked at the front desk (%(who)s): %(reason)s") % {
+            "who": user.get_full_name() or user.get_username(), "reason": reason.strip(),
+        },
+        created_by=user,
+    )
+    task.full_clean()
+    task.save()
+    return task
+
+
+@transaction.atomic
+def membership_freeze(
+    *, membership: Membership, start_date: datetime.date, days: int, reason: str, user
+) -> Freeze:
+    """Freeze a membership for ``days`` days from ``start_date``; its end date moves by as many.
+
+    Refused when the plan's freeze allowance would be exceeded, when the membership is
+    cancelled or over by then, when the reason is missing, or when it overlaps another freeze.
+    """
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("plan").get(
+        pk=membership.pk
+    )
+    errors = _freeze_errors(membership, start_date=start_date, days=days, reason=reason)
     if errors:
         raise ValidationError(errors)
     end_date = start_date + datetime.timedelta(days=days - 1)
@@ -205,10 +243,10 @@ def visit_check_in(
     on = timezone.localdate(at)
     if membership is not None and membership.client_id != client.pk:
         raise ValidationError({"membership": _("This membership belongs to another client.")})
-    usable = rules.usable_for_check_in(on).filter(client=client)
+    usable = rules.check_in_cards(client, on)
     if membership is not None:
         usable = usable.filter(pk=membership.pk)
-    card = usable.select_for_update(of=("self",)).order_by("start_date", "id").first()
+    card = usable.select_for_update(of=("self",)).first()
     if card is None:
         refusal = _refusal(client, on, membership)
         raise ValidationError({"membership": refusal} if membership is not None else refusal)
@@ -231,6 +269,16 @@ def visit_check_in(
     visit.full_clean()
     visit.save()
     return visit
+
+
+def check_in_refusal(client: Client, on: datetime.date | None = None) -> str | None:
+    """Why a check-in of ``client`` on ``on`` (today) would be refused — the words the check-in
+    itself uses — or None when a card of theirs is usable that day. The desk shows it before
+    anyone clicks."""
+    on = on or timezone.localdate()
+    if rules.check_in_cards(client, on).exists():
+        return None
+    return _refusal(client, on)
 
 
 def _refusal(client: Client, on: datetime.date, membership: Membership | None = None) -> str:

@@ -48,6 +48,7 @@ def test_a_new_program_is_a_draft_with_its_items_in_the_given_order(member, mana
     massage = ServiceFactory(department=spa, name="Back massage")
     training = ServiceFactory(department=fitness, name="Personal training")
     trainer = StaffMemberFactory(department=fitness)
+    trainer.services.add(training)
 
     program = services.program_create(
         client=member,
@@ -83,15 +84,17 @@ def test_a_program_without_items_is_refused(member, manager):
     assert not Program.objects.exists()
 
 
-def test_a_specialist_from_another_department_is_flagged_on_the_line(member, manager, fitness, spa):
-    training = ServiceFactory(department=fitness)
-    masseur = StaffMemberFactory(department=spa, role="massage")
-    draft = ItemDraft(service=training, specialist=masseur, sessions_count=8, sessions_per_week=2)
+def test_a_specialist_who_does_not_provide_the_service_is_flagged_on_the_line(member, manager, fitness, spa):
+    """The pool instructor is not the one for personal training (``staff.rules.provides``)."""
+    training = ServiceFactory(department=fitness, name="Personal training")
+    instructor = StaffMemberFactory(department=fitness, first_name="Pool", last_name="Instructor")
+    instructor.services.add(ServiceFactory(department=fitness, name="Swimming lesson"))
+    draft = ItemDraft(service=training, specialist=instructor, sessions_count=8, sessions_per_week=2)
 
     errors = services.item_errors(member, draft)
 
     assert set(errors) == {"specialist"}
-    assert "SPA" in errors["specialist"] and "Fitness" in errors["specialist"]
+    assert errors["specialist"].startswith("Pool Instructor does not provide Personal training")
     with pytest.raises(ValidationError):
         services.program_create(
             client=member, manager=manager, name="P", start_date=MONDAY, items=[draft]

@@ -135,6 +135,7 @@ def test_a_contraindicated_service_is_refused_next_to_its_line(
 def test_a_contraindicated_service_confirmed_with_a_reason_is_saved(
     as_manager, manager, own_client, deadlift, trainer
 ):
+    trainer.services.add(deadlift)
     url = reverse("programs:create", args=[own_client.pk])
     as_manager.post(url, program_data(deadlift, trainer))
     response = as_manager.post(

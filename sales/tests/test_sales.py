@@ -424,6 +424,7 @@ def test_an_accepted_recommendation_can_join_the_active_program(client, session_
     program.status = "active"
     program.save()
     massage = stf.ServiceFactory(name="Classic massage", department=session_world["session"].specialist.department)
+    session_world["session"].specialist.services.add(massage)
     recommendation = sf.RecommendationFactory(client=session_world["client"], service=massage,
                                               specialist=session_world["session"].specialist)
     client.force_login(session_world["manager"])

@@ -77,6 +77,10 @@ class Feedback(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    relay_note = models.TextField(
+        _("note for the staff member"), blank=True,
+        help_text=_("What the manager asks of the staff member when relaying it."),
+    )
     staff_response = models.TextField(_("staff member's answer"), blank=True)
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
@@ -92,6 +96,11 @@ class Feedback(TimeStampedModel):
 
     # Who changed what and when (django-simple-history); the director reads it from the card.
     history = HistoricalRecords(excluded_fields=["updated_at"], verbose_name=_("historical feedback"))
+
+    @property
+    def is_answered(self) -> bool:
+        """Relayed, and the staff member concerned has answered (not resolved yet)."""
+        return self.status == self.Status.RELAYED and self.responded_at is not None
 
     class Meta:
         ordering = ["-received_at", "-id"]
