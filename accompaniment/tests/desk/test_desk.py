@@ -15,7 +15,6 @@ from clients.models import Task, Visit
 from clients.tests import factories as cf
 from programs.tests import factories as pf
 from sales.models import Sale
-from sales.tests import factories as sf
 from staff.tests import factories as stf
 
 pytestmark = pytest.mark.django_db
