@@ -89,7 +89,11 @@ def measure(club, runs: int, skip_sweep: bool, out) -> dict:
     if not skip_sweep:
         from core import reminders
 
+        from staff.reminders import quarter_bounds
+
+        quarter_first, _days = quarter_bounds(club.today)
         cases.append(("reminder sweep (dry run)", lambda: reminders.sweep(on=club.today, dry_run=True)))
+        cases.append(("sweep, quarter's 1st day (dry)", lambda: reminders.sweep(on=quarter_first, dry_run=True)))
     rows, captured_sql, raw_rows, slowest = [], {}, [], []
     for name, action in cases:
         out.write(f"Measuring {name} …")
