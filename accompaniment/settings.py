@@ -389,6 +389,8 @@ MESSAGES_FILE_PATH = VAR_DIR / "messages"
 COMPLAINT_OVERDUE_HOURS = env.int("COMPLAINT_OVERDUE_HOURS", default=48)
 SURVEY_MIN_DAYS_BETWEEN = env.int("SURVEY_MIN_DAYS_BETWEEN", default=30)
 SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=14)
+# The quarterly survey spread over the quarter, each client on a stable day of their own.
+SURVEY_SPREAD_OVER_QUARTER = env.bool("SURVEY_SPREAD_OVER_QUARTER", default=True)
 
 # ---------------------------------------------------------------------------------------------
 # The director's dashboard: its figures are kept this many seconds in the cache (0: never).

@@ -34,3 +34,6 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# A test's chosen day sees every member asked for the quarterly survey; the tests of the spread
+# over the quarter turn it on.
+SURVEY_SPREAD_OVER_QUARTER = False

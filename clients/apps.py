@@ -28,3 +28,4 @@ class ClientsConfig(AppConfig):
         connection_created.connect(_sqlite_unicode_lower, dispatch_uid="clients.sqlite_lower")
         from . import languages  # noqa: F401  (connects the login receiver)
         from . import reminders  # noqa: F401  (declares its producers of the daily pipeline)
+        from . import rollups  # noqa: F401  (declares the visits' rollups)

@@ -12,7 +12,7 @@ import datetime
 from functools import partial
 
 from django.conf import settings
-from django.db.models import F, Min, QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext, override
 
@@ -21,19 +21,17 @@ from core.dates import day_bounds
 
 from . import rules
 from .messaging import kinds
-from .messaging.outbox import Pending, existing_keys, message_for_client, outbox_write
+from .messaging.outbox import Pending, bulk_insert_new, existing_keys, message_for_client, outbox_write
 from .models import Client, Membership, MembershipPlan, Notification, Task, Visit
 
 
 def tasks_write(tasks: list[Task], *, dry_run: bool = False) -> int:
     """Create the tasks whose dedup key is new; returns how many were new."""
-    if not tasks:
-        return 0
     keys = [task.dedup_key for task in tasks]
     existing = existing_keys(Task, keys)
     new = [task for task in tasks if task.dedup_key not in existing]
     if not dry_run and new:
-        Task.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+        bulk_insert_new(Task, new)
     return len(new)
 
 
@@ -191,23 +189,21 @@ def onboarding_tasks(on: datetime.date) -> list[Task]:
         return tasks
     earliest, _end = day_bounds(on - datetime.timedelta(days=max(days_list)))
     _start, latest = day_bounds(on - datetime.timedelta(days=min(days_list)))
-    firsts = (
-        Visit.objects.values("client")
-        .annotate(first=Min("checked_in_at"))
+    # One statement: the clients who came in the window, with their first visit ever.
+    first_visit = Visit.objects.filter(client=OuterRef("pk")).order_by("checked_in_at").values("checked_in_at")[:1]
+    clients = (
+        Client.objects.filter(
+            assigned_manager__isnull=False,
+            pk__in=Visit.objects.filter(checked_in_at__gte=earliest, checked_in_at__lt=latest).values("client_id"),
+        )
+        .annotate(first=Subquery(first_visit))
         .filter(first__gte=earliest, first__lt=latest)
-        .values_list("client", "first")
-    )
-    first_by_client = {client_id: timezone.localdate(first) for client_id, first in firsts}
-    wanted = {
-        client_id: (on - first).days
-        for client_id, first in first_by_client.items()
-        if (on - first).days in days_list
-    }
-    clients = Client.objects.filter(pk__in=wanted, assigned_manager__isnull=False).select_related(
-        "assigned_manager"
+        .select_related("assigned_manager")
     )
     for client in clients:
-        day = wanted[client.pk]
+        day = (on - timezone.localdate(client.first)).days
+        if day not in days_list:
+            continue
         with override(settings.LANGUAGE_CODE):
             title = gettext("Onboarding: day %(day)d after the first visit") % {"day": day}
         tasks.append(

@@ -131,13 +131,13 @@ def client_search_q(text: str) -> Q:
 
 
 def last_visit_subquery():
+    """A client's last visit, from the rollup beside the visits (``ClientLastVisit``)."""
     from django.db.models import Subquery
 
-    from .models import Visit
+    from .models import ClientLastVisit
 
     return Subquery(
-        Visit.objects.filter(client=OuterRef("pk"))
-        .order_by("-checked_in_at")
+        ClientLastVisit.objects.filter(client=OuterRef("pk"))
         .values("checked_in_at")[:1]
     )
 

@@ -10,4 +10,5 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales and marketing")
 
     def ready(self):
+        from . import rollups  # noqa: F401  (declares the ledger's rollup)
         from . import vocabulary  # noqa: F401  (registers its words in lower apps' vocabularies)

@@ -38,7 +38,7 @@ from django.db.models.functions import Coalesce
 from core.dates import days_bounds
 from staff.models import Department, PayRate, StaffMember
 
-from .models import DepartmentExpense, Sale
+from .models import DailyRevenue, DepartmentExpense, Sale
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -103,11 +103,10 @@ def blocks(
     """The ``departments`` (blocks) with turnover, consumables, salaries and profit for the
     club-local dates ``start``..``end`` (both included), salaries counted ``months`` times; one
     query whatever the number of blocks."""
-    since, until = days_bounds(start, end)
     rows = list(
         departments.annotate(
-            turnover=_per_department(
-                Sale.objects.filter(sold_at__gte=since, sold_at__lt=until), "department", "amount"
+            turnover=_per_department(  # the ledger's daily rollup: the same sums, a row a day
+                DailyRevenue.objects.filter(day__gte=start, day__lte=end), "department", "revenue"
             ),
             consumables=_per_department(
                 DepartmentExpense.objects.filter(

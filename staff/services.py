@@ -247,8 +247,10 @@ def survey_message(*, client: Client, dedup_key: str, staff_member=None, service
         kind=vocabulary.SURVEY,
         dedup_key=dedup_key,
         template="survey",
-        context={"survey_url": settings.SITE_URL + reverse("survey", args=[token]),
-                 "days": settings.SURVEY_LINK_DAYS},
+        context={"days": settings.SURVEY_LINK_DAYS},
+        # rendered once per language for all the clients asked, their own values put in
+        personal={"survey_url": settings.SITE_URL + reverse("survey", args=[token])},
+        client_fields=("first_name",),
     )
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clients import rules
-from clients.models import Client, Visit
+from clients.models import Client, ClientLastVisit
 from clients.selectors import current_membership_subquery, last_visit_subquery
 from staff import nps as nps_rules
 from staff.models import Feedback, SurveyResponse
@@ -121,12 +121,12 @@ def at_risk_summary(period: Period, limit: int = AT_RISK_LIMIT, clients: QuerySe
     flags = ", ".join(f"risk.{name}" for name in names)
     zeros = ", ".join("0" for _name in names)
     urgency = ", ".join(f"risk.{name} DESC" for name in names)
-    visit = Visit._meta.db_table
+    last_visit = ClientLastVisit._meta.db_table
     sql = (
         f"WITH {cte} "
         f"SELECT * FROM (SELECT 0 AS part, risk.client_id, {flags}, CAST(NULL AS BIGINT) AS manager_id, "
-        f"COUNT(*) OVER () AS n FROM risk ORDER BY {urgency}, "
-        f"(SELECT MAX(v.checked_in_at) FROM {visit} v WHERE v.client_id = risk.client_id) ASC NULLS FIRST, "
+        f"COUNT(*) OVER () AS n FROM risk LEFT OUTER JOIN {last_visit} lv ON lv.client_id = risk.client_id "
+        f"ORDER BY {urgency}, lv.checked_in_at ASC NULLS FIRST, "
         f"risk.client_id LIMIT %s) top_rows "
         f"UNION ALL "
         f"SELECT 1 AS part, CAST(NULL AS BIGINT), {zeros}, c.assigned_manager_id, COUNT(*) FROM risk "

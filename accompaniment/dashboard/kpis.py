@@ -16,9 +16,9 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 
 from clients import rules
-from clients.models import Client, Membership, Visit
+from clients.models import Client, DailyVisits, Membership
 from sales import finance
-from sales.models import Offer, Sale
+from sales.models import DailyRevenue, Offer, Sale
 from staff import nps as nps_rules
 from staff.models import Feedback, SurveyResponse
 
@@ -81,10 +81,10 @@ def visits_per_member_per_week(period: Period, members: int | None = None) -> De
     None when there were no members."""
     if members is None:
         members = members_in_period(period)
-    visits = Visit.objects.filter(
-        membership__isnull=False, checked_in_at__gte=period.since, checked_in_at__lt=period.until
-    ).filter(membership_scope(period.department, "membership__"))
-    count = visits.aggregate(n=Count("id"))["n"]
+    # The visits' daily rollup (``clients.models.DailyVisits``: visits on a card per day and plan).
+    count = DailyVisits.objects.filter(day__gte=period.start, day__lte=period.end).filter(
+        membership_scope(period.department)
+    ).aggregate(n=Sum("visits"))["n"] or 0
     if not members:
         return None
     return ratio(count, Decimal(members) * period.weeks)
@@ -148,7 +148,10 @@ def sales_in(period: Period) -> QuerySet[Sale]:
 def revenue(period: Period) -> Decimal:
     """Revenue: the sum of ``Sale.amount`` (quantity × unit price − discount) of the ledger rows
     sold in the period; refunds are negative rows and reduce it, zero-amount rows add nothing."""
-    return finance.money(sales_in(period).aggregate(total=Sum("amount"))["total"])
+    return finance.money(  # the ledger's daily rollup (``sales.models.DailyRevenue``)
+        DailyRevenue.objects.filter(sale_scope(period.department), day__gte=period.start, day__lte=period.end)
+        .aggregate(total=Sum("revenue"))["total"]
+    )
 
 
 def revenue_per_member(period: Period, *, revenue_total: Decimal, members: int) -> Decimal | None:

@@ -14,7 +14,7 @@ from clients.models import Membership
 from core.dates import day_start
 from sales import finance
 from sales.finance import ZERO
-from sales.models import Sale
+from sales.models import DailyRevenue
 from staff import nps as nps_rules
 from staff.models import SurveyResponse
 
@@ -32,16 +32,14 @@ def revenue_by_month(period: Period) -> dict:
     ending with the period's last month, summed per club-local month and department.
     Returns months, departments (names, sorted) and values[department][month index]."""
     months = period.month_starts()
-    rows = (
-        Sale.objects.filter(
-            sale_scope(period.department),
-            sold_at__gte=day_start(months[0]),
-            sold_at__lt=day_start(add_months(months[-1], 1)),
+    rows = (  # the ledger's daily rollup (``sales.models.DailyRevenue``): a row per day and department
+        DailyRevenue.objects.filter(
+            sale_scope(period.department), day__gte=months[0], day__lt=add_months(months[-1], 1)
         )
-        .annotate(month=TruncMonth("sold_at", output_field=DateField()))
+        .annotate(month=TruncMonth("day"))
         .order_by()
         .values("month", "department__name")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum("revenue"))
     )
     index = {month: i for i, month in enumerate(months)}
     values: dict[str, list[Decimal]] = {}

@@ -17,9 +17,12 @@ is marked failed with its error kept.
 """
 
 import datetime
+import functools
+import json
 import logging
 import os
 import socket
+import types
 from collections import Counter
 
 from django.conf import settings
@@ -27,6 +30,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Channel, Client, Notification
@@ -74,26 +78,65 @@ def render_message(template: str, context: dict, language: str, html: bool = Tru
     return subject, text, body_html
 
 
+class Personal:
+    """What a stencil (``render_stencil``) holds in place of one recipient's value."""
+
+    def __init__(self, name: str):
+        self.mark = f"@@personal:{name}@@"
+
+    def __str__(self):
+        return self.mark
+
+
+@functools.lru_cache(maxsize=128)
+def _stencil(template: str, language: str, html: bool, shared: tuple, personal: tuple, client_fields: tuple):
+    context = {**dict(shared), **{name: str(Personal(name)) for name in personal}}
+    context["client"] = types.SimpleNamespace(**{field: str(Personal(f"client.{field}")) for field in client_fields})
+    return render_message(template, context, language, html=html)
+
+
+def render_stencil(template: str, context: dict, language: str, html: bool, *, personal: dict[str, str],
+                   client, client_fields: tuple[str, ...]) -> tuple[str, str, str]:
+    """``render_message`` for a message sent to many: the templates are rendered once per
+    template, language and shared values (cached), with marks where the ``personal`` values and
+    the client's ``client_fields`` go; each recipient's values are then put in (escaped in the
+    HTML part). Only for templates that use no more of the client than ``client_fields``."""
+    shared = tuple(sorted((key, value) for key, value in context.items() if key not in personal))
+    parts = _stencil(template, language, html, shared, tuple(sorted(personal)), client_fields)
+    values = {**personal, **{f"client.{field}": str(getattr(client, field)) for field in client_fields}}
+    filled = []
+    for index, part in enumerate(parts):
+        for name, value in values.items():
+            part = part.replace(str(Personal(name)), escape(value) if index == 2 else value)
+        filled.append(part)
+    return tuple(filled)
+
+
 def message_for_client(
     *, client: Client, kind: str, dedup_key: str, template: str, context: dict, related=None,
-    prefer: str | None = None,
+    prefer: str | None = None, personal: dict[str, str] | None = None, client_fields: tuple[str, ...] = (),
 ) -> Notification:
     """An unsaved outbox row for a client, in their language, on their channel (``prefer``
     first when given); a client who may be written to by no channel for the kind's purpose
-    gets a row marked skipped, with the reason."""
+    gets a row marked skipped, with the reason. With ``personal`` (the recipient's own values,
+    strings, by name) the templates are rendered as a stencil (``render_stencil``) once for all
+    the recipients who share a language and the other values."""
     purpose = kinds.purpose_of(kind)
     channel = channel_for(client, purpose=purpose, prefer=prefer)
     language = client.language or settings.LANGUAGE_CODE
-    context = {
-        **context,
-        "client": client,
-        "club_name": settings.CLUB_NAME,
-        "site_url": settings.SITE_URL,
-        "unsubscribe_url": unsubscribe_url(client.pk, channel, purpose) if channel else "",
-    }
-    subject, text, html = render_message(
-        template, context, language, html=(channel or client.preferred_channel) == Channel.EMAIL
-    )
+    html = (channel or client.preferred_channel) == Channel.EMAIL
+    shared = {**context, "club_name": settings.CLUB_NAME, "site_url": settings.SITE_URL}
+    unsubscribe = unsubscribe_url(client.pk, channel, purpose) if channel else ""
+    if personal is not None and unsubscribe:
+        subject, text, html = render_stencil(
+            template, shared, language, html, client=client, client_fields=client_fields,
+            personal={**personal, "unsubscribe_url": unsubscribe},
+        )
+    else:
+        subject, text, html = render_message(
+            template, {**shared, **(personal or {}), "client": client, "unsubscribe_url": unsubscribe}, language,
+            html=html,
+        )
     row = Notification(
         client=client,
         kind=kind,
@@ -143,14 +186,24 @@ class Pending:
         self.build = build
 
 
-def existing_keys(model, keys: list[str], chunk: int = 5000) -> set[str]:
-    """Which of these dedup keys are already stored (in chunks: SQLite limits parameters)."""
-    found = set()
-    for start in range(0, len(keys), chunk):
-        found.update(
-            model.objects.filter(dedup_key__in=keys[start : start + chunk]).values_list("dedup_key", flat=True)
-        )
-    return found
+def existing_keys(model, keys: list[str]) -> set[str]:
+    """Which of these dedup keys are already stored, in one statement whatever their number: the
+    keys travel as one parameter (an array on PostgreSQL, a JSON list read by ``json_each`` on
+    SQLite), so SQLite's limit on parameters never splits the check."""
+    table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        sql, param = f"SELECT dedup_key FROM {table} WHERE dedup_key = ANY(%s)", list(keys)
+    else:
+        sql, param = f"SELECT dedup_key FROM {table} WHERE dedup_key IN (SELECT value FROM json_each(%s))", json.dumps(keys)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def bulk_insert_new(model, rows: list) -> None:
+    """Insert rows, skipping those whose unique dedup key is taken: one statement on PostgreSQL
+    whatever their number (SQLite's parameter limit splits it into batches)."""
+    model.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def outbox_write(rows: list, *, dry_run: bool = False) -> int:
@@ -161,8 +214,6 @@ def outbox_write(rows: list, *, dry_run: bool = False) -> int:
     moment write each message once. A kind no app registered is refused (ValueError): rows
     are written without ``full_clean()``, so this is where an unregistered kind is caught.
     """
-    if not rows:
-        return 0
     existing = existing_keys(Notification, [row.dedup_key for row in rows])
     new = [row for row in rows if row.dedup_key not in existing]
     if not dry_run and new:
@@ -170,7 +221,7 @@ def outbox_write(rows: list, *, dry_run: bool = False) -> int:
         unknown = {row.kind for row in built} - set(kinds.MESSAGE_KINDS)
         if unknown:
             raise ValueError(f"message kinds no app registered: {', '.join(sorted(unknown))}")
-        Notification.objects.bulk_create(built, ignore_conflicts=True, batch_size=500)
+        bulk_insert_new(Notification, built)
     return len(new)
 
 

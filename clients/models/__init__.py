@@ -6,13 +6,16 @@ from .membership import Freeze, Membership, MembershipPlan
 from .notification import Notification
 from .preference import UserPreference
 from .privacy import ClientErasure, HealthDataAccess
+from .rollups import ClientLastVisit, DailyVisits
 
 __all__ = [
     "Channel",
     "Client",
+    "ClientLastVisit",
     "ClientLink",
     "ClientErasure",
     "Contraindication",
+    "DailyVisits",
     "Freeze",
     "HealthDataAccess",
     "Interaction",

@@ -10,20 +10,35 @@ the dashboard for a month and for a year, and the reminder sweep in dry-run mode
 median and 95th percentile time and the query count. The dashboard's SQL is also captured and
 replayed alone through a cursor: page ÷ raw SQL says how much the Python side adds.
 
+It measures twice: once the club has ``--small`` clients (default half), after ``VACUUM ANALYZE``
+on PostgreSQL, and again at the full size; the table shows both side by side, with each case's
+query count (which must not grow with the data: the command fails when it does) and the issue's
+targets as ratios to the client card's p95 in the same run (the machine is shared and noisy).
+
 Timed runs execute with ``DEBUG`` off in-process (as in production: no SQL logging); queries are
 counted on a separate warm-up run. The bench's data are made-up people: it refuses to run with
 DEBUG off unless ``--force``.
 """
 
 import json
+import os
+import platform
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from accompaniment.devtools.bench.club import BenchClub
-from accompaniment.devtools.bench.measure import TARGET_MEDIAN_MS, TARGET_P95_MS, TARGET_RATIO, measure, print_table
+from accompaniment.devtools.bench.club import BIG_PORTFOLIO, BenchClub
+from accompaniment.devtools.bench.measure import (
+    TARGET_MEDIAN_MS,
+    TARGET_P95_MS,
+    TARGET_RATIO,
+    measure,
+    print_table,
+    ratios,
+    unequal_counts,
+)
 from clients.models import Client, Membership, Visit
 from sales.models import Offer, Sale
 from staff.models import Feedback, SurveyResponse
@@ -32,19 +47,24 @@ from staff.models import Feedback, SurveyResponse
 class Command(BaseCommand):
     help = (
         "Seed (or reuse) a club of 50,000 clients, 60,000 memberships, ~1,000,000 visits and "
-        "~200,000 sales on the configured database, then time the main pages and the reminder "
-        "sweep: median, 95th percentile and query count; and the dashboard's raw SQL alone."
+        "~200,000 sales on the configured database, measuring on the way at a smaller size "
+        "(--small) and again at the full size: median, 95th percentile and query count of the main "
+        "pages and the reminder sweep side by side (query counts must be equal), the targets as "
+        "ratios to the client card in the same run, and the dashboard's raw SQL alone."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--clients", type=int, default=50_000, help="Clients in the club (default 50000).")
+        parser.add_argument("--small", type=int, help="The first, smaller size measured (default: half of --clients).")
+        parser.add_argument("--portfolio", type=int, default=BIG_PORTFOLIO,
+                            help="Clients of the first manager at the full size (Today's case; default 5000).")
         parser.add_argument("--runs", type=int, default=5, help="Timed runs of each measurement (default 5).")
         parser.add_argument("--json", dest="json_path", help="Also write the results as JSON to this file.")
         parser.add_argument("--seed", type=int, default=2026, help="Random seed of the generated club.")
         parser.add_argument("--skip-sweep", action="store_true", help="Leave out the reminder sweep.")
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
 
-    def handle(self, *args, clients, runs, json_path, seed, skip_sweep, force, **options):
+    def handle(self, *args, clients, small, portfolio, runs, json_path, seed, skip_sweep, force, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "bench adds tens of thousands of made-up clients to the database and refuses to run "
@@ -53,33 +73,37 @@ class Command(BaseCommand):
             )
         if clients < 100 or clients > 1_000_000:
             raise CommandError("--clients must be between 100 and 1000000.")
+        small = clients // 2 if small is None else small
+        if not 50 <= small < clients:
+            raise CommandError("--small must be at least 50 and below --clients.")
         if runs < 1:
             raise CommandError("--runs must be at least 1.")
-        started = time.monotonic()
-        club = BenchClub(clients=clients, seed=seed, stdout=self.stdout)
+        club = BenchClub(clients=clients, seed=seed, stdout=self.stdout, portfolio=portfolio)
         self.stdout.write(f"Database: {connection.vendor} ({connection.settings_dict.get('NAME')})")
         club.reference()
-        club.seed()
-        seeded = time.monotonic() - started
-        if club.counts.get("clients"):
-            self.stdout.write("Updating the planner's statistics …")
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-        totals = {
-            "clients": Client.objects.count(), "memberships": Membership.objects.count(),
-            "visits": Visit.objects.count(), "sales": Sale.objects.count(),
-            "feedback": Feedback.objects.count(), "survey answers": SurveyResponse.objects.count(),
-            "offers": Offer.objects.count(),
-        }
-        self.stdout.write(
-            f"Seeded in {seeded:.0f} s; the database holds "
-            + ", ".join(f"{value:,} {name}" for name, value in totals.items())
-        )
-        results = measure(club, runs, skip_sweep, self.stdout)
+        sizes = []
+        for size in (small, clients):
+            started = time.monotonic()
+            club.seed(upto=size)
+            seeded = time.monotonic() - started
+            self.stdout.write(f"{club.tidy()} …")
+            totals = self.totals()
+            self.stdout.write(
+                f"Seeded in {seeded:.0f} s; the database holds "
+                + ", ".join(f"{value:,} {name}" for name, value in totals.items())
+            )
+            results = measure(club, runs, skip_sweep, self.stdout)
+            sizes.append({
+                "clients": totals["clients"], "rows": totals, "seed_seconds": round(seeded, 1),
+                "portfolio": Client.objects.filter(assigned_manager=club.managers[0]).count(),
+                "results": results["rows"], "raw_sql": results["raw_sql"], "slowest": results["slowest"],
+            })
         report = {
-            "database": connection.vendor, "runs": runs, "seed_seconds": round(seeded, 1),
-            "rows": totals, "results": results["rows"], "raw_sql": results["raw_sql"],
-            "slowest_dashboard_queries": results["slowest"],
+            "database": connection.vendor, "runs": runs,
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+            "sizes": sizes, "rows": sizes[-1]["rows"], "results": sizes[-1]["results"],
+            "raw_sql": sizes[-1]["raw_sql"], "ratios": ratios(sizes[-1]["results"]),
+            "unequal_counts": unequal_counts(sizes),
             "targets": {"median_ms": TARGET_MEDIAN_MS, "p95_ms": TARGET_P95_MS, "page_to_sql_ratio": TARGET_RATIO},
         }
         print_table(report, self.stdout)
@@ -87,3 +111,14 @@ class Command(BaseCommand):
             with open(json_path, "w", encoding="utf-8") as handle:
                 json.dump(report, handle, indent=2, default=str)
             self.stdout.write(f"JSON written to {json_path}")
+        if report["unequal_counts"]:
+            raise CommandError("Query counts differ between the sizes: " + ", ".join(report["unequal_counts"]))
+
+    @staticmethod
+    def totals() -> dict[str, int]:
+        return {
+            "clients": Client.objects.count(), "memberships": Membership.objects.count(),
+            "visits": Visit.objects.count(), "sales": Sale.objects.count(),
+            "feedback": Feedback.objects.count(), "survey answers": SurveyResponse.objects.count(),
+            "offers": Offer.objects.count(),
+        }

@@ -22,11 +22,18 @@ pytestmark = pytest.mark.django_db
 
 def test_the_bench_seeds_a_club_that_keeps_the_rules_and_times_every_page(tmp_path):
     report_file = tmp_path / "bench.json"
-    call_command("bench", "--force", "--clients", "300", "--runs", "1", "--json", str(report_file), stdout=StringIO())
+    out = StringIO()
+    call_command("bench", "--force", "--clients", "300", "--small", "150", "--runs", "1",
+                 "--json", str(report_file), stdout=out)
     report = json.loads(report_file.read_text())
+    # Measured at two sizes side by side, each case's query count the same at both (the sweep's too).
+    assert [size["clients"] for size in report["sizes"]] == [150, 300]
+    assert report["unequal_counts"] == []
+    assert "150 clients" in out.getvalue() and "p95 ÷ client card p95" in out.getvalue()
     assert [row["name"] for row in report["results"]] == [
         "client list", "client search", "client card", "today (big portfolio)", "dashboard, month",
         "dashboard, year", "dashboard, month, cached", "dashboard, year, cached", "reminder sweep (dry run)",
+        "sweep, quarter's 1st day (dry)",
     ]
     assert all(row["queries"] > 0 and len(row["runs_ms"]) == 1 for row in report["results"])
     assert [row["name"] for row in report["raw_sql"]] == ["dashboard, month: raw SQL", "dashboard, year: raw SQL"]

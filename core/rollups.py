@@ -1,0 +1,185 @@
+"""Rollups: small tables of totals kept beside the raw rows by database triggers, so that no
+door can let them drift — a service, the admin site, an import, a bulk insert, a cascade, raw
+SQL all go through the same triggers. Each app declares its own rollups in ``rollups.py``
+(``register(Rollup(...))``) and installs their triggers in a migration (``install``); this
+module keeps the registry and what ``manage.py rollups`` does with it:
+
+- ``check``: each rollup compared with its recomputation from the raw rows (two ``EXCEPT``
+  statements), the rows that differ counted;
+- ``rebuild``: the triggers installed again (the club's time zone read anew) and each rollup
+  recomputed from the raw rows in one statement, the raw table locked against writes meanwhile.
+
+A club-local day is what ``django.db.connection.ops`` makes of a moment in the club's time zone
+(``TIME_ZONE``): ``(t AT TIME ZONE 'Europe/Kyiv')::date`` on PostgreSQL, Django's own
+``django_datetime_cast_date`` on SQLite (a function Django registers on each of its connections,
+so SQLite's triggers run only through Django). Changing ``TIME_ZONE`` needs ``rollups --rebuild``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection, connections, transaction
+
+
+@dataclasses.dataclass(frozen=True)
+class Rollup:
+    name: str  # how the command reports it
+    table: str  # the rollup's table
+    columns: tuple[str, ...]  # key columns, then value columns, as ``recompute`` returns them
+    compared: tuple[str, ...]  # the same columns as compared (e.g. money rounded to cents)
+    source: str  # the raw table whose writes the triggers follow (locked while rebuilding)
+    recompute: Callable[[Dialect], str]  # SELECT of ``columns`` from the raw rows, set-based
+    triggers: Callable[[Dialect], list[str]]  # statements that (re)create the triggers
+    trigger_names: tuple[tuple[str, str], ...]  # (trigger, table) pairs, to drop them
+
+
+class Dialect:
+    """What the triggers' SQL needs from the database at hand."""
+
+    def __init__(self, conn=connection):
+        self.vendor = conn.vendor
+        self.ops = conn.ops
+        zone = str(settings.TIME_ZONE)
+        if not re.fullmatch(r"[A-Za-z0-9_+\-/]+", zone):
+            raise ValueError(f"Unexpected TIME_ZONE {zone!r}")
+        self.zone = zone
+
+    @property
+    def postgresql(self) -> bool:
+        return self.vendor == "postgresql"
+
+    def day(self, column: str) -> str:
+        """The club-local day of the moment ``column`` (a SQL expression)."""
+        sql, params = self.ops.datetime_cast_date_sql(column, (), self.zone)
+        return sql % tuple(f"'{param}'" for param in params)
+
+    @staticmethod
+    def adding(table: str, keys: tuple[str, ...], values: tuple[str, ...]) -> str:
+        """An INSERT's upsert clause that adds the new row's ``values`` to the row of the same keys."""
+        sums = ", ".join(f"{value} = {table}.{value} + excluded.{value}" for value in values)
+        return f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {sums}"
+
+    def greatest(self, a: str, b: str) -> str:
+        return f"GREATEST({a}, {b})" if self.postgresql else f"MAX({a}, {b})"
+
+    def drop_trigger(self, name: str, table: str) -> list[str]:
+        if self.postgresql:
+            return [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}_fn()"]
+        return [f"DROP TRIGGER IF EXISTS {name}"]
+
+    def trigger(self, name: str, table: str, events: dict[str, list[str]], *, of: str = "", when: str = "") -> list[str]:
+        """A row trigger on ``table`` running ``events[op]`` after each INSERT / UPDATE / DELETE
+        (statements that may use ``NEW.`` and ``OLD.``): one plpgsql function on PostgreSQL,
+        one trigger per event on SQLite; ``of`` (a column) and ``when`` (a condition) narrow an
+        UPDATE trigger."""
+        statements = self.drop(name, table)
+        of_sql = f" OF {of}" if of else ""
+        when_sql = f" WHEN ({when})" if when else ""
+        if self.postgresql:
+            body = "".join(
+                f" IF TG_OP = '{op}' THEN {' '.join(s + ';' for s in lines)} END IF;" for op, lines in events.items()
+            )
+            statements += [
+                f"CREATE FUNCTION {name}_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN{body} RETURN NULL; END $$",
+                f"CREATE TRIGGER {name} AFTER {' OR '.join(events)}{of_sql} ON {table} FOR EACH ROW{when_sql} "
+                f"EXECUTE FUNCTION {name}_fn()",
+            ]
+            return statements
+        for op, lines in events.items():
+            statements.append(
+                f"CREATE TRIGGER {name}_{op.lower()} AFTER {op}{of_sql} ON {table} FOR EACH ROW{when_sql} BEGIN "
+                + " ".join(s + ";" for s in lines) + " END"
+            )
+        return statements
+
+    def drop(self, name: str, table: str) -> list[str]:
+        if self.postgresql:
+            return self.drop_trigger(name, table)
+        return [f"DROP TRIGGER IF EXISTS {name}_{op}" for op in ("insert", "update", "delete")]
+
+
+_registry: dict[str, Rollup] = {}
+
+
+def register(rollup: Rollup) -> Rollup:
+    _registry[rollup.name] = rollup
+    return rollup
+
+
+def registered() -> list[Rollup]:
+    return list(_registry.values())
+
+
+def install(names: list[str] | None = None, conn=connection) -> None:
+    """(Re)create the triggers of the rollups (all, or those named)."""
+    dialect = Dialect(conn)
+    with conn.cursor() as cursor:
+        for rollup in registered():
+            if names is None or rollup.name in names:
+                for statement in rollup.triggers(dialect):
+                    cursor.execute(statement)
+
+
+def uninstall(names: list[str], conn=connection) -> None:
+    dialect = Dialect(conn)
+    with conn.cursor() as cursor:
+        for rollup in registered():
+            if rollup.name in names:
+                for trigger, table in rollup.trigger_names:
+                    for statement in dialect.drop(trigger, table):
+                        cursor.execute(statement)
+
+
+def installed_after_migrate(**kwargs) -> None:
+    """``post_migrate``: the triggers created again once the tables exist (idempotent). On SQLite
+    a migration that alters a table rebuilds it and drops its triggers with the old table."""
+    conn = connections[kwargs.get("using") or "default"]
+    tables = set(conn.introspection.table_names())
+    names = [
+        rollup.name for rollup in registered()
+        if {rollup.table, rollup.source} <= tables and all(table in tables for _name, table in rollup.trigger_names)
+    ]
+    if names:
+        install(names, conn)
+
+
+def check() -> dict[str, int]:
+    """Per rollup, how many rows differ from the recomputation: stored rows it lacks plus its rows
+    not stored (a stale row counts twice)."""
+    dialect = Dialect()
+    drift = {}
+    with connection.cursor() as cursor:
+        for rollup in registered():
+            stored = f"SELECT {', '.join(rollup.compared)} FROM {rollup.table}"
+            fresh = f"SELECT {', '.join(rollup.compared)} FROM ({rollup.recompute(dialect)}) fresh"
+            n = 0
+            for a, b in ((stored, fresh), (fresh, stored)):
+                cursor.execute(f"SELECT COUNT(*) FROM ({a} EXCEPT {b}) d")
+                n += cursor.fetchone()[0]
+            drift[rollup.name] = n
+    return drift
+
+
+def rebuild(names: list[str] | None = None) -> dict[str, int]:
+    """Triggers installed anew, then every rollup (or those named) recomputed; returns the rows
+    each now holds."""
+    dialect = Dialect()
+    counts = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        install(names)
+        for rollup in registered():
+            if names is not None and rollup.name not in names:
+                continue
+            if dialect.postgresql:
+                cursor.execute(f"LOCK TABLE {rollup.source} IN SHARE MODE")
+            cursor.execute(f"DELETE FROM {rollup.table}")
+            cursor.execute(
+                f"INSERT INTO {rollup.table} ({', '.join(rollup.columns)}) {rollup.recompute(dialect)}"
+            )
+            cursor.execute(f"SELECT COUNT(*) FROM {rollup.table}")
+            counts[rollup.name] = cursor.fetchone()[0]
+    return counts
