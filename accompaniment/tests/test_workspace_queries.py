@@ -11,7 +11,7 @@ from django.utils import timezone
 from core import roles
 from clients.models import Interaction
 from clients.tests import factories as cf
-from programs.models import Program
+from programs.models import Program, Session
 from programs.tests import factories as pf
 from sales.tests import factories as sf
 from staff.models import Feedback
@@ -58,7 +58,9 @@ def grow(manager, specialist, n: int):
         )
         item.service.contraindications.add(flags[0])
         for day in range(n % 4 + 2):
-            pf.SessionFactory(item=item, specialist=specialist, scheduled_at=timezone.now() + datetime.timedelta(days=day))
+            taken = Session.objects.filter(specialist=specialist).count()  # one session at a time
+            pf.SessionFactory(item=item, specialist=specialist,
+                              scheduled_at=timezone.now() + datetime.timedelta(days=day, minutes=70 * taken))
         cf.ClientFactory(assigned_manager=manager)  # a new client without an intro visit
         Interaction.objects.filter(client=client).update(kind=Interaction.Kind.CALL)
     return first
