@@ -3,7 +3,7 @@ program planning (``planning``). ``staff.schedule`` says when people work; this 
 sessions from overlapping within it."""
 
 from .booking import Refusal, session_book, session_cancel, session_move
-from .planning import PREFERRED_TIME, plan_items, plan_program, session_dates
+from .planning import PREFERRED_TIME, place_session, plan_items, plan_program, session_dates
 from .slots import Board, Slot, nearest_slots
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "Refusal",
     "Slot",
     "nearest_slots",
+    "place_session",
     "plan_items",
     "plan_program",
     "session_book",

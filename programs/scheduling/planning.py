@@ -48,11 +48,13 @@ def _candidates(items) -> dict[int, list[int]]:
             for item in items}
 
 
-def _place_one(board: Board, item: ProgramItem, candidates: list[int], day: datetime.date, client_id):
-    preferred = at(day, PREFERRED_TIME)
+def place_session(board: Board, *, service, candidates: list[int], day: datetime.date, client_id,
+                  preferred: datetime.time = PREFERRED_TIME):
+    """The slot for one session planned on ``day`` (the rule in the module's docstring), or None."""
+    preferred = at(day, preferred)
     for offset in range(LOOK_AHEAD_DAYS + 1):
         on = day + datetime.timedelta(days=offset)
-        slots = board.slots_on(day=on, service=item.service, specialist_ids=candidates, client_id=client_id,
+        slots = board.slots_on(day=on, service=service, specialist_ids=candidates, client_id=client_id,
                                gap=PROGRAM_BREAK)
         if slots:
             later = [slot for slot in slots if slot.start >= preferred] if offset == 0 else []
@@ -68,13 +70,13 @@ def plan_items(*, program: Program, items: list[ProgramItem], start: datetime.da
     specialist_ids = {pk for ids in candidates.values() for pk in ids}
     board = Board.load(specialist_ids=specialist_ids, client_ids=[program.client_id],
                        room_kinds={item.service.room_kind for item in items}, first=start, last=last)
-    load = {pk: len(board.specialist_busy.get(pk, [])) for pk in specialist_ids}
+    load = {pk: board.sessions_of(pk) for pk in specialist_ids}
     sessions, missing = [], {}
     for item in items:
         chosen = []
         for day in dates[item.pk]:
             people = sorted(candidates[item.pk], key=lambda pk: (pk not in chosen, load.get(pk, 0)))
-            slot = _place_one(board, item, people, day, program.client_id)
+            slot = place_session(board, service=item.service, candidates=people, day=day, client_id=program.client_id)
             if slot is None:
                 missing.setdefault(item.pk, []).append(day)
                 continue

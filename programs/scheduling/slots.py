@@ -76,16 +76,28 @@ class Board:
         return board
 
     def take(self, specialist_id, room_id, client_id, start, end, busy_until, gap=datetime.timedelta(0)):
+        """Mark [start, busy_until) taken for the specialist and the room, [start, end) for the client
+        (kept by club-local day, so that a check reads one day's sessions, not the year's)."""
+        day = timezone.localtime(start).date()
         if specialist_id:
-            self.specialist_busy[specialist_id].append((start, busy_until))
+            self.specialist_busy[(specialist_id, day)].append((start, busy_until))
         if room_id:
-            self.room_busy[room_id].append((start, busy_until))
+            self.room_busy[(room_id, day)].append((start, busy_until))
         if client_id:
-            self.client_busy[client_id].append((start, end + gap))
+            self.client_busy[(client_id, day)].append((start, end + gap))
+
+    @staticmethod
+    def around(busy: dict, key, start) -> list[Interval]:
+        """What is taken for ``key`` on the day of ``start`` and the day before (a late session)."""
+        day = timezone.localtime(start).date()
+        return busy.get((key, day), []) + busy.get((key, day - datetime.timedelta(days=1)), [])
+
+    def sessions_of(self, specialist_id) -> int:
+        return sum(len(v) for (key, _day), v in self.specialist_busy.items() if key == specialist_id)
 
     def room_free(self, room: Room, start, until) -> bool:
         """Whether ``room`` has a place left at every moment of [start, until)."""
-        busy = [(s, e) for s, e in self.room_busy.get(room.pk, []) if s < until and start < e]
+        busy = [(s, e) for s, e in self.around(self.room_busy, room.pk, start) if s < until and start < e]
         if room.capacity == 1 or not busy:
             return not busy
         moments = sorted({start} | {s for s, _ in busy if s > start})
@@ -109,9 +121,9 @@ class Board:
                  else self.calendar.club_hours(day))
         if not covers(hours, start, end):
             return None
-        if specialist_id and overlaps(start, until, self.specialist_busy.get(specialist_id, [])):
+        if specialist_id and overlaps(start, until, self.around(self.specialist_busy, specialist_id, start)):
             return None
-        if client_id and overlaps(start - gap, end + gap, self.client_busy.get(client_id, [])):
+        if client_id and overlaps(start - gap, end + gap, self.around(self.client_busy, client_id, start)):
             return None
         room = self.free_room(service, start, until)
         if room is False:
