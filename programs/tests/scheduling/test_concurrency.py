@@ -2,13 +2,10 @@
 thread and connection on PostgreSQL: one gets it, the other the refusal with the free slots nearby.
 And the database's own exclusion constraints, written to past the service."""
 
-import datetime
-import threading
-
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 
-from conftest import service_url_or_skip
+from conftest import at_the_same_moment, service_url_or_skip
 from programs.models import Session
 from programs.scheduling import Refusal, session_book
 from programs.tests import factories as pf
@@ -25,35 +22,11 @@ def _postgres():
         pytest.fail("DATABASE_URL is set but the tests do not run on PostgreSQL")
 
 
-def at_once(count: int, action):
-    barrier, results, errors, lock = threading.Barrier(count), [], [], threading.Lock()
-
-    def run(number):
-        try:
-            barrier.wait(timeout=10)
-            result = action(number)
-            with lock:
-                results.append(result)
-        except Exception as error:  # noqa: BLE001 - collected and asserted by the test
-            with lock:
-                errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
-
-
 def test_two_managers_booking_the_last_slot_one_wins_the_other_gets_alternatives(spa, manager):
     nina = spa.masseurs[0]
-    items = [pf.ProgramItemFactory(service=spa.massage, specialist=nina) for _ in range(2)]
+    items = iter([pf.ProgramItemFactory(service=spa.massage, specialist=nina) for _ in range(2)])
 
-    booked, refused = at_once(2, lambda n: session_book(item=items[n], start=at(MONDAY, 16), user=manager))
+    booked, refused = at_the_same_moment(lambda: session_book(item=next(items), start=at(MONDAY, 16), user=manager))
 
     assert len(booked) == 1 and len(refused) == 1
     assert isinstance(refused[0], Refusal), refused[0]
