@@ -1,8 +1,11 @@
 """Building a client's program, running it, printing it; specialists' own sessions."""
 
+from itertools import groupby
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,10 +23,12 @@ from .forms import ProgramForm, ProgramItemFormSet
 from .models import Program, ProgramItem, ProgramTemplate, Session
 from .selectors import programs_visible_to, sessions_of_specialist, sessions_visible_to
 
+MY_SESSIONS_PER_PAGE = 30
+
 
 def _visible_program_or_404(user, pk) -> Program:
     items = ProgramItem.objects.select_related("service", "specialist").prefetch_related(
-        Prefetch("sessions", queryset=Session.objects.select_related("specialist"))
+        Prefetch("sessions", queryset=Session.objects.select_related("specialist", "room"))
     )
     return get_object_or_404(
         programs_visible_to(user)
@@ -110,7 +115,7 @@ def program_detail(request, pk):
     return render(
         request,
         "programs/program_detail.html",
-        {"program": program, "client": program.client, "today": timezone.localdate()},
+        {"program": program, "client": program.client, "today": timezone.localdate(), "now": timezone.now()},
     )
 
 
@@ -172,8 +177,9 @@ def session_mark(request, pk):
 
 @requires(DELIVER_SESSIONS)
 def my_sessions(request):
-    """A specialist's sessions: clients' names, health flags and the items they deliver,
-    never contact details."""
+    """A specialist's sessions by day (today first, then the days after; the past the other way
+    round), a page at a time: clients' names, health flags, the items they deliver and the room,
+    never contact details. Done or missed can be marked once a session has started."""
     staff_member = StaffMember.objects.filter(user=request.user).first()
     if staff_member is None:
         raise PermissionDenied
@@ -186,13 +192,13 @@ def my_sessions(request):
     else:
         show = "upcoming"
         sessions = sessions.filter(scheduled_at__gte=start_of_today)
-    sessions = list(sessions[:100])
+    page = Paginator(sessions, MY_SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
     health_data_opened(
-        user=request.user, clients=[s.item.program.client_id for s in sessions],
+        user=request.user, clients=[s.item.program.client_id for s in page],
         place=vocabulary.MY_SESSIONS,
     )
-    return render(
-        request,
-        "programs/my_sessions.html",
-        {"sessions": sessions, "staff_member": staff_member, "show": show, "today": today},
-    )
+    days = [(day, list(group)) for day, group in groupby(page, key=lambda s: timezone.localdate(s.scheduled_at))]
+    return render(request, "programs/my_sessions.html", {
+        "days": days, "page": page, "query_string": f"show={show}", "staff_member": staff_member, "show": show,
+        "today": today, "now": timezone.now(),
+    })
