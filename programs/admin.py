@@ -221,7 +221,7 @@ class SessionAdmin(StatusThroughServiceAdminMixin, CreatedByAdminMixin, admin.Mo
 
     list_display = ("scheduled_at", "ends_at", "service", "client", "specialist", "room", "status")
     list_filter = ("status", "item__service__department", "room")
-    list_select_related = ("item__service", "item__program__client", "specialist", "room")
+    list_select_related = ("item__service", "client", "specialist", "room")
     search_fields = (
         "item__service__name",
         "item__program__client__first_name",
@@ -260,6 +260,3 @@ class SessionAdmin(StatusThroughServiceAdminMixin, CreatedByAdminMixin, admin.Mo
     def service(self, obj):
         return obj.item.service
 
-    @admin.display(description=_("client"), ordering="item__program__client__last_name")
-    def client(self, obj):
-        return obj.item.program.client

@@ -106,7 +106,7 @@ class HolidayFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Holiday
 
-    day = datetime.date(2027, 1, 1)
+    day = factory.Sequence(lambda n: datetime.date(2027, 1, 1) + datetime.timedelta(days=n))
     name = "New Year"
 
 
