@@ -13,7 +13,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db.models import F, OuterRef, QuerySet, Subquery
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext, override
 
 from core import reminders
@@ -99,7 +99,7 @@ def renewal_call_tasks(on: datetime.date) -> list[Task]:
         manager = membership.client.assigned_manager
         with override(settings.LANGUAGE_CODE):
             title = gettext("Call about renewal: %(plan)s ends %(date)s") % {
-                "plan": membership.plan.name, "date": membership.end_date.strftime("%d.%m.%Y"),
+                "plan": membership.plan.name, "date": formats.date_format(membership.end_date, "SHORT_DATE_FORMAT"),
             }
         tasks.append(
             Task(

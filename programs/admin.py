@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import CreatedByAdminMixin, DirectorHistoryAdmin, ServiceSaveAdminMixin
 
-from . import services
+from . import scheduling, services
 from .models import Program, ProgramItem, ProgramTemplate, ProgramTemplateItem, Session
 
 CLIENT_SEARCH = ("client__first_name", "client__last_name", "client__phone")
@@ -214,12 +214,14 @@ class ProgramItemAdmin(ServiceSaveAdminMixin, admin.ModelAdmin):
 
 @admin.register(Session)
 class SessionAdmin(StatusThroughServiceAdminMixin, CreatedByAdminMixin, admin.ModelAdmin):
-    """A session is added planned; its status changes through ``session_mark`` (the time it was
-    marked, the survey after a session done; done or missed only once it has started)."""
+    """A session is booked, moved and cancelled through ``programs.scheduling`` (no overlap, inside
+    the working hours, a free room; a refusal names the session in the way and the free slots
+    nearby); its status changes through ``session_mark`` (the time it was marked, the survey after
+    a session done; done or missed only once it has started)."""
 
-    list_display = ("scheduled_at", "service", "client", "specialist", "duration_minutes", "status")
-    list_filter = ("status", "item__service__department")
-    list_select_related = ("item__service", "item__program__client", "specialist")
+    list_display = ("scheduled_at", "ends_at", "service", "client", "specialist", "room", "status")
+    list_filter = ("status", "item__service__department", "room")
+    list_select_related = ("item__service", "client", "specialist", "room")
     search_fields = (
         "item__service__name",
         "item__program__client__first_name",
@@ -227,16 +229,34 @@ class SessionAdmin(StatusThroughServiceAdminMixin, CreatedByAdminMixin, admin.Mo
         "specialist__last_name",
     )
     date_hierarchy = "scheduled_at"
-    autocomplete_fields = ("item", "specialist")
-    service_fields = ("completed_at",)
+    autocomplete_fields = ("item", "specialist", "room")
+    service_fields = ("completed_at", "ends_at", "duration_minutes")
 
-    def status_change(self, request, row, status):
-        return services.session_mark(session=row, status=status, user=request.user, notes=row.notes)
+    def saves_through_service(self, request, obj):
+        return True
+
+    def get_exclude(self, request, obj=None):
+        excluded = tuple(super().get_exclude(request, obj) or ())
+        return excluded + ("ends_at", "duration_minutes", "cancel_reason") if obj is None else excluded
+
+    def service_save(self, request, form, change):
+        data = form.cleaned_data
+        if not change:
+            return scheduling.session_book(item=data["item"], start=data["scheduled_at"], user=request.user,
+                                           specialist=data.get("specialist"), room=data.get("room"))
+        row = form.instance
+        Session.objects.filter(pk=row.pk).update(notes=data.get("notes", ""))
+        if {"scheduled_at", "specialist", "room"} & set(form.changed_data):
+            row = scheduling.session_move(session=row, start=data["scheduled_at"], user=request.user,
+                                          specialist=data.get("specialist"), room=data.get("room"))
+        status = data.get("status", form.initial.get("status"))
+        if status == form.initial.get("status"):
+            return row
+        if status == Session.Status.CANCELLED:
+            return scheduling.session_cancel(session=row, reason=data.get("cancel_reason", ""), user=request.user)
+        return services.session_mark(session=row, status=status, user=request.user, notes=data.get("notes", ""))
 
     @admin.display(description=_("service"), ordering="item__service__name")
     def service(self, obj):
         return obj.item.service
 
-    @admin.display(description=_("client"), ordering="item__program__client__last_name")
-    def client(self, obj):
-        return obj.item.program.client

@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import outside_dates_message, within_dates
+from core.dates import outside_dates_message, validate_club_date, within_dates
 from core.forms import DataSelect, DateInput
 from staff.models import Service, StaffMember
 from staff.rules import contraindications_conflict
@@ -125,3 +125,16 @@ ProgramItemFormSet = forms.formset_factory(
     ProgramItemForm, formset=BaseItemFormSet, extra=0, min_num=1, validate_min=True,
     can_delete=True, max_num=30, validate_max=True, absolute_max=30,  # a forged count builds no more
 )
+
+
+class SessionMoveForm(forms.Form):
+    """A new start for a planned session (the booking service checks it)."""
+
+    start = forms.DateTimeField(
+        label=_("New start"), validators=[validate_club_date],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class SessionCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=255)

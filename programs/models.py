@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from clients.models import Client
 from core.models import TimeStampedModel
-from staff.models import Department, Service, StaffMember
+from staff.models import Department, Room, Service, StaffMember
 
 
 class ProgramTemplate(TimeStampedModel):
@@ -167,6 +169,10 @@ class ProgramItem(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     notes = models.CharField(_("notes"), max_length=255, blank=True)
+    unplaced = models.TextField(
+        _("not placed"), blank=True, editable=False,
+        help_text=_("Sessions the planner could not place, with the reason (the program page lists them)."),
+    )
     contraindication_override = models.TextField(
         _("reason to go ahead despite contraindications"),
         blank=True,
@@ -211,7 +217,11 @@ class ProgramItem(models.Model):
 
 
 class Session(TimeStampedModel):
-    """One planned occurrence of a program item: a training or a procedure on a date."""
+    """One planned occurrence of a program item: a training or a procedure from ``scheduled_at``
+    to ``ends_at``, with a specialist and (when the service needs one) a room. The specialist and
+    the room are taken until ``busy_until`` (the end plus the service's buffer). Booked, moved and
+    cancelled through ``programs.scheduling``, which keeps sessions from overlapping; on PostgreSQL
+    exclusion constraints refuse overlaps as well (migration 0004)."""
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
@@ -230,7 +240,20 @@ class Session(TimeStampedModel):
         blank=True,
         related_name="sessions",
     )
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="sessions", editable=False
+    )
+    room = models.ForeignKey(
+        Room, verbose_name=_("room"), on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
+    )
+    room_exclusive = models.BooleanField(
+        _("room for one"), default=False, editable=False,
+        help_text=_("The room holds one client at a time: the database refuses an overlap in it."),
+    )
     scheduled_at = models.DateTimeField(_("scheduled at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    busy_until = models.DateTimeField(_("busy until"), editable=False)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=255, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration, minutes"), default=60, validators=[MinValueValidator(5), MaxValueValidator(600)]
     )
@@ -250,12 +273,19 @@ class Session(TimeStampedModel):
         indexes = [
             models.Index(fields=["specialist", "scheduled_at"], name="session_specialist_idx"),
             models.Index(fields=["status", "scheduled_at"], name="session_status_idx"),
+            models.Index(fields=["room", "scheduled_at"], name="session_room_idx"),
+            models.Index(fields=["client", "scheduled_at"], name="session_client_idx"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=5, duration_minutes__lte=600),
                 name="session_duration_range",
                 violation_error_message=_("A session lasts between 5 and 600 minutes."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("scheduled_at"), busy_until__gte=F("ends_at")),
+                name="session_ends_after_start",
+                violation_error_message=_("A session ends after it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(status="planned") | Q(completed_at__isnull=False),
@@ -266,3 +296,14 @@ class Session(TimeStampedModel):
 
     def __str__(self):
         return f"{self.item.service} · {timezone.localtime(self.scheduled_at):%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        """Fills what follows from the session's own start, duration and item when a caller (a test
+        factory, an old import) leaves it out; the booking service always sets them itself."""
+        if self.scheduled_at and not self.ends_at:
+            self.ends_at = self.scheduled_at + datetime.timedelta(minutes=self.duration_minutes)
+        if self.ends_at and not self.busy_until:
+            self.busy_until = self.ends_at
+        if not self.client_id and self.item_id:
+            self.client_id = ProgramItem.objects.filter(pk=self.item_id).values_list("program__client", flat=True).get()
+        super().save(*args, **kwargs)

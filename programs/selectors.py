@@ -27,7 +27,7 @@ def sessions_visible_to(user) -> QuerySet[Session]:
 
 def programs_for_card(client) -> list[Program]:
     """The client's programs, the active one first, with items, specialists and sessions."""
-    sessions = Session.objects.select_related("specialist").order_by("scheduled_at")
+    sessions = Session.objects.select_related("specialist", "room").order_by("scheduled_at")
     items = ProgramItem.objects.select_related("service", "specialist").prefetch_related(
         Prefetch("sessions", queryset=sessions)
     )
@@ -45,7 +45,7 @@ def sessions_of_specialist(staff_member) -> QuerySet[Session]:
     """A specialist's sessions with what they may know of the client (never contacts)."""
     return (
         Session.objects.filter(specialist=staff_member)
-        .select_related("item__service", "item__program__client")
+        .select_related("item__service", "item__program__client", "room")
         .prefetch_related("item__program__client__contraindications")
         .order_by("scheduled_at")
     )

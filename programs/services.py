@@ -14,8 +14,7 @@ from staff.models import Service, StaffMember
 from staff.rules import contraindication_check, not_provided_message, provides
 
 from .models import Program, ProgramItem, ProgramTemplate, Session
-
-DEFAULT_SESSION_TIME = datetime.time(10, 0)
+from .scheduling import plan_items, plan_program, session_dates
 
 
 @dataclass
@@ -115,15 +114,7 @@ def program_add_item(*, program: Program, draft: ItemDraft, user) -> ProgramItem
     item.full_clean()
     item.save()
     if program.status == Program.Status.ACTIVE:
-        tz = timezone.get_default_timezone()
-        start = timezone.localdate() + datetime.timedelta(days=1)
-        Session.objects.bulk_create(
-            Session(
-                item=item, specialist_id=item.specialist_id, duration_minutes=draft.service.duration_minutes,
-                scheduled_at=timezone.make_aware(datetime.datetime.combine(day, DEFAULT_SESSION_TIME), tz),
-            )
-            for day in session_dates(start, item.sessions_count, item.sessions_per_week)
-        )
+        plan_items(program=program, items=[item], start=timezone.localdate() + datetime.timedelta(days=1), user=user)
     return item
 
 
@@ -140,40 +131,6 @@ def template_drafts(template: ProgramTemplate) -> list[dict]:
     ]
 
 
-def session_dates(start: datetime.date, count: int, per_week: int) -> list[datetime.date]:
-    """Spread ``count`` sessions, ``per_week`` a week, evenly over the weeks from ``start``."""
-    offsets = [(i * 7) // per_week for i in range(per_week)]  # 2 a week: Mon, Thu
-    return [
-        start + datetime.timedelta(weeks=n // per_week, days=offsets[n % per_week])
-        for n in range(count)
-    ]
-
-
-def _generate_sessions(program: Program) -> int:
-    """Plan every item's sessions; sessions of the program on the same day follow one another
-    from DEFAULT_SESSION_TIME (each after the previous one's duration and a 15-minute break)."""
-    tz = timezone.get_default_timezone()
-    sessions = []
-    next_free: dict[datetime.date, datetime.datetime] = {}
-    for item in program.items.select_related("service").order_by("position", "id"):
-        for day in session_dates(program.start_date, item.sessions_count, item.sessions_per_week):
-            start = next_free.get(day) or timezone.make_aware(
-                datetime.datetime.combine(day, DEFAULT_SESSION_TIME), tz
-            )
-            duration = item.service.duration_minutes
-            next_free[day] = start + datetime.timedelta(minutes=duration + 15)
-            sessions.append(
-                Session(
-                    item=item,
-                    specialist_id=item.specialist_id,
-                    scheduled_at=start,
-                    duration_minutes=duration,
-                )
-            )
-    Session.objects.bulk_create(sessions)
-    return len(sessions)
-
-
 TRANSITIONS = {
     Program.Status.DRAFT: {Program.Status.ACTIVE, Program.Status.CANCELLED},
     Program.Status.ACTIVE: {Program.Status.COMPLETED, Program.Status.CANCELLED},
@@ -184,7 +141,8 @@ TRANSITIONS = {
 def program_set_status(*, program: Program, status: str, user) -> Program:
     """Move a program along draft → active → completed / cancelled.
 
-    Activating plans its sessions from the start date; cancelling or completing cancels the
+    Activating plans its sessions from the start date in free slots (``programs.scheduling``);
+    what cannot be placed is kept on the item (``unplaced``) for the program page; cancelling or completing cancels the
     sessions still planned.
     """
     program = Program.objects.select_for_update().get(pk=program.pk)
@@ -217,7 +175,7 @@ def program_set_status(*, program: Program, status: str, user) -> Program:
         ) from None
     if status == Program.Status.ACTIVE and not Session.objects.filter(item__program=program).exists():
         try:
-            _generate_sessions(program)
+            plan_program(program=program, user=user)
         except OverflowError:  # a start date (from the admin site) at the end of the calendar
             raise ValidationError(outside_dates_message()) from None
     return program

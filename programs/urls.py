@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/print/", views.program_print, name="print"),
     path("<int:pk>/status/", views.program_status, name="status"),
     path("sessions/<int:pk>/mark/", views.session_mark, name="session-mark"),
+    path("sessions/<int:pk>/change/", views.session_change, name="session-change"),
     path("my-sessions/", views.my_sessions, name="my-sessions"),
 ]

@@ -1,29 +1,36 @@
 """Building a client's program, running it, printing it; specialists' own sessions."""
 
+from itertools import groupby
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.capabilities import ACCOMPANY_CLIENTS, DELIVER_SESSIONS, requires
 from core.dates import day_start
 from clients.access import local_next_url, visible_client_or_404
+from clients.selectors import clients_visible_to
 from clients.services import health_data_opened
+from core.forms import apply_service_errors
 from staff.models import StaffMember
 
-from . import services, vocabulary
-from .forms import ProgramForm, ProgramItemFormSet
+from . import scheduling, services, vocabulary
+from .forms import ProgramForm, ProgramItemFormSet, SessionCancelForm, SessionMoveForm
 from .models import Program, ProgramItem, ProgramTemplate, Session
 from .selectors import programs_visible_to, sessions_of_specialist, sessions_visible_to
+
+MY_SESSIONS_PER_PAGE = 30
 
 
 def _visible_program_or_404(user, pk) -> Program:
     items = ProgramItem.objects.select_related("service", "specialist").prefetch_related(
-        Prefetch("sessions", queryset=Session.objects.select_related("specialist"))
+        Prefetch("sessions", queryset=Session.objects.select_related("specialist", "room"))
     )
     return get_object_or_404(
         programs_visible_to(user)
@@ -110,7 +117,7 @@ def program_detail(request, pk):
     return render(
         request,
         "programs/program_detail.html",
-        {"program": program, "client": program.client, "today": timezone.localdate()},
+        {"program": program, "client": program.client, "today": timezone.localdate(), "now": timezone.now()},
     )
 
 
@@ -170,10 +177,57 @@ def session_mark(request, pk):
     return redirect("programs:detail", session.item.program_id)
 
 
+@requires(ACCOMPANY_CLIENTS)
+def session_change(request, pk):
+    """Move a planned session to another time, or cancel it with the reason
+    (``programs.scheduling``): a refusal says which session is in the way, and the free slots
+    nearby are offered as buttons that move it there."""
+    session = get_object_or_404(
+        sessions_visible_to(request.user).select_related("item__service", "item__program__client", "specialist",
+                                                         "room"),
+        pk=pk, item__program__client__in=clients_visible_to(request.user),
+    )
+    if session.status != Session.Status.PLANNED:
+        messages.error(request, _("Only a planned session can be moved."))
+        return redirect("programs:detail", session.item.program_id)
+    move, cancel, alternatives = SessionMoveForm(prefix="move"), SessionCancelForm(prefix="cancel"), []
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "cancel":
+            cancel = SessionCancelForm(request.POST, prefix="cancel")
+            if cancel.is_valid():
+                try:
+                    scheduling.session_cancel(session=session, reason=cancel.cleaned_data["reason"], user=request.user)
+                except ValidationError as error:
+                    apply_service_errors(cancel, error)
+                else:
+                    messages.success(request, _("The session is cancelled."))
+                    return redirect("programs:detail", session.item.program_id)
+        else:
+            move = SessionMoveForm(request.POST, prefix="move")
+            if move.is_valid():
+                try:
+                    moved = scheduling.session_move(session=session, start=move.cleaned_data["start"],
+                                                    user=request.user)
+                except scheduling.Refusal as refusal:
+                    move.add_error("start", refusal.reason)
+                    alternatives = refusal.alternatives
+                except ValidationError as error:
+                    apply_service_errors(move, error)
+                else:
+                    messages.success(request, _("The session is moved to %(when)s.") % {
+                        "when": formats.date_format(timezone.localtime(moved.scheduled_at), "SHORT_DATETIME_FORMAT")})
+                    return redirect("programs:detail", session.item.program_id)
+    return render(request, "programs/session_change.html", {
+        "session": session, "move": move, "cancel": cancel, "alternatives": alternatives,
+    })
+
+
 @requires(DELIVER_SESSIONS)
 def my_sessions(request):
-    """A specialist's sessions: clients' names, health flags and the items they deliver,
-    never contact details."""
+    """A specialist's sessions by day (today first, then the days after; the past the other way
+    round), a page at a time: clients' names, health flags, the items they deliver and the room,
+    never contact details. Done or missed can be marked once a session has started."""
     staff_member = StaffMember.objects.filter(user=request.user).first()
     if staff_member is None:
         raise PermissionDenied
@@ -186,13 +240,13 @@ def my_sessions(request):
     else:
         show = "upcoming"
         sessions = sessions.filter(scheduled_at__gte=start_of_today)
-    sessions = list(sessions[:100])
+    page = Paginator(sessions, MY_SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
     health_data_opened(
-        user=request.user, clients=[s.item.program.client_id for s in sessions],
+        user=request.user, clients=[s.item.program.client_id for s in page],
         place=vocabulary.MY_SESSIONS,
     )
-    return render(
-        request,
-        "programs/my_sessions.html",
-        {"sessions": sessions, "staff_member": staff_member, "show": show, "today": today},
-    )
+    days = [(day, list(group)) for day, group in groupby(page, key=lambda s: timezone.localdate(s.scheduled_at))]
+    return render(request, "programs/my_sessions.html", {
+        "days": days, "page": page, "query_string": f"show={show}", "staff_member": staff_member, "show": show,
+        "today": today, "now": timezone.now(),
+    })

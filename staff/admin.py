@@ -17,10 +17,15 @@ from .models import (
     CompetencyScore,
     Department,
     Feedback,
+    Holiday,
+    OpeningHours,
     PayRate,
+    Room,
     Service,
     StaffMember,
     SurveyResponse,
+    WorkException,
+    WorkingHours,
 )
 from .resources import ServiceResource, StaffMemberResource
 
@@ -83,8 +88,9 @@ class DepartmentAdmin(CreatedByAdminMixin, admin.ModelAdmin):
 @admin.register(Service)
 class ServiceAdmin(ImportExportAllOrNothingMixin, CreatedByAdminMixin, admin.ModelAdmin):
     resource_classes = [ServiceResource]
-    list_display = ("name", "department", "kind", "duration_minutes", "price", "is_active")
-    list_filter = ("department", "kind", "is_active")
+    list_display = ("name", "department", "kind", "duration_minutes", "buffer_minutes", "room_kind", "price",
+                    "is_active")
+    list_filter = ("department", "kind", "room_kind", "is_active")
     list_select_related = ("department",)
     search_fields = ("name", "description", "department__name")
     filter_horizontal = ("contraindications",)
@@ -234,3 +240,41 @@ class CompetencyScoreAdmin(admin.ModelAdmin):
     list_select_related = ("assessment__staff_member",)
     search_fields = ("assessment__candidate_name", "assessment__staff_member__last_name")
     autocomplete_fields = ("assessment",)
+
+
+# --- Where and when people work (staff.schedule reads these) -------------------------------------------
+@admin.register(Room)
+class RoomAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "department", "kind", "capacity", "is_active")
+    list_filter = ("department", "kind", "is_active")
+    list_select_related = ("department",)
+    search_fields = ("name",)
+
+
+@admin.register(OpeningHours)
+class OpeningHoursAdmin(admin.ModelAdmin):
+    list_display = ("weekday", "opens_at", "closes_at")
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ("day", "name")
+    date_hierarchy = "day"
+
+
+@admin.register(WorkingHours)
+class WorkingHoursAdmin(admin.ModelAdmin):
+    list_display = ("staff_member", "valid_from", "weekday", "starts_at", "ends_at")
+    list_filter = ("weekday", "staff_member__department")
+    list_select_related = ("staff_member",)
+    autocomplete_fields = ("staff_member",)
+    search_fields = STAFF_MEMBER_SEARCH
+
+
+@admin.register(WorkException)
+class WorkExceptionAdmin(admin.ModelAdmin):
+    list_display = ("staff_member", "kind", "starts_on", "ends_on", "starts_at", "ends_at", "note")
+    list_filter = ("kind", "staff_member__department")
+    list_select_related = ("staff_member",)
+    autocomplete_fields = ("staff_member",)
+    search_fields = STAFF_MEMBER_SEARCH

@@ -132,6 +132,11 @@ def build_world():
         preference=cf.UserPreferenceFactory(user=users["manager"]),
         staff_notification=cf.NotificationFactory(client=None, user=users["manager"], dedup_key="staff:1"),
         telegram_update=cf.TelegramUpdateFactory(),
+        room=stf.RoomFactory(department=department, name="Massage 1"),
+        opening_hours=stf.OpeningHoursFactory(),
+        holiday=stf.HolidayFactory(),
+        working_hours=stf.WorkingHoursFactory(staff_member=trainers["a"]),
+        work_exception=stf.WorkExceptionFactory(staff_member=trainers["a"]),
     )
     _third_party_rows(shared, users)
     return SimpleNamespace(users=users, sides=sides, shared=shared)

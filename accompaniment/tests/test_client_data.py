@@ -199,9 +199,9 @@ def test_a_specialists_sessions_log_each_client_shown(client, make_user, person)
     specialist_user = make_user(roles.SPECIALIST)
     specialist = stf.StaffMemberFactory(user=specialist_user)
     other = cf.ClientFactory()
-    for who in (person, other):
+    for hours, who in ((24, person), (26, other)):  # one after the other: a specialist is in one session at a time
         item = pf.ProgramItemFactory(program=pf.ProgramFactory(client=who), specialist=specialist)
-        pf.SessionFactory(item=item, specialist=specialist, scheduled_at=timezone.now() + datetime.timedelta(days=1))
+        pf.SessionFactory(item=item, specialist=specialist, scheduled_at=timezone.now() + datetime.timedelta(hours=hours))
     client.force_login(specialist_user)
     assert client.get(reverse("programs:my-sessions")).status_code == 200
     logged = set(HealthDataAccess.objects.filter(user=specialist_user, place="sessions").values_list("client_id", flat=True))

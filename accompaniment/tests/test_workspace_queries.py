@@ -11,7 +11,7 @@ from django.utils import timezone
 from core import roles
 from clients.models import Interaction
 from clients.tests import factories as cf
-from programs.models import Program
+from programs.models import Program, Session
 from programs.tests import factories as pf
 from sales.tests import factories as sf
 from staff.models import Feedback
@@ -57,8 +57,10 @@ def grow(manager, specialist, n: int):
             service__department=specialist.department, specialist=specialist,
         )
         item.service.contraindications.add(flags[0])
-        for day in range(n % 4 + 2):
-            pf.SessionFactory(item=item, specialist=specialist, scheduled_at=timezone.now() + datetime.timedelta(days=day))
+        for _ in range(n % 4 + 2):
+            taken = Session.objects.filter(specialist=specialist).count()  # one session at a time, 2 h apart
+            pf.SessionFactory(item=item, specialist=specialist,
+                              scheduled_at=timezone.now() + datetime.timedelta(hours=2 * taken + 1))
         cf.ClientFactory(assigned_manager=manager)  # a new client without an intro visit
         Interaction.objects.filter(client=client).update(kind=Interaction.Kind.CALL)
     return first

@@ -7,7 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ..models import Client, ManagerCover, Task
@@ -25,7 +25,8 @@ def cover_set(*, absent, covering, starts_on: datetime.date, ends_on: datetime.d
         raise ValidationError({"starts_on": _("%(manager)s is covered by %(covering)s from %(start)s to %(end)s already.") % {
             "manager": absent.get_full_name() or absent.username,
             "covering": clash.covering.get_full_name() or clash.covering.username,
-            "start": clash.starts_on.strftime("%d.%m.%Y"), "end": clash.ends_on.strftime("%d.%m.%Y")}})
+            "start": formats.date_format(clash.starts_on, "SHORT_DATE_FORMAT"),
+            "end": formats.date_format(clash.ends_on, "SHORT_DATE_FORMAT")}})
     if ManagerCover.objects.filter(absent=covering, starts_on__lte=ends_on, ends_on__gte=starts_on).exists():
         raise ValidationError({"covering": _("This manager is away on some of those days.")})
     cover.save()

@@ -29,7 +29,7 @@ from clients.tests import factories as cf
 from programs.tests import factories as pf
 from sales.models import Sale, UpsellPolicy
 from sales.tests import factories as sf
-from staff.models import DEFAULT_TOOL, Competency, CompetencyScore, Feedback
+from staff.models import DEFAULT_TOOL, Competency, CompetencyScore, Feedback, OpeningHours
 from staff.tests import factories as stf
 
 APP_LABELS = ("clients", "staff", "programs", "sales")
@@ -46,6 +46,13 @@ SHARED_USER = factory.SubFactory(cf.UserFactory, username="shared-user", passwor
 
 def _batch(model_factory, **extra):
     return lambda count: model_factory.create_batch(count, **extra)
+
+
+def _opening_hours(count):
+    """One row per weekday at most, so there are only seven."""
+    taken = set(OpeningHours.objects.values_list("weekday", flat=True))
+    for weekday in [day for day in range(7) if day not in taken][:count]:
+        stf.OpeningHoursFactory(weekday=weekday)
 
 
 def _upsell_policies(count):
@@ -85,6 +92,10 @@ BATCHES = (
     (stf.ServiceFactory, {}),
     (stf.StaffMemberFactory, {"user": factory.SubFactory(cf.UserFactory, password="!")}),
     (stf.PayRateFactory, {}),
+    (stf.RoomFactory, {}),
+    (stf.HolidayFactory, {}),
+    (stf.WorkingHoursFactory, {}),
+    (stf.WorkExceptionFactory, {}),
     (stf.FeedbackFactory, {"service": factory.SubFactory(stf.ServiceFactory)}),
     (
         stf.SurveyResponseFactory,
@@ -125,12 +136,13 @@ ROW_MAKERS = {
     model_factory._meta.model: _batch(model_factory, **extra) for model_factory, extra in BATCHES
 }
 ROW_MAKERS[UpsellPolicy] = _upsell_policies
+ROW_MAKERS[OpeningHours] = _opening_hours
 
 READ_ONLY_LOGS = {HealthDataAccess, ClientErasure, ClientLink, ManagerCover, TelegramUpdate}
 
 # Rows on the changelist before and after; the number of queries must not change.
 FEW, MANY = 5, 50
-SIZES = {UpsellPolicy: (2, len(Client.Stage))}
+SIZES = {UpsellPolicy: (2, len(Client.Stage)), OpeningHours: (2, 7)}
 
 
 def admin_url(model, view, *args):

@@ -279,7 +279,7 @@ def test_activating_plans_sessions_from_ten_club_time_one_after_another(draft, m
         by_day[local.date()].append(local.time())
     assert {times[0] for times in by_day.values()} == {datetime.time(10, 0)}
     assert {tuple(times) for times in by_day.values() if len(times) == 2} <= {
-        (datetime.time(10, 0), datetime.time(11, 10))
+        (datetime.time(10, 0), datetime.time(11, 15))
     }
 
 

@@ -43,6 +43,17 @@ class Department(TimeStampedModel):
             ) % {"plans": ", ".join(plan.name for plan in plans[:5])}})
 
 
+class RoomKind(models.TextChoices):
+    """What a room is for; a service names the kind it needs (``Service.room_kind``)."""
+
+    GYM = "gym", _("Gym")
+    STUDIO = "studio", _("Studio")
+    POOL = "pool", _("Pool")
+    MASSAGE = "massage", _("Massage room")
+    COSMETOLOGY = "cosmetology", _("Cosmetology cabinet")
+    SPA = "spa", _("SPA room")
+
+
 class Service(TimeStampedModel):
     """A training or procedure the club offers; the manager builds programs from these."""
 
@@ -60,6 +71,13 @@ class Service(TimeStampedModel):
     )
     price = models.DecimalField(
         _("price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(
+        _("buffer after, minutes"), default=0, validators=[MaxValueValidator(240)],
+        help_text=_("Cleaning or rest after a session, before the room or the specialist takes the next one."),
+    )
+    room_kind = models.CharField(
+        _("room needed"), max_length=20, blank=True, choices=[("", _("No room"))] + list(RoomKind.choices),
     )
     description = models.TextField(_("description"), blank=True)
     benefits = models.TextField(_("benefits"), blank=True)

@@ -80,3 +80,52 @@ class CompetencyScoreFactory(factory.django.DjangoModelFactory):
     competency = models.Competency.KNOWLEDGE
     tool = models.AssessmentTool.INTERVIEW
     score = 4
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Room
+
+    department = factory.SubFactory(DepartmentFactory)
+    name = factory.Sequence(lambda n: f"Room {n}")
+    kind = models.RoomKind.MASSAGE
+    capacity = 1
+
+
+class OpeningHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.OpeningHours
+        django_get_or_create = ("weekday",)
+
+    weekday = 0
+    opens_at = datetime.time(7, 0)
+    closes_at = datetime.time(22, 0)
+
+
+class HolidayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Holiday
+
+    day = factory.Sequence(lambda n: datetime.date(2027, 1, 1) + datetime.timedelta(days=n))
+    name = "New Year"
+
+
+class WorkingHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.WorkingHours
+
+    staff_member = factory.SubFactory(StaffMemberFactory)
+    valid_from = datetime.date(2026, 1, 1)
+    weekday = 0
+    starts_at = datetime.time(9, 0)
+    ends_at = datetime.time(18, 0)
+
+
+class WorkExceptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.WorkException
+
+    staff_member = factory.SubFactory(StaffMemberFactory)
+    kind = models.WorkException.Kind.VACATION
+    starts_on = datetime.date(2027, 7, 1)
+    ends_on = datetime.date(2027, 7, 14)

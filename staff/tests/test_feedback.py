@@ -173,7 +173,8 @@ def test_a_done_session_asks_for_a_survey_at_most_once_in_30_days(client, loop, 
     item = pf.ProgramItemFactory(program__client=loop["client"], specialist=loop["masseur"],
                                  service__department=loop["masseur"].department)
     an_hour_ago = timezone.now() - datetime.timedelta(hours=1)  # sessions marked done once begun
-    first, second = (pf.SessionFactory(item=item, scheduled_at=an_hour_ago) for _ in range(2))
+    first, second = (pf.SessionFactory(item=item, scheduled_at=an_hour_ago - datetime.timedelta(hours=hours))
+                     for hours in (0, 2))  # one after the other: a specialist is in one session at a time
     client.force_login(loop["masseur_user"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("programs:session-mark", args=[first.pk]), {"status": "done"})

@@ -47,6 +47,7 @@ from accompaniment.dashboard.period import add_months
 from . import catalog, people
 from .catalog import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
 from .history import ClientHistory
+from .schedule import write_schedule
 
 MAX_CLIENTS = 200_000
 
@@ -90,6 +91,7 @@ class DemoClub:
                 self._users()
                 self._reference()
                 self._staff()
+                write_schedule(self)
                 self._offerings()
                 self._extras()
                 new_clients = self._clients()

@@ -6,6 +6,8 @@ import datetime
 from collections import defaultdict
 
 from programs.models import Program, ProgramItem, Session
+from programs.scheduling import Board, place_session
+from staff.models import RoomKind
 
 from .lives import Life, profile_department
 
@@ -55,25 +57,35 @@ def write_programs(history, lives: list[Life]) -> dict:
             ))
             item_plans.append(program)
     history.bulk(ProgramItem, items, "program items")
-    sessions, done_by_client, booked = [], defaultdict(list), set()
+    sessions, done_by_client = [], defaultdict(list)
+    board = schedule_board(history, item_plans)
+    specialists = {member.pk: member for member in history.club.specialists}
     for item, program in zip(items, item_plans):
         hour = rng.choice((8, 10, 12, 17, 18, 19))
+        candidates = [item.specialist_id] if item.specialist_id else \
+            [m.pk for m in history.club.deliverers.get(item.service_id, [])]
         for number in range(item.sessions_count):
             week, within = divmod(number, item.sessions_per_week)
             day = program.start_date + datetime.timedelta(
                 days=week * 7 + within * (7 // item.sessions_per_week) + item.position % 3
             )
-            when = history.at(day, hour)
-            # Neither the specialist nor the client is booked twice at the same moment.
-            while (item.specialist_id, when) in booked or (program.client_id, when) in booked:
-                when += datetime.timedelta(hours=1)
-            booked.update({(item.specialist_id, when), (program.client_id, when)})
-            session = Session(item_id=item.pk, specialist=item.specialist, scheduled_at=when,
-                              duration_minutes=item.service.duration_minutes)
-            attended = rng.random() < 0.9  # drawn whatever the time, to keep the sequence
-            if when + datetime.timedelta(minutes=session.duration_minutes) <= history.now:
+            attended = rng.random() < 0.9  # drawn whatever happens next, to keep the sequence
+            # Placed by the club's rules (programs.scheduling): nobody and no room booked twice.
+            slot = place_session(board, service=item.service, candidates=candidates, day=day,
+                                 client_id=program.client_id, preferred=datetime.time(hour))
+            if slot is None:
+                continue
+            until = slot.end + datetime.timedelta(minutes=item.service.buffer_minutes)
+            board.take(slot.specialist_id, slot.room_id, program.client_id, slot.start, slot.end, until)
+            session = Session(
+                item_id=item.pk, client_id=program.client_id, specialist=specialists.get(slot.specialist_id),
+                room_id=slot.room_id, room_exclusive=slot.room_id in board.single_rooms,
+                scheduled_at=slot.start, ends_at=slot.end, busy_until=until,
+                duration_minutes=item.service.duration_minutes,
+            )
+            if slot.end <= history.now:
                 session.status = Session.Status.DONE if attended else Session.Status.MISSED
-                session.completed_at = when + datetime.timedelta(minutes=session.duration_minutes)
+                session.completed_at = slot.end
                 if session.status == Session.Status.DONE:
                     done_by_client[program.client_id].append(session)
             elif program.status == Program.Status.COMPLETED:
@@ -81,6 +93,16 @@ def write_programs(history, lives: list[Life]) -> dict:
             sessions.append(session)
     history.bulk(Session, sessions, "program sessions")
     return done_by_client
+
+
+def schedule_board(history, programs) -> Board:
+    """What is taken already for the demo's specialists and rooms over the programs' weeks."""
+    first = min((p.start_date for p in programs), default=history.today)
+    last = max((p.end_date for p in programs), default=history.today) + datetime.timedelta(days=7)
+    board = Board.load(specialist_ids=[m.pk for m in history.club.specialists], client_ids=[],
+                       room_kinds=list(RoomKind.values), first=first, last=last)
+    board.single_rooms = {room.pk for room in board.rooms if room.capacity == 1}
+    return board
 
 
 def conflicts(history, template, life) -> bool:

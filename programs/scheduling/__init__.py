@@ -1,0 +1,22 @@
+"""The schedule of sessions: the slot finder (``slots``), the booking service (``booking``) and
+program planning (``planning``). ``staff.schedule`` says when people work; this package keeps
+sessions from overlapping within it."""
+
+from .booking import Refusal, session_book, session_cancel, session_move
+from .planning import PREFERRED_TIME, place_session, plan_items, plan_program, session_dates
+from .slots import Board, Slot, nearest_slots
+
+__all__ = [
+    "Board",
+    "PREFERRED_TIME",
+    "Refusal",
+    "Slot",
+    "nearest_slots",
+    "place_session",
+    "plan_items",
+    "plan_program",
+    "session_book",
+    "session_cancel",
+    "session_dates",
+    "session_move",
+]

@@ -1,0 +1,164 @@
+"""The slot finder: where a service fits.
+
+A **slot** for a service is a start at which, for the service's duration,
+
+- the specialist works (``staff.schedule``: weekly hours, exceptions, the club's hours and holidays),
+- the specialist has no other session until the end plus the service's buffer,
+- the client has no other session (and, within one program, a ``PROGRAM_BREAK`` between two),
+- a room of the kind the service needs (``Service.room_kind``) has a place left until the end plus
+  the buffer (a room for one holds one session; a larger one up to its capacity at once).
+
+Starts are tried every ``STEP`` minutes from the beginning of each working interval. Everything is
+read up front (``Board.load``: a fixed number of queries whatever the number of days, specialists
+or sessions); sessions the planner places are added to the board as it goes. Moments are built
+from each day's wall-clock times, so the Sundays the clocks change in Europe/Kyiv keep 09:00 at 09:00.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from staff.models import Room, Service
+from staff.schedule import Calendar, Interval, covers, load_calendar
+
+from ..models import Session
+
+STEP = datetime.timedelta(minutes=15)
+PROGRAM_BREAK = datetime.timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime.datetime
+    end: datetime.datetime
+    specialist_id: int | None
+    room_id: int | None
+
+
+def overlaps(start, end, intervals) -> bool:
+    return any(s < end and start < e for s, e in intervals)
+
+
+@dataclass
+class Board:
+    """Who and what is taken, for some specialists, rooms and a client over some days."""
+
+    calendar: Calendar
+    rooms: list[Room]
+    specialist_busy: dict[int, list[Interval]] = field(default_factory=lambda: defaultdict(list))
+    room_busy: dict[int, list[Interval]] = field(default_factory=lambda: defaultdict(list))
+    client_busy: dict[int, list[Interval]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def load(cls, *, specialist_ids, client_ids, room_kinds, first: datetime.date, last: datetime.date,
+             exclude_pk=None, department_ids=None) -> "Board":
+        """Five to seven queries: the calendar, the rooms of ``room_kinds`` and every session not
+        cancelled of those specialists, rooms and clients from ``first`` to ``last``."""
+        from core.dates import days_bounds
+
+        specialist_ids = [pk for pk in specialist_ids if pk]
+        calendar = load_calendar(member_ids=specialist_ids, first=first, last=last)
+        rooms = list(Room.objects.filter(kind__in=[k for k in room_kinds if k], is_active=True)
+                     .order_by("capacity", "name", "pk")) if any(room_kinds) else []
+        if department_ids is not None:
+            rooms = [room for room in rooms if room.department_id in department_ids] or rooms
+        start, end = days_bounds(first - datetime.timedelta(days=1), last + datetime.timedelta(days=1))
+        board = cls(calendar=calendar, rooms=rooms)
+        taken = Q(specialist__in=specialist_ids) | Q(client__in=client_ids) | Q(room__in=[r.pk for r in rooms])
+        sessions = (Session.objects.filter(taken, scheduled_at__lt=end, busy_until__gt=start)
+                    .exclude(status=Session.Status.CANCELLED).exclude(pk=exclude_pk)
+                    .values_list("specialist_id", "room_id", "client_id", "scheduled_at", "ends_at", "busy_until"))
+        for specialist_id, room_id, client_id, starts, ends, busy_until in sessions:
+            board.take(specialist_id, room_id, client_id, starts, ends, busy_until)
+        return board
+
+    def take(self, specialist_id, room_id, client_id, start, end, busy_until, gap=datetime.timedelta(0)):
+        """Mark [start, busy_until) taken for the specialist and the room, [start, end) for the client
+        (kept by club-local day, so that a check reads one day's sessions, not the year's)."""
+        day = timezone.localtime(start).date()
+        if specialist_id:
+            self.specialist_busy[(specialist_id, day)].append((start, busy_until))
+        if room_id:
+            self.room_busy[(room_id, day)].append((start, busy_until))
+        if client_id:
+            self.client_busy[(client_id, day)].append((start, end + gap))
+
+    @staticmethod
+    def around(busy: dict, key, start) -> list[Interval]:
+        """What is taken for ``key`` on the day of ``start`` and the day before (a late session)."""
+        day = timezone.localtime(start).date()
+        return busy.get((key, day), []) + busy.get((key, day - datetime.timedelta(days=1)), [])
+
+    def sessions_of(self, specialist_id) -> int:
+        return sum(len(v) for (key, _day), v in self.specialist_busy.items() if key == specialist_id)
+
+    def room_free(self, room: Room, start, until) -> bool:
+        """Whether ``room`` has a place left at every moment of [start, until)."""
+        busy = [(s, e) for s, e in self.around(self.room_busy, room.pk, start) if s < until and start < e]
+        if room.capacity == 1 or not busy:
+            return not busy
+        moments = sorted({start} | {s for s, _ in busy if s > start})
+        return all(sum(1 for s, e in busy if s <= moment < e) < room.capacity for moment in moments)
+
+    def free_room(self, service: Service, start, until) -> Room | None | bool:
+        """The room to use (None when the service needs none; False when none is free)."""
+        if not service.room_kind:
+            return None
+        rooms = [r for r in self.rooms if r.kind == service.room_kind]
+        preferred = [r for r in rooms if r.department_id == service.department_id] + \
+                    [r for r in rooms if r.department_id != service.department_id]
+        return next((room for room in preferred if self.room_free(room, start, until)), False)
+
+    def fits(self, *, service: Service, specialist_id, client_id, start, gap=datetime.timedelta(0)):
+        """The slot at ``start`` (with its room), or None: the rule in the module's docstring."""
+        end = start + datetime.timedelta(minutes=service.duration_minutes)
+        until = end + datetime.timedelta(minutes=service.buffer_minutes)
+        day = timezone.localtime(start).date()
+        hours = (self.calendar.working_hours(specialist_id, day) if specialist_id
+                 else self.calendar.club_hours(day))
+        if not covers(hours, start, end):
+            return None
+        if specialist_id and overlaps(start, until, self.around(self.specialist_busy, specialist_id, start)):
+            return None
+        if client_id and overlaps(start - gap, end + gap, self.around(self.client_busy, client_id, start)):
+            return None
+        room = self.free_room(service, start, until)
+        if room is False:
+            return None
+        return Slot(start, end, specialist_id, room.pk if room else None)
+
+    def slots_on(self, *, day: datetime.date, service: Service, specialist_ids, client_id,
+                 not_before=None, gap=datetime.timedelta(0)):
+        """Every slot on ``day`` for any of ``specialist_ids`` (None: no specialist), by time."""
+        found = []
+        for specialist_id in specialist_ids or [None]:
+            hours = (self.calendar.working_hours(specialist_id, day) if specialist_id
+                     else self.calendar.club_hours(day))
+            for opens, closes in hours:
+                start = opens
+                while start + datetime.timedelta(minutes=service.duration_minutes) <= closes:
+                    if not_before is None or start >= not_before:
+                        slot = self.fits(service=service, specialist_id=specialist_id, client_id=client_id,
+                                         start=start, gap=gap)
+                        if slot:
+                            found.append(slot)
+                    start += STEP
+        return sorted(found, key=lambda slot: (slot.start, slot.specialist_id or 0))
+
+
+def nearest_slots(board: Board, *, service: Service, specialist_ids, client_id, near: datetime.datetime,
+                  days: int, count: int = 3, not_before=None) -> list[Slot]:
+    """The ``count`` slots nearest to ``near`` (before or after it) over ``days`` days from its day,
+    none before ``not_before``."""
+    near = near.astimezone(datetime.timezone.utc)
+    first = timezone.localtime(near).date()
+    candidates = []
+    for offset in range(-1, days):
+        day = first + datetime.timedelta(days=offset)
+        candidates += board.slots_on(day=day, service=service, specialist_ids=specialist_ids,
+                                     client_id=client_id, not_before=not_before)
+    candidates.sort(key=lambda slot: (abs(slot.start - near), slot.start))
+    return sorted(candidates[:count], key=lambda slot: slot.start)
