@@ -5,7 +5,7 @@ Django's test runner runs every test with ``DEBUG`` off whatever the settings sa
 environment's ``DEBUG=true`` here only picks the development defaults that the test client and
 the browser tests rely on (a development secret key, local host names, no redirect to HTTPS,
 plain cookies). Production's defaults are tested in processes of their own
-(``accompaniment/tests/test_settings.py``).
+(``accompaniment/tests/settings/test_environment.py``).
 """
 
 import os
