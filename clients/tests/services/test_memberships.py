@@ -1,6 +1,6 @@
-"""The write operations of the clients app: issuing and freezing memberships, checking clients
-in, logging interactions and their follow-up tasks. Every refusal says which field is at fault
-and leaves the database as it was."""
+"""The memberships' writes (clients.services.memberships): issuing, renewing and freezing
+memberships, checking clients in. Every refusal says which field is at fault and leaves the
+database as it was."""
 
 import datetime
 import re
@@ -11,32 +11,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from clients import services
-from clients.models import Freeze, Interaction, Measurement, Membership, Task, Visit
+from clients.models import Freeze, Membership, Visit
 from clients.services import memberships as membership_services
 from clients.tests import factories as cf
+from clients.tests.services.support import day
 
 pytestmark = pytest.mark.django_db
-
-
-def day(offset: int) -> datetime.date:
-    """The club's local date ``offset`` days from today."""
-    return timezone.localdate() + datetime.timedelta(days=offset)
-
-
-@pytest.fixture
-def plan():
-    return cf.MembershipPlanFactory(
-        name="Gym 30",
-        duration_days=30,
-        visit_limit=12,
-        price=Decimal("1500.00"),
-        max_freeze_days=14,
-    )
-
-
-@pytest.fixture
-def member():
-    return cf.ClientFactory(first_name="Iryna", last_name="Bondarenko")
 
 
 # --- membership_create (the card that sales.services.membership_sell sells) ---------------
@@ -393,147 +373,3 @@ def test_a_chosen_card_is_checked_as_the_check_in_checks_it(member, plan):
 
     assert services.visit_check_in(client=member, user=None, membership=running).membership == running
     assert Visit.objects.count() == 1
-
-
-@pytest.fixture
-def erased(member):
-    from clients.models import Client
-
-    Client.objects.filter(pk=member.pk).update(erased_at=timezone.now(), first_name="Erased client")
-    member.refresh_from_db()
-    return member
-
-
-ERASED = "This client's personal data were erased on request: nothing new can be recorded about them."
-
-
-@pytest.mark.parametrize(
-    "write",
-    [
-        lambda client, plan, user: services.membership_create(
-            client=client, plan=plan, start_date=day(0), price=plan.price, sold_by=user, user=user
-        ),
-        lambda client, plan, user: services.visit_check_in(client=client, user=user),
-        lambda client, plan, user: services.measurement_add(
-            client=client, measured_on=day(0), readings={"weight_kg": Decimal("70")}, user=user
-        ),
-        lambda client, plan, user: services.interaction_log(
-            client=client, manager=user, kind=Interaction.Kind.CALL, summary="Called"
-        ),
-        lambda client, plan, user: services.task_create(
-            client=client, assigned_to=user, title="Call back", due_date=day(1), user=user
-        ),
-    ],
-    ids=["card", "visit", "measurement", "interaction", "task"],
-)
-def test_an_erased_client_takes_no_new_record(erased, plan, manager, write):
-    cf.MembershipFactory(client=erased, plan=plan, start_date=day(-3))  # one that ran on, by mistake
-    counts = [model.objects.count() for model in (Membership, Visit, Measurement, Interaction, Task)]
-    with pytest.raises(ValidationError) as refused:
-        write(erased, plan, manager)
-    assert refused.value.message_dict == {"client": [ERASED]}
-    assert [model.objects.count() for model in (Membership, Visit, Measurement, Interaction, Task)] == counts
-
-
-def test_a_measurement_is_recorded_with_who_took_it_and_refused_in_the_future(member, manager):
-    measurement = services.measurement_add(
-        client=member, measured_on=day(0), readings={"weight_kg": Decimal("70.5"), "waist_cm": None},
-        notes="Morning", user=manager,
-    )
-    assert (measurement.weight_kg, measurement.created_by, measurement.notes) == (Decimal("70.5"), manager, "Morning")
-    with pytest.raises(ValidationError) as refused:
-        services.measurement_add(client=member, measured_on=day(1), readings={"weight_kg": Decimal("70")}, user=manager)
-    assert refused.value.message_dict == {"measured_on": ["A measurement cannot be dated in the future."]}
-    with pytest.raises(ValidationError) as refused:
-        services.measurement_add(client=member, measured_on=day(0), readings={}, user=manager)
-    assert "Enter at least one measured value." in refused.value.messages
-    assert Measurement.objects.count() == 1
-
-
-# --- interactions and tasks -----------------------------------------------------------------
-def test_a_follow_up_becomes_a_task_for_the_clients_manager(member, manager, director):
-    member.assigned_manager = manager
-    member.save()
-    interaction = services.interaction_log(
-        client=member,
-        manager=director,
-        kind=Interaction.Kind.CALL,
-        summary="Asked about massage",
-        follow_up_title="Offer a massage course",
-        follow_up_due=day(3),
-    )
-    task = Task.objects.get()
-    assert task.assigned_to == manager
-    assert task.client == member
-    assert task.interaction == interaction
-    assert (task.title, task.due_date, task.status) == (
-        "Offer a massage course",
-        day(3),
-        Task.Status.OPEN,
-    )
-    assert task.created_by == director
-    assert interaction.manager == director
-
-
-def test_a_follow_up_for_a_client_without_a_manager_goes_to_who_logged_it(member, manager):
-    services.interaction_log(
-        client=member,
-        manager=manager,
-        kind=Interaction.Kind.MEETING,
-        summary="Intro talk",
-        follow_up_title="Call back",
-    )
-    task = Task.objects.get()
-    assert task.assigned_to == manager
-    assert task.due_date == day(0)
-
-
-def test_an_interaction_without_follow_up_creates_no_task(member, manager):
-    services.interaction_log(
-        client=member, manager=manager, kind=Interaction.Kind.CALL, summary="Hello"
-    )
-    assert Interaction.objects.count() == 1
-    assert not Task.objects.exists()
-
-
-def test_an_interaction_without_a_summary_is_refused(member, manager):
-    with pytest.raises(ValidationError) as refused:
-        services.interaction_log(
-            client=member,
-            manager=manager,
-            kind=Interaction.Kind.CALL,
-            summary="",
-            follow_up_title="Call back",
-            follow_up_due=day(1),
-        )
-    assert "summary" in refused.value.message_dict
-    assert not Interaction.objects.exists()
-    assert not Task.objects.exists()
-
-
-def test_a_follow_up_date_without_a_title_is_refused_and_nothing_is_saved(member, manager):
-    with pytest.raises(ValidationError) as refused:
-        services.interaction_log(
-            client=member,
-            manager=manager,
-            kind=Interaction.Kind.CALL,
-            summary="Call",
-            follow_up_due=day(1),
-        )
-    assert "follow_up_title" in refused.value.message_dict
-    assert not Interaction.objects.exists()
-    assert not Task.objects.exists()
-
-
-def test_completing_a_task_marks_it_done_once(member, manager):
-    task = cf.TaskFactory(client=member, assigned_to=manager)
-    services.task_complete(task=task, user=manager)
-    task.refresh_from_db()
-    assert task.status == Task.Status.DONE
-    assert task.completed_at is not None
-    first_completed_at = task.completed_at
-
-    services.task_complete(task=task, user=manager)
-    task.refresh_from_db()
-    assert task.status == Task.Status.DONE
-    assert task.completed_at == first_completed_at
