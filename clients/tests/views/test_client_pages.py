@@ -261,11 +261,3 @@ def test_a_measurement_in_the_future_or_empty_is_refused(as_manager, own_client)
     response = as_manager.post(url, {"measured_on": TODAY.isoformat(), "weight_kg": "70.5"})
     assert response.status_code == 302
     assert Measurement.objects.get().weight_kg == 70.5
-
-
-def test_the_card_warns_when_the_membership_expires_soon(as_manager, own_client):
-    cf.MembershipFactory(client=own_client, start_date=TODAY - datetime.timedelta(days=25),
-                         end_date=TODAY + datetime.timedelta(days=4))
-    html = as_manager.get(reverse("client-card", args=[own_client.pk])).content.decode()
-    assert "Expiring soon" in html
-    assert 'data-testid="days-left">4<' in html
