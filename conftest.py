@@ -119,6 +119,16 @@ def at_the_same_moment(function, times: int = 2) -> tuple[list, list]:
     return results, errors
 
 
+def pytest_collection_modifyitems(config, items):
+    """In a parallel run (pytest-xdist) the tests with a real Celery worker over Redis would share
+    one broker queue, and a worker started by one test could take another's task to the wrong test
+    database: they form one group that runs on one xdist worker, one after another
+    (``--dist loadgroup``, as ``make test`` runs the suite)."""
+    for item in items:
+        if item.get_closest_marker("redis"):
+            item.add_marker(pytest.mark.xdist_group("redis"))
+
+
 @pytest.fixture(autouse=True)
 def _fresh_content_type_cache():
     """A transactional test flushes and recreates content types with new ids; forget the

@@ -76,7 +76,7 @@ def _today_sections(user, today: datetime.date) -> dict:
 
     return {
         "today": today,
-        "messages": _waiting_section(mine),
+        "waiting": _waiting_section(mine),  # not "messages": that name is the messages framework's
         "overdue_since": complaints_overdue_since(),
         "expiring_days": rules.EXPIRING_SOON_DAYS,
         "complaints": _section(

@@ -110,8 +110,27 @@ class Table:
                 cell.numeric = numeric
 
     @property
+    def grouped(self) -> bool:
+        """Rows in groups named by their first column (the staff's lists): the page shows each
+        group as a heading row above its rows instead of a column repeated on every row, so the
+        table fits a phone and a long language; the CSV keeps the column."""
+        return any(row.group for row in self.rows)
+
+    @property
     def header(self):
-        return list(zip(self.columns, self.numeric))
+        pairs = list(zip(self.columns, self.numeric))
+        return pairs[1:] if self.grouped else pairs
+
+    @property
+    def page_rows(self) -> list[tuple[str, list[Cell]]]:
+        """(the group's heading where a group starts, else "", the cells) per row, as the page
+        shows them."""
+        shown, previous = [], None
+        for row in self.rows:
+            heading = row.group if self.grouped and row.group != previous else ""
+            previous = row.group
+            shown.append((heading, row.cells[1:] if self.grouped else row.cells))
+        return shown
 
     def csv_rows(self) -> list[list[str]]:
         return [[defuse(str(c)) for c in self.columns]] + [

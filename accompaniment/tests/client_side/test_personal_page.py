@@ -105,7 +105,7 @@ def test_the_client_confirms_cancels_writes_and_asks_from_the_page(client, membe
     assert "Your manager has your message" in response.content.decode()
     client.post(url, {"action": "freeze"})
     agenda = today_agenda(member.assigned_manager)
-    assert [m.summary for m in agenda["messages"]["rows"]][-1] == "Can we find another day?"
+    assert [m.summary for m in agenda["waiting"]["rows"]][-1] == "Can we find another day?"
     assert Task.objects.get(client=member).title == "The client asks to freeze their membership"
 
 

@@ -150,7 +150,7 @@ def test_a_message_becomes_a_conversation_entry_and_waits_on_today(client, olena
     entry = olena.interactions.get(direction="in", channel="telegram")
     assert (entry.summary, entry.attachments, entry.answered_at) == ("My doctor's note", "note.pdf", None)
     agenda = today_agenda(olena.assigned_manager)
-    assert [m.pk for m in agenda["messages"]["rows"]] == [entry.pk]
+    assert [m.pk for m in agenda["waiting"]["rows"]] == [entry.pk]
     client.force_login(olena.assigned_manager)
     today = client.get(reverse("home")).content.decode()
     assert "Messages waiting" in today and "Olena Koval" in today and "note.pdf" in today
@@ -172,7 +172,7 @@ def test_the_managers_answer_goes_through_the_outbox_to_the_chat(client, olena, 
     assert (row.status, row.channel, row.to_address) == ("sent", "telegram", str(CHAT))
     assert fake_telegram.texts(CHAT)[-1] == "Oksana Melnyk, your accompaniment manager\n\nYes, from 8 to 20. See you!"
     assert not olena.interactions.filter(direction="in", answered_at__isnull=True).exists()
-    assert today_agenda(olena.assigned_manager)["messages"]["count"] == 0
+    assert today_agenda(olena.assigned_manager)["waiting"]["count"] == 0
     answer = olena.interactions.get(direction="out")
     assert (answer.manager, answer.notification) == (olena.assigned_manager, row)
 
@@ -223,7 +223,7 @@ def test_a_cover_receives_the_absent_managers_conversation(client, olena, fake_t
     linked(olena, CHAT, client, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         post_update(client, message_update(CHAT, "Anyone there?"))
-    assert today_agenda(colleague)["messages"]["count"] == 1
+    assert today_agenda(colleague)["waiting"]["count"] == 1
 
 
 # --- the buttons ------------------------------------------------------------------------------------
@@ -272,7 +272,7 @@ def test_cancelling_a_session_marks_it_and_tells_the_manager(client, olena, sess
     press(client, f"cancel:{session.pk}", django_capture_on_commit_callbacks)
     session.refresh_from_db()
     assert session.status == Session.Status.CANCELLED and "Telegram" in session.notes or "telegram" in session.notes
-    waiting = today_agenda(olena.assigned_manager)["messages"]["rows"]
+    waiting = today_agenda(olena.assigned_manager)["waiting"]["rows"]
     assert [m.summary for m in waiting] == [olena.interactions.get(summary__startswith="Cancelled").summary]
 
 

@@ -78,7 +78,7 @@ def test_a_webhook_post_reaches_today_through_a_real_worker_and_the_time_is_meas
         worker.terminate()
         output, _ = worker.communicate(timeout=30)
         fake.shutdown()
-    waiting = today_agenda(manager)["messages"]
+    waiting = today_agenda(manager)["waiting"]
     assert waiting["count"] == POSTS, output
     assert len(fake.texts()) == POSTS  # each client got the bot's "your manager has your message"
     figures = {

@@ -65,3 +65,27 @@ def test_the_columns_of_amounts_name_the_currency_on_the_page_and_in_the_csv(cli
         client.get(reverse("dashboard"), {**OCTOBER, "export": "revenue"}).content.decode())))
     assert exported[0] == ["Month", "Fitness, EUR", "Total, EUR"]
     assert exported[-1] == ["Oct 2025", "2000.00", "2000.00"]  # numbers stay numbers
+
+
+def test_a_grouped_table_shows_each_group_as_a_heading_and_the_csv_keeps_the_column():
+    from accompaniment.dashboard.report import Cell, Row, Table
+
+    table = Table("staff", "Staff quality", ["List", "Staff member", "Complaints"], [
+        Row([Cell("Best rated"), Cell("Anna"), Cell(0, "count")], group="Best rated"),
+        Row([Cell("Best rated"), Cell("Boris"), Cell(1, "count")], group="Best rated"),
+        Row([Cell("Most complaints"), Cell("Vira"), Cell(4, "count")], group="Most complaints"),
+    ], numeric=[False, False, True])
+
+    assert [label for label, _ in table.header] == ["Staff member", "Complaints"]
+    assert [(heading, [c.display for c in cells]) for heading, cells in table.page_rows] == [
+        ("Best rated", ["Anna", "0"]), ("", ["Boris", "1"]), ("Most complaints", ["Vira", "4"])]
+    assert table.csv_rows()[0] == ["List", "Staff member", "Complaints"]
+    assert table.csv_rows()[3] == ["Most complaints", "Vira", "4"]
+
+
+def test_an_ungrouped_table_is_shown_as_it_is():
+    from accompaniment.dashboard.report import Cell, Row, Table
+
+    table = Table("t", "T", ["Month", "Sales"], [Row([Cell("Jan"), Cell(3, "count")])], numeric=[False, True])
+    assert [label for label, _ in table.header] == ["Month", "Sales"]
+    assert [(h, [c.display for c in cells]) for h, cells in table.page_rows] == [("", ["Jan", "3"])]

@@ -92,3 +92,18 @@ def test_the_agenda_marks_the_rows_in_one_query_whatever_their_number(as_manager
     with CaptureQueriesContext(connection) as big:
         as_manager.get(reverse("home"))
     assert len(small) == len(big)
+
+
+def test_a_complaint_from_a_survey_answer_names_the_survey_not_none(as_manager, manager):
+    """A low survey score opens a complaint about no one in particular: Today says where it came
+    from (it once printed "None")."""
+    client = cf.ClientFactory(first_name="Khrystyna", last_name="Hnatiuk", assigned_manager=manager)
+    stf.FeedbackFactory(client=client, staff_member=None, service=None, kind=Feedback.Kind.COMPLAINT,
+                        channel=Feedback.Channel.SURVEY, rating=None, text="Survey answer — 3 of 10: too dear")
+
+    today = as_manager.get(reverse("home"))
+
+    assert [item.client for item in section_rows(today, "complaints")] == [client]
+    row = today.content.decode().split('href="/staff/feedback/')[1].split("</li>")[0]
+    assert '<div class="small">Survey <span' in row
+    assert "None" not in today.content.decode()
