@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The suite runs in parallel (pytest-xdist), one worker per core; TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 # The settings leave DEBUG off (as production needs); these development commands turn it on,
 # with the development tools (the demo club's seed_demo, the bench) that production lacks.
 DEV := DEBUG=true DEV_TOOLS=true
@@ -18,7 +20,7 @@ run: venv assets messages migrate seed ## Serve the demo club on http://127.0.0.
 
 test: dev-venv assets messages browser ## Run the whole test suite
 	DJANGO_SETTINGS_MODULE=accompaniment.settings_test $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Accompaniment CRM needs Python 3.11 (found %s)" % sys.version.split()[0])'

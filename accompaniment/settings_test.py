@@ -5,7 +5,7 @@ Django's test runner runs every test with ``DEBUG`` off whatever the settings sa
 environment's ``DEBUG=true`` here only picks the development defaults that the test client and
 the browser tests rely on (a development secret key, local host names, no redirect to HTTPS,
 plain cookies). Production's defaults are tested in processes of their own
-(``accompaniment/tests/test_settings.py``).
+(``accompaniment/tests/settings/test_environment.py``).
 """
 
 import os
@@ -29,6 +29,10 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Each test builds its own club: the dashboard computes its figures anew (tests of the cache
 # itself are marked `dashboard_cache`).
 DASHBOARD_CACHE_SECONDS = 0
+# In a parallel run (pytest-xdist) each worker has its own test database (pytest-django names
+# it test_<name>_gw0, _gw1…); a cache shared by the workers (Redis) gets a prefix per worker too.
+if "KEY_PREFIX" in CACHES["default"] and os.environ.get("PYTEST_XDIST_WORKER"):  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] += "-" + os.environ["PYTEST_XDIST_WORKER"]  # noqa: F405
 # Under live_server, manifest static storage serves hashed names that 404: plain static files.
 STORAGES = {
     **STORAGES,

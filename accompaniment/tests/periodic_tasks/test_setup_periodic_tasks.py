@@ -12,7 +12,7 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 
 from accompaniment.celery import app
 from accompaniment.periodic_tasks import club_schedules, schedules_markdown
-from accompaniment.tests.test_settings import run_django
+from accompaniment.tests.settings.test_environment import run_django
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.django_db

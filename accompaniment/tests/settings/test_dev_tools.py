@@ -5,7 +5,7 @@ environment, as a server would."""
 
 import pytest
 
-from accompaniment.tests.test_settings import run_django
+from accompaniment.tests.settings.test_environment import run_django
 
 PRODUCTION = {
     "SECRET_KEY": "k3Jd9-some-long-secret-Qp7x2ZtYv8LmN4bR6sW1cE5hG0aU_fIoPj",
@@ -46,7 +46,7 @@ def test_the_development_tools_come_with_debug_or_when_asked_for(tmp_path):
 def test_make_run_and_make_test_install_them():
     import subprocess
 
-    from accompaniment.tests.test_settings import BASE_DIR
+    from accompaniment.tests.settings.test_environment import BASE_DIR
 
     planned = subprocess.run(["make", "--dry-run", "run"], cwd=BASE_DIR, capture_output=True, text=True,
                              timeout=60).stdout.splitlines()

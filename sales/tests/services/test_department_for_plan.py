@@ -59,7 +59,7 @@ def test_a_plan_whose_department_is_gone_is_refused_on_the_sell_page_with_the_re
 
 
 def test_a_plan_whose_department_is_gone_is_refused_with_the_imported_row(client, frontdesk, pool_plan):
-    from clients.tests.test_import_export import csv_bytes, dry_run, refused
+    from core.tests.spreadsheets.support import csv_bytes, dry_run, refused
 
     cf.ClientFactory(phone="+380501234567")
     client.force_login(frontdesk)
