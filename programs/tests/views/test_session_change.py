@@ -9,7 +9,7 @@ from programs.models import Program, Session
 from programs.scheduling import session_book
 from programs.tests import factories as pf
 
-from .scheduling.conftest import MONDAY, at, spa  # noqa: F401 - the fixture
+from ..scheduling.conftest import MONDAY, at, spa  # noqa: F401 - the fixture
 
 
 @pytest.fixture
