@@ -4,7 +4,7 @@
 Each language has one short and one long form, and every template, letter and CSV names them
 (``SHORT_DATE_FORMAT`` / ``SHORT_DATETIME_FORMAT`` for lists, tables and CSV; ``DATE_FORMAT`` /
 ``DATETIME_FORMAT`` for headings, letters and print; ``TIME_FORMAT`` for a time alone):
-``core/tests/test_date_formats.py`` fails on a date filter whose argument is neither a format's
+``core/tests/formats/test_date_and_time_formats.py`` fails on a date filter whose argument is neither a format's
 name nor a valid format string. Russian and Ukrainian (``ru/``, ``uk/``) write dates day first with
 dots (07.12.2026) and in words (7 декабря 2026), 24-hour times with two-digit hours; what is
 typed and how numbers are written stay Django's (a comma before the decimals). English is the English of a club in
