@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Window
+from django.db.models import Count, Exists, OuterRef, QuerySet, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,9 +69,41 @@ def today_agenda(user, on: datetime.date | None = None) -> dict:
     return agenda
 
 
+def complaints_to_resolve() -> QuerySet:
+    """Complaints nobody has resolved yet (new or relayed), oldest first: Today's and the digest's."""
+    return (
+        Feedback.objects.filter(kind=Feedback.Kind.COMPLAINT, status__in=[Feedback.Status.NEW, Feedback.Status.RELAYED])
+        .select_related("client", "staff_member", "service")
+        .order_by("received_at")
+    )
+
+
+def expiring_cards(today: datetime.date) -> QuerySet:
+    """Cards ending soon and not renewed (``clients.rules``), the soonest first."""
+    return rules.expiring_unrenewed(today).select_related("client", "plan").order_by("end_date", "id")
+
+
+def tasks_due(tasks: QuerySet, today: datetime.date) -> QuerySet:
+    """Open tasks due by ``today``, the oldest first."""
+    return tasks.filter(status=Task.Status.OPEN, due_date__lte=today).select_related("client").order_by("due_date", "id")
+
+
+def birthdays(clients: QuerySet, today: datetime.date) -> QuerySet:
+    return clients.filter(rules.birthday_q(today)).order_by("last_name", "first_name")
+
+
+def new_clients_without_intro(clients: QuerySet, today: datetime.date) -> QuerySet:
+    """Clients who came in the last NEW_CLIENT_DAYS days and have had no intro visit yet."""
+    intro = Interaction.objects.filter(client=OuterRef("pk"), kind=Interaction.Kind.INTRO_VISIT)
+    return (
+        clients.filter(created_at__gte=day_start(today - datetime.timedelta(days=NEW_CLIENT_DAYS)))
+        .exclude(Exists(intro))
+        .order_by("created_at")
+    )
+
+
 def _today_sections(user, today: datetime.date) -> dict:
     mine = clients_visible_to(user)
-    intro = Interaction.objects.filter(client=OuterRef("pk"), kind=Interaction.Kind.INTRO_VISIT)
     from staff.services import complaints_overdue_since
 
     return {
@@ -79,34 +111,13 @@ def _today_sections(user, today: datetime.date) -> dict:
         "waiting": _waiting_section(mine),  # not "messages": that name is the messages framework's
         "overdue_since": complaints_overdue_since(),
         "expiring_days": rules.EXPIRING_SOON_DAYS,
-        "complaints": _section(
-            Feedback.objects.filter(
-                client__in=mine,
-                kind=Feedback.Kind.COMPLAINT,
-                status__in=[Feedback.Status.NEW, Feedback.Status.RELAYED],
-            )
-            .select_related("client", "staff_member", "service")
-            .order_by("received_at")
-        ),
-        "expiring": _section(
-            rules.expiring_unrenewed(today)
-            .filter(client__in=mine)
-            .select_related("client", "plan")
-            .order_by("end_date", "id")
-        ),
-        "tasks": _section(
-            tasks_visible_to(user).filter(status=Task.Status.OPEN, due_date__lte=today)
-            .select_related("client")
-            .order_by("due_date", "id")
-        ),
+        "complaints": _section(complaints_to_resolve().filter(client__in=mine)),
+        "expiring": _section(expiring_cards(today).filter(client__in=mine)),
+        "tasks": _section(tasks_due(tasks_visible_to(user), today)),
         "recommendations": _section(pending_recommendations_for(mine)),
         "at_risk": _at_risk_section(mine, today),
-        "birthdays": _section(mine.filter(rules.birthday_q(today)).order_by("last_name", "first_name")),
-        "new_clients": _section(
-            mine.filter(created_at__gte=day_start(today - datetime.timedelta(days=NEW_CLIENT_DAYS)))
-            .exclude(Exists(intro))
-            .order_by("created_at")
-        ),
+        "birthdays": _section(birthdays(mine, today)),
+        "new_clients": _section(new_clients_without_intro(mine, today)),
     }
 
 

@@ -155,12 +155,14 @@ def message_for_client(
     return row
 
 
-def message_for_user(*, user, kind: str, dedup_key: str, template: str, context: dict, related=None) -> Notification:
-    """An unsaved outbox row for a staff user, by e-mail, in the language they chose; ``related``
-    is the row it is about (a relayed complaint), so that erasing a client finds it."""
+def message_for_user(*, user, kind: str, dedup_key: str, template: str, context: dict, related=None,
+                     language: str | None = None) -> Notification:
+    """An unsaved outbox row for a staff user, by e-mail, in the language they chose (``language``
+    when the caller read it already: no query); ``related`` is the row it is about (a relayed
+    complaint), so that erasing a client finds it."""
     from ..languages import user_language
 
-    language = user_language(user)
+    language = language or user_language(user)
     subject, text, html = render_message(template, {**context, "user": user,
                                                     "club_name": settings.CLUB_NAME,
                                                     "site_url": settings.SITE_URL}, language)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -175,6 +176,8 @@ class Membership(TimeStampedModel):
             models.Index(fields=["end_date"], name="membership_end_date_idx"),
             models.Index(fields=["status", "end_date"], name="membership_status_end_idx"),
             models.Index(fields=["client", "end_date"], name="membership_client_end_idx"),
+            # The search's card number, case-insensitive (``clients.selectors.client_search_q``).
+            models.Index(Upper("card_number"), name="membership_card_upper_idx"),
         ]
         constraints = [
             models.CheckConstraint(
