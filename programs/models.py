@@ -229,6 +229,11 @@ class Session(TimeStampedModel):
         MISSED = "missed", _("Missed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Confirmation(models.TextChoices):
+        TELEGRAM = "telegram", _("Telegram")
+        PAGE = "page", _("Personal page")
+        STAFF = "staff", _("Staff")
+
     item = models.ForeignKey(
         ProgramItem, verbose_name=_("program item"), on_delete=models.CASCADE, related_name="sessions"
     )
@@ -261,6 +266,10 @@ class Session(TimeStampedModel):
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
     completed_at = models.DateTimeField(_("marked at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
+    confirmed_via = models.CharField(
+        _("confirmed by"), max_length=10, choices=Confirmation.choices, blank=True, editable=False
+    )
     notes = models.TextField(_("notes"), blank=True)
     feedback = models.ManyToManyField(
         "staff.Feedback", verbose_name=_("feedback"), blank=True, related_name="sessions"

@@ -2,6 +2,7 @@
 program planning (``planning``). ``staff.schedule`` says when people work; this package keeps
 sessions from overlapping within it."""
 
+from .attendance import session_confirm
 from .booking import Refusal, session_book, session_cancel, session_move
 from .planning import PREFERRED_TIME, place_session, plan_items, plan_program, session_dates
 from .slots import Board, Slot, nearest_slots
@@ -17,6 +18,7 @@ __all__ = [
     "plan_program",
     "session_book",
     "session_cancel",
+    "session_confirm",
     "session_dates",
     "session_move",
 ]
