@@ -73,7 +73,7 @@ def sessions_of_the_day(day, clients) -> QuerySet[Session]:
     start, end = day_bounds(day)
     return (
         Session.objects.filter(scheduled_at__gte=start, scheduled_at__lt=end, item__program__client__in=clients)
-        .exclude(status=Session.Status.CANCELLED)
+        .exclude(status__in=Session.FREED)
         .select_related("item__service", "item__program__client", "specialist")
         .order_by("scheduled_at", "id")
     )
