@@ -109,3 +109,20 @@ def test_the_late_cancel_window_is_a_setting_of_twelve_hours_by_default():
 
     assert settings.LATE_CANCEL_HOURS == 12
     assert is_late_cancel(Session(scheduled_at=timezone.now() + datetime.timedelta(hours=11)), timezone.now())
+
+
+def test_the_stop_gaps_confirmation_markers_are_carried_onto_the_sessions():
+    import importlib
+
+    from django.apps import apps
+
+    from clients.models import Interaction
+
+    migration = importlib.import_module("programs.migrations.0006_session_confirmed")
+    confirmed, untouched = coming(), coming()
+    Interaction.objects.create(client=confirmed.client, kind=Interaction.Kind.MESSAGE, channel="page",
+                               summary="Confirmed", outcome=f"[session:{confirmed.pk}:confirmed]",
+                               occurred_at=timezone.now())
+    migration.confirmations_from_markers(apps, None)
+    assert Session.objects.get(pk=confirmed.pk).confirmed_via == "page"
+    assert Session.objects.get(pk=untouched.pk).confirmed_at is None
