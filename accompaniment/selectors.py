@@ -11,6 +11,7 @@ from clients.models import Interaction, Task
 from clients.messaging.waiting import answer_due_at
 from clients.selectors import clients_visible_to, last_contact_on, tasks_visible_to, waiting_messages
 from core.dates import day_start
+from programs.selectors import sessions_of_the_day, sessions_unconfirmed_on
 from sales.selectors import pending_recommendations_for
 from staff.models import Feedback
 
@@ -109,6 +110,8 @@ def _today_sections(user, today: datetime.date) -> dict:
     return {
         "today": today,
         "waiting": _waiting_section(mine),  # not "messages": that name is the messages framework's
+        "sessions_today": _section(sessions_of_the_day(today, mine)),
+        "unconfirmed_tomorrow": _section(sessions_unconfirmed_on(today + datetime.timedelta(days=1), mine)),
         "overdue_since": complaints_overdue_since(),
         "expiring_days": rules.EXPIRING_SOON_DAYS,
         "complaints": _section(complaints_to_resolve().filter(client__in=mine)),

@@ -338,6 +338,12 @@ REMINDER_RENEWAL_OFFER_AFTER_DAYS = env.int("REMINDER_RENEWAL_OFFER_AFTER_DAYS",
 REMINDER_VISITS_LEFT = env.int("REMINDER_VISITS_LEFT", default=2)
 REMINDER_ONBOARDING_DAYS = env.list("REMINDER_ONBOARDING_DAYS", cast=int, default=[3, 14, 30])
 REMINDER_LAPSED_DAYS = env.int("REMINDER_LAPSED_DAYS", default=14)
+# A session cancelled less than this many hours before it starts is a late cancel (the client's
+# plan decides whether it uses up a visit: programs.scheduling.attendance).
+LATE_CANCEL_HOURS = env.int("LATE_CANCEL_HOURS", default=12)
+# Hours before a session when its reminder goes to the client (by the daily pipeline: the
+# sessions starting within a day from this many hours after the run's day begins).
+SESSION_REMINDER_HOURS = env.int("SESSION_REMINDER_HOURS", default=24)
 
 
 def _time_of_day(name: str, value: str) -> datetime.time:

@@ -10,4 +10,4 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs")
 
     def ready(self):
-        from . import vocabulary  # noqa: F401  (registers its words in lower apps' vocabularies)
+        from . import reminders, vocabulary  # noqa: F401  (its words in lower apps' vocabularies; its producers)

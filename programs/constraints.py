@@ -9,7 +9,7 @@ from django.db.models import Func, Q
 SPECIALIST = "session_specialist_no_overlap"
 CLIENT = "session_client_no_overlap"
 ROOM = "session_room_no_overlap"
-NOT_CANCELLED = ~Q(status="cancelled")
+NOT_CANCELLED = ~Q(status__in=["cancelled", "late_cancelled"])  # Session.FREED
 
 
 class TsTzRange(Func):

@@ -228,6 +228,15 @@ class Session(TimeStampedModel):
         DONE = "done", _("Done")
         MISSED = "missed", _("Missed")
         CANCELLED = "cancelled", _("Cancelled")
+        LATE_CANCELLED = "late_cancelled", _("Cancelled late")
+
+    # A cancelled session, in time or late, no longer takes its specialist, room or client.
+    FREED = (Status.CANCELLED, Status.LATE_CANCELLED)
+
+    class Confirmation(models.TextChoices):
+        TELEGRAM = "telegram", _("Telegram")
+        PAGE = "page", _("Personal page")
+        STAFF = "staff", _("Staff")
 
     item = models.ForeignKey(
         ProgramItem, verbose_name=_("program item"), on_delete=models.CASCADE, related_name="sessions"
@@ -258,9 +267,18 @@ class Session(TimeStampedModel):
         _("duration, minutes"), default=60, validators=[MinValueValidator(5), MaxValueValidator(600)]
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
     )
     completed_at = models.DateTimeField(_("marked at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
+    confirmed_via = models.CharField(
+        _("confirmed by"), max_length=10, choices=Confirmation.choices, blank=True, editable=False
+    )
+    visit = models.OneToOneField(
+        "clients.Visit", verbose_name=_("visit used"), on_delete=models.SET_NULL, null=True, blank=True,
+        editable=False, related_name="session",
+        help_text=_("The visit a late cancel or a no-show used up on the client's card, by the plan's rule."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     feedback = models.ManyToManyField(
         "staff.Feedback", verbose_name=_("feedback"), blank=True, related_name="sessions"

@@ -73,7 +73,21 @@ def sessions_of_the_day(day, clients) -> QuerySet[Session]:
     start, end = day_bounds(day)
     return (
         Session.objects.filter(scheduled_at__gte=start, scheduled_at__lt=end, item__program__client__in=clients)
-        .exclude(status=Session.Status.CANCELLED)
+        .exclude(status__in=Session.FREED)
         .select_related("item__service", "item__program__client", "specialist")
+        .order_by("scheduled_at", "id")
+    )
+
+
+def sessions_unconfirmed_on(day, clients) -> QuerySet[Session]:
+    """The planned sessions on the club-local ``day`` of ``clients`` the client has not confirmed
+    (the manager's "tomorrow, not confirmed" on Today), by time."""
+    from core.dates import day_bounds
+
+    start, end = day_bounds(day)
+    return (
+        Session.objects.filter(scheduled_at__gte=start, scheduled_at__lt=end, client__in=clients,
+                               status=Session.Status.PLANNED, confirmed_at__isnull=True)
+        .select_related("item__service", "client", "specialist")
         .order_by("scheduled_at", "id")
     )

@@ -14,7 +14,7 @@ from staff.models import Service, StaffMember
 from staff.rules import contraindication_check, not_provided_message, provides
 
 from .models import Program, ProgramItem, ProgramTemplate, Session
-from .scheduling import plan_items, plan_program, session_dates
+from .scheduling import cancelled_status, plan_items, plan_program, session_dates, use_visit
 
 
 @dataclass
@@ -185,6 +185,8 @@ def program_set_status(*, program: Program, status: str, user) -> Program:
 def session_mark(*, session: Session, status: str, user, notes: str = "") -> Session:
     """Mark a planned session done, missed or cancelled, once, with the time it was marked.
     Done or missed only once it has started (a session still to come can only be cancelled);
+    cancelled within the late-cancel window is a late cancel; a late cancel or a no-show (missed)
+    uses a visit when the client's plan says so (``programs.scheduling.attendance``);
     done asks the client for a survey (``staff.tasks.survey_after_session``, once the
     transaction commits). Every door marks through here: the specialist's and the manager's
     pages and the admin site."""
@@ -195,12 +197,15 @@ def session_mark(*, session: Session, status: str, user, notes: str = "") -> Ses
         raise ValidationError({"status": _(
             "This session starts on %(when)s: it can be marked done or missed once it has started."
         ) % {"when": formats.date_format(timezone.localtime(session.scheduled_at), "SHORT_DATETIME_FORMAT")}})
+    if status == Session.Status.CANCELLED:
+        status = cancelled_status(session, now)
     updated = Session.objects.filter(pk=session.pk, status=Session.Status.PLANNED).update(
         status=status, completed_at=now, notes=notes or session.notes, updated_at=now,
     )
     if not updated:
         raise ValidationError({"status": _("This session is already marked.")})
     session.refresh_from_db()
+    use_visit(session, user=user, at=now if status == Session.Status.LATE_CANCELLED else session.scheduled_at)
     if status == Session.Status.DONE:
         from staff.tasks import survey_after_session
 

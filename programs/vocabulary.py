@@ -1,10 +1,13 @@
 """The words programs adds to lower apps' vocabularies: its pages that show a client's health
-data (see ``clients.health_data``). Imported by ``ProgramsConfig.ready()``."""
+data (see ``clients.health_data``) and its kind of message (the session reminder). Imported by ``ProgramsConfig.ready()``."""
 
 from django.utils.translation import gettext_lazy as _
 
 from clients import health_data
+from clients.messaging import kinds
 
 PROGRAM_BUILDER = health_data.register("program_form", _("Program builder"))
 PROGRAM_PAGE = health_data.register("program", _("Program page"))
 MY_SESSIONS = health_data.register("sessions", _("Specialist's sessions"))
+
+SESSION_REMINDER = kinds.register("session_reminder", _("Session reminder"))

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,7 +18,7 @@ from clients.models import Client, Interaction, Notification
 from clients.selectors import current_membership, memberships_for_card
 from programs.models import Session
 from programs.selectors import sessions_upcoming_for
-from programs.services import session_mark
+from programs import scheduling
 from staff import vocabulary as staff_vocabulary
 from staff.models import SurveyResponse
 from staff.services import SurveyLinkError, survey_answer, survey_read
@@ -63,17 +63,8 @@ def card_summary(client: Client) -> CardSummary | None:
 
 
 def upcoming_sessions(client: Client, limit: int = 10) -> list[Session]:
-    """The client's coming sessions, each with ``confirmed`` (by them, from the chat or the page)."""
-    sessions = list(sessions_upcoming_for(client, limit=limit))
-    confirmed = set(client.interactions.filter(outcome__in=[_confirmed_marker(s) for s in sessions])
-                    .values_list("outcome", flat=True)) if sessions else set()
-    for session in sessions:
-        session.confirmed = _confirmed_marker(session) in confirmed
-    return sessions
-
-
-def _confirmed_marker(session: Session) -> str:
-    return f"[session:{session.pk}:confirmed]"
+    """The client's coming sessions (``confirmed_at`` says whether they confirmed them)."""
+    return list(sessions_upcoming_for(client, limit=limit))
 
 
 def _client_session(client: Client, session_pk) -> Session:
@@ -92,31 +83,35 @@ def _session_words(session: Session) -> str:
     return f"{session.item.service.name}, {when}"
 
 
+# The reason the schedule records for a client's own cancel, by the door they used.
+CANCEL_REASONS = {
+    Session.Confirmation.TELEGRAM: gettext_lazy("cancelled by the client (Telegram)"),
+    Session.Confirmation.PAGE: gettext_lazy("cancelled by the client (personal page)"),
+}
+
+
 @transaction.atomic
 def session_confirm(*, client: Client, session_pk, channel: str) -> Session:
-    """The client confirms they will come. Recorded on the card once (a second press says so).
-    (The schedule's own confirmation, when it lands, replaces this hook.)"""
+    """The client confirms they will come: kept on the session (``programs.scheduling.session_confirm``),
+    once (a second press says so)."""
     session = _client_session(client, session_pk)
-    marker = _confirmed_marker(session)
-    if client.interactions.filter(outcome=marker).exists():
-        raise ValidationError(_("You have confirmed this session already."))
-    now = timezone.now()
-    Interaction.objects.create(
-        client=client, kind=Interaction.Kind.MESSAGE, direction=Interaction.Direction.INBOUND, channel=channel,
-        summary=_("Confirmed the session: %(session)s") % {"session": _session_words(session)},
-        outcome=marker, occurred_at=now, answered_at=now,
-    )
-    return session
+    try:
+        return scheduling.session_confirm(session=session, channel=channel)
+    except ValidationError as error:
+        if error.code == "confirmed_already":
+            raise ValidationError(_("You have confirmed this session already.")) from None
+        raise
 
 
 @transaction.atomic
 def session_cancel(*, client: Client, session_pk, channel: str) -> Session:
-    """The client cancels: the session is cancelled through ``programs.services.session_mark``
-    (every door marks through it) and the manager finds it among the messages waiting."""
+    """The client cancels: through the booking service's cancel (``programs.scheduling``) with the
+    reason in the club's language, and the manager finds it among the messages waiting."""
     session = _client_session(client, session_pk)
     words = _session_words(session)
-    session = session_mark(session=session, status=Session.Status.CANCELLED, user=None,
-                           notes=_("Cancelled by the client (%(channel)s)") % {"channel": channel})
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = str(CANCEL_REASONS[channel])
+    session = scheduling.session_cancel(session=session, reason=reason, user=None)
     Interaction.objects.create(
         client=client, kind=Interaction.Kind.MESSAGE, direction=Interaction.Direction.INBOUND, channel=channel,
         summary=_("Cancelled the session: %(session)s") % {"session": words}, occurred_at=timezone.now(),

@@ -76,6 +76,16 @@ class MembershipPlan(TimeStampedModel):
         validators=[validate_reminder_days],
         help_text=_("E.g. 30,14,7,1. Leave empty to use the club's default."),
     )
+    late_cancel_uses_visit = models.BooleanField(
+        _("a late cancel uses a visit"),
+        default=False,
+        help_text=_("A session cancelled later than the club's late-cancel window counts as a visit."),
+    )
+    no_show_uses_visit = models.BooleanField(
+        _("a no-show uses a visit"),
+        default=True,
+        help_text=_("A session the client did not come to counts as a visit."),
+    )
     is_active = models.BooleanField(_("on sale"), default=True)
 
     class Meta:

@@ -2,6 +2,7 @@
 program planning (``planning``). ``staff.schedule`` says when people work; this package keeps
 sessions from overlapping within it."""
 
+from .attendance import cancelled_status, is_late_cancel, session_confirm, use_visit
 from .booking import Refusal, session_book, session_cancel, session_move
 from .planning import PREFERRED_TIME, place_session, plan_items, plan_program, session_dates
 from .slots import Board, Slot, nearest_slots
@@ -11,12 +12,16 @@ __all__ = [
     "PREFERRED_TIME",
     "Refusal",
     "Slot",
+    "cancelled_status",
+    "is_late_cancel",
     "nearest_slots",
     "place_session",
     "plan_items",
     "plan_program",
     "session_book",
     "session_cancel",
+    "session_confirm",
     "session_dates",
     "session_move",
+    "use_visit",
 ]

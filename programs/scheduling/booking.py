@@ -25,6 +25,7 @@ from staff.models import Room, StaffMember
 from staff.schedule import covers
 
 from ..models import ProgramItem, Session
+from .attendance import cancelled_status, use_visit
 from .slots import Board, Slot, nearest_slots, overlaps
 
 ALTERNATIVE_DAYS = 7
@@ -51,7 +52,7 @@ class Refusal(ValidationError):
 
 def _in_the_way(session: Session, *, start, end, until) -> tuple[str, Session | None]:
     """Why the session cannot take [start, end) (busy until ``until``), or ("", None)."""
-    others = Session.objects.exclude(status=Session.Status.CANCELLED).exclude(pk=session.pk)
+    others = Session.objects.exclude(status__in=Session.FREED).exclude(pk=session.pk)
     others = others.select_related("item__service").order_by("scheduled_at", "pk")
     if session.specialist_id:
         clash = others.filter(specialist=session.specialist_id, scheduled_at__lt=until, busy_until__gt=start).first()
@@ -136,7 +137,7 @@ def _place(session: Session, *, start: datetime.datetime) -> Session:
         if not room:
             clash = Session.objects.filter(
                 room__kind=service.room_kind, scheduled_at__lt=until, busy_until__gt=start,
-            ).exclude(status=Session.Status.CANCELLED).order_by("scheduled_at", "pk").first()
+            ).exclude(status__in=Session.FREED).order_by("scheduled_at", "pk").first()
             raise _refuse(session, _("No %(kind)s is free then.") % {
                 "kind": service.get_room_kind_display().lower()}, clash)
         _lock(None, room.pk)
@@ -181,16 +182,19 @@ def session_move(*, session: Session, start: datetime.datetime, user, specialist
 
 @transaction.atomic
 def session_cancel(*, session: Session, reason: str, user) -> Session:
-    """Cancel a planned session with the reason; its time is free again at once."""
+    """Cancel a planned session with the reason; its time is free again at once. Less than
+    ``LATE_CANCEL_HOURS`` before the start it is a late cancel, which may use a visit of the
+    client's card by the plan's rule (``attendance``)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"cancel_reason": _("Say why the session is cancelled.")})
-    updated = Session.objects.filter(pk=session.pk, status=Session.Status.PLANNED).update(
-        status=Session.Status.CANCELLED, cancel_reason=reason[:255], completed_at=timezone.now(),
-        updated_at=timezone.now())
-    if not updated:
+    now = timezone.now()
+    session = Session.objects.select_for_update().select_related("item__service", "client").get(pk=session.pk)
+    if session.status != Session.Status.PLANNED:
         raise ValidationError({"cancel_reason": _("This session is already marked.")})
-    session.refresh_from_db()
+    session.status, session.cancel_reason, session.completed_at = cancelled_status(session, now), reason[:255], now
+    session.save(update_fields=["status", "cancel_reason", "completed_at", "updated_at"])
+    use_visit(session, user=user, at=now)
     return session
 
 

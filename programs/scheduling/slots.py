@@ -69,7 +69,7 @@ class Board:
         board = cls(calendar=calendar, rooms=rooms)
         taken = Q(specialist__in=specialist_ids) | Q(client__in=client_ids) | Q(room__in=[r.pk for r in rooms])
         sessions = (Session.objects.filter(taken, scheduled_at__lt=end, busy_until__gt=start)
-                    .exclude(status=Session.Status.CANCELLED).exclude(pk=exclude_pk)
+                    .exclude(status__in=Session.FREED).exclude(pk=exclude_pk)
                     .values_list("specialist_id", "room_id", "client_id", "scheduled_at", "ends_at", "busy_until"))
         for specialist_id, room_id, client_id, starts, ends, busy_until in sessions:
             board.take(specialist_id, room_id, client_id, starts, ends, busy_until)

@@ -97,10 +97,14 @@ def test_another_clients_session_cannot_be_confirmed_or_cancelled(client, member
 def test_the_client_confirms_cancels_writes_and_asks_from_the_page(client, member):
     url = page_url(member)
     client.post(url, {"action": "confirm", "session": member.session.pk})
-    assert member.interactions.filter(summary__startswith="Confirmed the session").exists()
+    member.session.refresh_from_db()
+    assert member.session.confirmed_via == Session.Confirmation.PAGE and member.session.confirmed_at is not None
+    response = client.post(url, {"action": "confirm", "session": member.session.pk}, follow=True)
+    assert "You have confirmed this session already." in response.content.decode()
     client.post(url, {"action": "cancel", "session": member.session.pk})
     member.session.refresh_from_db()
     assert member.session.status == Session.Status.CANCELLED
+    assert member.session.cancel_reason == "cancelled by the client (personal page)"
     response = client.post(url, {"action": "message", "text": "Can we find another day?"}, follow=True)
     assert "Your manager has your message" in response.content.decode()
     client.post(url, {"action": "freeze"})

@@ -420,12 +420,13 @@ def test_marking_a_planned_session_done_records_when(manager, django_capture_on_
     assert len(callbacks) == 1  # the quality survey after a session done
 
 
-@pytest.mark.parametrize("status", [Session.Status.MISSED, Session.Status.CANCELLED])
-def test_a_session_may_be_marked_missed_or_cancelled(manager, status):
+@pytest.mark.parametrize("status, recorded", [(Session.Status.MISSED, Session.Status.MISSED),
+                                               (Session.Status.CANCELLED, Session.Status.LATE_CANCELLED)])
+def test_a_session_may_be_marked_missed_or_cancelled(manager, status, recorded):
     session = started_session()
     services.session_mark(session=session, status=status, user=manager)
     session.refresh_from_db()
-    assert session.status == status
+    assert session.status == recorded  # cancelled after it started: a late cancel
     assert session.completed_at is not None
 
 

@@ -1,0 +1,60 @@
+"""The session reminder: one per planned session, SESSION_REMINDER_HOURS before it, through the
+outbox in the client's language, with the personal page where the client confirms or cancels."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from clients.models import ClientLink, Notification
+from clients.tests import factories as cf
+from core.reminders import REGISTRY
+from core.reminders import sweep as reminders_sweep
+from programs.models import Session
+from programs.tests import factories as pf
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def at(days: int, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(TODAY + datetime.timedelta(days=days), datetime.time(hour)))
+
+
+def session_for(client, when, **extra) -> Session:
+    item = pf.ProgramItemFactory(program__client=client, service__name="Deep tissue massage")
+    return pf.SessionFactory(item=item, specialist=item.specialist, scheduled_at=when, **extra)
+
+
+def reminders():
+    return Notification.objects.filter(kind="session_reminder")
+
+
+def test_one_reminder_per_session_a_day_ahead_in_the_clients_language(client, settings):
+    olena = cf.ClientFactory(first_name="Olena", language="uk", email="olena@example.com", preferred_channel="email")
+    tomorrow = session_for(olena, at(1, 10))
+    session_for(olena, at(3, 10))  # not yet
+    session_for(olena, at(1, 12), status=Session.Status.CANCELLED, completed_at=timezone.now())
+    reminders_sweep(on=TODAY)
+    reminders_sweep(on=TODAY)  # a second run adds nothing
+    row = reminders().get()
+    assert row.dedup_key == f"session-reminder:{tomorrow.pk}" and row.language == "uk"
+    assert "Deep tissue massage" in row.body and "Нагадування" in row.body
+    page_url = row.body.split("сторінці: ")[1].split(" ")[0]
+    assert page_url.startswith(settings.SITE_URL + "/me/")
+    assert ClientLink.objects.filter(client=olena, purpose=ClientLink.Purpose.PAGE).count() == 1
+    response = client.get(page_url.removeprefix(settings.SITE_URL))
+    assert response.status_code == 200 and "Deep tissue massage" in response.content.decode()
+
+
+def test_the_reminder_lead_is_a_setting(settings):
+    settings.SESSION_REMINDER_HOURS = 72
+    olena = cf.ClientFactory(email="olena@example.com", preferred_channel="email")
+    far = session_for(olena, at(3, 10))
+    session_for(olena, at(1, 10))
+    reminders_sweep(on=TODAY)
+    assert list(reminders().values_list("dedup_key", flat=True)) == [f"session-reminder:{far.pk}"]
+
+
+def test_the_producer_is_registered_with_the_daily_pipeline():
+    assert "session reminders" in [producer.name for producer in REGISTRY.producers()]
