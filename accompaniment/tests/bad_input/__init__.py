@@ -125,7 +125,7 @@ def build_club(make_user):
     specialist = stf.StaffMemberFactory(user=specialist_user, department=department)
     plan = cf.MembershipPlanFactory(name="Gym 30", duration_days=30, max_freeze_days=14)
 
-    def member(manager, phone, email, first_name):
+    def member(manager, phone, email, first_name, hours_from_now):
         client = cf.ClientFactory(
             first_name=first_name, last_name="Koval", phone=phone, email=email,
             assigned_manager=manager, consent_email=True,
@@ -138,7 +138,10 @@ def build_club(make_user):
             client=client,
             membership=membership,
             program=item.program,
-            session=pf.SessionFactory(item=item, specialist=specialist),
+            # one specialist, so each client's session at its own hour (PostgreSQL refuses an overlap)
+            session=pf.SessionFactory(
+                item=item, specialist=specialist, scheduled_at=timezone.now() + datetime.timedelta(hours=hours_from_now)
+            ),
             task=cf.TaskFactory(client=client, assigned_to=manager),
             complaint=stf.FeedbackFactory(
                 client=client, staff_member=specialist, kind=Feedback.Kind.COMPLAINT, rating=2,
@@ -154,8 +157,8 @@ def build_club(make_user):
         department=department, service=service, plan=plan,
         product=sf.ProductFactory(department=department, name="Cream"),
         promotion=sf.PromotionFactory(starts_on=TODAY, ends_on=TODAY + datetime.timedelta(days=30)),
-        mine=member(owner, "+380501110001", "mine@example.com", "Iryna"),
-        theirs=member(rival, "+380501110002", "theirs@example.com", "Taras"),
+        mine=member(owner, "+380501110001", "mine@example.com", "Iryna", 24),
+        theirs=member(rival, "+380501110002", "theirs@example.com", "Taras", 27),
     )
 
 
