@@ -32,7 +32,8 @@ DEBUG = env.bool("DEBUG", default=False)
 _DEV_SECRET_KEY = "dev-only-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG:
+    # manage.py's code-only commands (makemigrations, catalogues) sign nothing: no key needed
+    if not DEBUG and not env.bool("ACCOMPANIMENT_CODE_ONLY", default=False):
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. With DEBUG off, Accompaniment CRM refuses to start without "
             "a secret key: set the SECRET_KEY environment variable to a long random string, e.g. "

@@ -119,6 +119,17 @@ def test_production_refuses_to_start_without_a_secret_key(debug):
     assert "refuses to start" in result.stderr
 
 
+def test_a_fresh_checkout_checks_its_migrations_without_a_secret_key():
+    """makemigrations (and the catalogues' commands) only read the code: a checkout with nothing
+    set checks its migrations; a command that serves or signs still refuses without the key."""
+    checked = run_django(["manage.py", "makemigrations", "--check", "--dry-run"])
+    assert checked.returncode == 0, checked.stderr
+    assert "No changes detected" in checked.stdout
+    refused = run_django(["manage.py", "check"])
+    assert refused.returncode != 0
+    assert "SECRET_KEY is not set" in refused.stderr
+
+
 PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "k3Jd9-production-like-secret-Qp7x2ZtYv8LmN4bR6sW1cE5hG0aU_fIoPjKlMnBv",
