@@ -41,13 +41,18 @@ venv: $(VENV)/.installed
 
 dev-venv: $(VENV)/.installed-dev
 
-# Bootstrap, Bootstrap Icons and Chart.js from the npm registry, copied into static/vendor/.
+# Bootstrap, Bootstrap Icons, Chart.js and EventCalendar (the calendar's standalone build, MIT)
+# from the npm registry, copied into static/vendor/.
 static/vendor/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons static/vendor/chart.js
+	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons static/vendor/chart.js \
+	  static/vendor/event-calendar
 	cp -r node_modules/bootstrap/dist/css node_modules/bootstrap/dist/js static/vendor/bootstrap/
 	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/
 	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map static/vendor/chart.js/
+	cp node_modules/@event-calendar/build/dist/event-calendar.min.js \
+	  node_modules/@event-calendar/build/dist/event-calendar.min.js.map \
+	  node_modules/@event-calendar/build/dist/event-calendar.min.css static/vendor/event-calendar/
 	touch $@
 
 assets: static/vendor/.installed

@@ -126,6 +126,13 @@ SEE_STAFF = Capability(
     "Any staff member's page (services, sessions this month, feedback, latest assessment). "
     "Without it, a specialist sees only their own page.",
 )
+PLAN_SCHEDULE = Capability(
+    "plan_schedule", "Plan the schedule",
+    "The calendar of every specialist and room: book a single session, move or resize a session by "
+    "dragging it, cancel one with the reason, and confirm a program's plan — for the clients the user "
+    "sees (a manager: their own; other clients' sessions show only as busy time). A specialist without "
+    "it sees their own column, read only.",
+)
 DELIVER_SESSIONS = Capability(
     "deliver_sessions", "Deliver sessions",
     "A specialist's own work: their sessions (clients' names and health flags, never contacts), "
@@ -146,18 +153,18 @@ CAPABILITIES: tuple[Capability, ...] = (
     OPEN_DASHBOARD, SEE_PAY, ASSESS_STAFF, HANDLE_CLIENT_DATA, READ_HISTORY, OVERRIDE_UPSELL_POLICY,
     SET_PRICES, EDIT_LEDGER, COVER_MANAGERS,
     SEE_ALL_CLIENTS, WORK_WITH_CLIENTS, ACCOMPANY_CLIENTS, DO_MARKETING, RUN_PROMOTIONS, SEE_QUALITY,
-    SEE_STAFF,
+    SEE_STAFF, PLAN_SCHEDULE,
     DELIVER_SESSIONS, ENTER_DATA, IMPORT_DATA,
 )
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     DIRECTOR: frozenset(CAPABILITIES) - {DELIVER_SESSIONS},
     MANAGER: frozenset({
-        WORK_WITH_CLIENTS, ACCOMPANY_CLIENTS, DO_MARKETING, SEE_QUALITY, SEE_STAFF,
+        WORK_WITH_CLIENTS, ACCOMPANY_CLIENTS, DO_MARKETING, SEE_QUALITY, SEE_STAFF, PLAN_SCHEDULE,
     }),
     SPECIALIST: frozenset({DELIVER_SESSIONS, SEE_QUALITY}),
     # The front desk enters data and checks people in; the relationship is the manager's.
-    ADMINISTRATOR: frozenset({WORK_WITH_CLIENTS, SEE_ALL_CLIENTS, ENTER_DATA, IMPORT_DATA}),
+    ADMINISTRATOR: frozenset({WORK_WITH_CLIENTS, SEE_ALL_CLIENTS, PLAN_SCHEDULE, ENTER_DATA, IMPORT_DATA}),
 }
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import outside_dates_message, validate_club_date, within_dates
 from core.forms import DataSelect, DateInput
 from staff.models import Service, StaffMember
-from staff.rules import contraindications_conflict
+from staff.rules import contraindications_conflict, not_provided_message, provides
 
 from .models import ProgramTemplate
 
@@ -138,3 +138,47 @@ class SessionMoveForm(forms.Form):
 
 class SessionCancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason for cancelling"), max_length=255)
+
+
+class CalendarMoveForm(forms.Form):
+    """A session dragged or resized on the calendar: its new start and end (club-local wall-clock
+    times, as the calendar sends them) and, when dropped in another column, the column's id."""
+
+    start = forms.DateTimeField(label=_("Start"), validators=[validate_club_date])
+    end = forms.DateTimeField(label=_("End"), validators=[validate_club_date])
+    resource = forms.IntegerField(label=_("Column"), required=False, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("The end must be after the start."))
+        return data
+
+    @property
+    def minutes(self) -> int:
+        return int((self.cleaned_data["end"] - self.cleaned_data["start"]).total_seconds() // 60)
+
+
+class CalendarBookForm(forms.Form):
+    """A single session booked on an empty slot of the calendar: the client (among those the user
+    sees), the service, the specialist of the column and the start."""
+
+    client = forms.ModelChoiceField(label=_("Client"), queryset=None,
+                                    error_messages={"invalid_choice": _("Choose a client from the list.")})
+    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.filter(is_active=True))
+    specialist = forms.ModelChoiceField(
+        label=_("Specialist"),
+        queryset=StaffMember.objects.filter(is_active=True, role__in=StaffMember.SPECIALIST_ROLES),
+    )
+    start = forms.DateTimeField(label=_("Start"), validators=[validate_club_date])
+
+    def __init__(self, *args, clients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients
+
+    def clean(self):
+        data = super().clean()
+        service, specialist = data.get("service"), data.get("specialist")
+        if service and specialist and not provides(specialist, service):
+            self.add_error("specialist", not_provided_message(specialist, service))
+        return data

@@ -117,6 +117,15 @@ class Program(TimeStampedModel):
     start_date = models.DateField(_("start date"), default=timezone.localdate)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    one_off = models.BooleanField(
+        _("single sessions"), default=False, editable=False,
+        help_text=_("The client's single sessions booked on the calendar (a massage sold as a service), "
+                    "kept beside their personal program."),
+    )
+    plan_confirmed_at = models.DateTimeField(
+        _("plan confirmed at"), null=True, blank=True, editable=False,
+        help_text=_("When the manager confirmed the sessions' times on the calendar."),
+    )
 
     # Who changed what and when (django-simple-history); the director reads it from the card.
     history = HistoricalRecords(excluded_fields=["updated_at"], verbose_name=_("historical program"))
@@ -134,7 +143,7 @@ class Program(TimeStampedModel):
             ),
             models.UniqueConstraint(
                 fields=["client"],
-                condition=Q(status="active"),
+                condition=Q(status="active", one_off=False),
                 name="program_one_active_per_client",
                 violation_error_message=_("This client already has an active program."),
             ),

@@ -14,7 +14,7 @@ from staff.models import Service, StaffMember
 from staff.rules import contraindication_check, not_provided_message, provides
 
 from .models import Program, ProgramItem, ProgramTemplate, Session
-from .scheduling import cancelled_status, plan_items, plan_program, session_dates, use_visit
+from .scheduling import cancelled_status, plan_items, plan_program, session_book, session_dates, use_visit
 
 
 @dataclass
@@ -155,7 +155,7 @@ def program_set_status(*, program: Program, status: str, user) -> Program:
             }
         )
     if status == Program.Status.ACTIVE and Program.objects.filter(
-        client=program.client_id, status=Program.Status.ACTIVE
+        client=program.client_id, status=Program.Status.ACTIVE, one_off=False
     ).exists():
         raise ValidationError(
             _("This client already has an active program: complete or cancel it first.")
@@ -216,8 +216,50 @@ def session_mark(*, session: Session, status: str, user, notes: str = "") -> Ses
     return session
 
 
+@transaction.atomic
+def session_book_single(*, client: Client, service: Service, specialist: StaffMember,
+                        start: datetime.datetime, user) -> Session:
+    """Book one session of ``service`` for ``client`` outside any personal program (a massage sold
+    as a service), from the calendar: it goes into the client's *single sessions* program
+    (``Program.one_off``, created on the first such booking, kept beside the personal program), as
+    its own item, and is booked by the same rules as every session (``scheduling.session_book``);
+    a refusal leaves nothing behind. The caller has checked the user sees the client."""
+    problems = item_errors(client, ItemDraft(service=service, specialist=specialist, sessions_count=1,
+                                             sessions_per_week=1))
+    if problems:
+        raise ValidationError(problems)
+    program = Program.objects.filter(client=client, one_off=True).order_by("pk").first()
+    if program is None:
+        program = Program(client=client, manager=client.assigned_manager, name=_("Single sessions"),
+                          status=Program.Status.ACTIVE, one_off=True, created_by=user)
+        program.full_clean()
+        program.save()
+    elif program.status != Program.Status.ACTIVE:
+        program.status, program.end_date = Program.Status.ACTIVE, None
+        program.save(update_fields=["status", "end_date", "updated_at"])
+    item = ProgramItem(program=program, service=service, specialist=specialist, sessions_count=1,
+                       sessions_per_week=1, position=program.items.count())
+    item.full_clean()
+    item.save()
+    return session_book(item=item, start=start, user=user, specialist=specialist)
+
+
+@transaction.atomic
+def program_confirm_plan(*, program: Program, user) -> Program:
+    """The manager confirms the sessions' times of an active program as they stand on the calendar
+    (after moving what the planner proposed); moving a session later is still possible."""
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if program.status != Program.Status.ACTIVE:
+        raise ValidationError(_("Only an active program's plan can be confirmed."))
+    program.plan_confirmed_at = timezone.now()
+    program.save(update_fields=["plan_confirmed_at", "updated_at"])
+    return program
+
+
 __all__ = [
     "ItemDraft",
+    "program_confirm_plan",
+    "session_book_single",
     "program_create",
     "program_set_status",
     "session_dates",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar_views, views
 
 app_name = "programs"
 
@@ -12,4 +12,11 @@ urlpatterns = [
     path("sessions/<int:pk>/mark/", views.session_mark, name="session-mark"),
     path("sessions/<int:pk>/change/", views.session_change, name="session-change"),
     path("my-sessions/", views.my_sessions, name="my-sessions"),
+    path("calendar/", calendar_views.calendar, name="calendar"),
+    path("calendar/events/", calendar_views.calendar_events, name="calendar-events"),
+    path("calendar/sessions/<int:session_pk>/move/", calendar_views.calendar_move, name="calendar-move"),
+    path("calendar/sessions/<int:session_pk>/cancel/", calendar_views.calendar_cancel, name="calendar-cancel"),
+    path("calendar/book/", calendar_views.calendar_book, name="calendar-book"),
+    path("calendar/clients/", calendar_views.calendar_clients, name="calendar-clients"),
+    path("<int:pk>/plan/confirm/", calendar_views.plan_confirm, name="plan-confirm"),
 ]

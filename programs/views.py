@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -151,6 +152,8 @@ def program_status(request, pk):
         messages.error(request, text)
     else:
         messages.success(request, _("The program is now %(status)s.") % {"status": program.get_status_display().lower()})
+        if program.status == Program.Status.ACTIVE:  # the proposal, to adjust and confirm on the calendar
+            return redirect(f"{reverse('programs:calendar')}?program={program.pk}")
     return redirect("programs:detail", pk)
 
 

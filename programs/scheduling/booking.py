@@ -29,6 +29,7 @@ from .attendance import cancelled_status, use_visit
 from .slots import Board, Slot, nearest_slots, overlaps
 
 ALTERNATIVE_DAYS = 7
+MIN_MINUTES, MAX_MINUTES = 5, 600  # a session's length (the model's constraint)
 
 
 def when(moment: datetime.datetime) -> str:
@@ -169,11 +170,16 @@ def session_book(*, item: ProgramItem, start: datetime.datetime, user, specialis
 
 @transaction.atomic
 def session_move(*, session: Session, start: datetime.datetime, user, specialist: StaffMember | None = None,
-                 room: Room | None = None) -> Session:
-    """Move a planned session to ``start`` (and another specialist or room), or raise ``Refusal``."""
+                 room: Room | None = None, minutes: int | None = None) -> Session:
+    """Move a planned session to ``start`` (and another specialist or room), or raise ``Refusal``;
+    ``minutes`` resizes it too (the calendar's drag of its end), checked by the same rules."""
     session = Session.objects.select_for_update().select_related("item__service").get(pk=session.pk)
     if session.status != Session.Status.PLANNED:
         raise ValidationError({"scheduled_at": _("Only a planned session can be moved.")})
+    if minutes is not None:
+        if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+            raise ValidationError({"duration_minutes": _("A session lasts between 5 and 600 minutes.")})
+        session.duration_minutes = minutes
     if specialist is not None:
         session.specialist = specialist
     session.room = room  # None: a free room of the kind is found at the new time

@@ -197,7 +197,8 @@ def recommendation_decide(
         from programs.models import Program
         from programs.services import ItemDraft, program_add_item
 
-        program = Program.objects.filter(client=recommendation.client, status=Program.Status.ACTIVE).first()
+        program = Program.objects.filter(client=recommendation.client, status=Program.Status.ACTIVE,
+                                         one_off=False).first()
         if program is None or recommendation.service is None:
             raise ValidationError(_("Only a service can be added, and only to an active program."))
         specialist = recommendation.specialist
