@@ -1,0 +1,179 @@
+"""The calendar's actions through their endpoints, as the page's script calls them (JSON with the
+CSRF token in a header): move, resize, book a single session, cancel, confirm a plan; refusals
+with the reason, and nobody acting on another manager's client."""
+
+import json
+
+import pytest
+from django.test import Client as Browser
+from django.urls import reverse
+from django.utils import timezone
+
+from programs.models import Program, ProgramItem, Session
+from programs.tests.calendar.support import MONDAY, WEEK, local
+
+pytestmark = pytest.mark.django_db
+
+
+def browser_of(user) -> Browser:
+    browser = Browser(enforce_csrf_checks=True)
+    browser.force_login(user)
+    browser.get(reverse("programs:calendar"))  # sets the CSRF cookie, as the page does
+    return browser
+
+
+def post(browser, name, data, **kwargs):
+    return browser.post(reverse(name, kwargs=kwargs), json.dumps(data), content_type="application/json",
+                        HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value)
+
+
+def test_the_page_opens_for_planners_and_specialists(spa, client):
+    for user in (spa.users.manager, spa.users.desk, spa.users.specialist):
+        client.force_login(user)
+        response = client.get(reverse("programs:calendar"), {"view": "day", "date": MONDAY.isoformat()})
+        assert response.status_code == 200
+        assert b"calendar-config" in response.content and b"event-calendar.min.js" in response.content
+
+
+def test_the_feed_answers_json_and_a_bad_range_400(spa, client):
+    client.force_login(spa.users.manager)
+    answer = client.get(reverse("programs:calendar-events"), {**WEEK, "by": "specialists"})
+    assert answer.status_code == 200 and len(answer.json()["resources"]) == 2
+    bad = client.get(reverse("programs:calendar-events"), {"start": "2027-03-08", "end": "2027-03-01"})
+    assert bad.status_code == 400 and "end" in bad.json()["errors"]
+
+
+def test_a_session_dragged_to_a_free_time_is_moved(spa):
+    session = spa.sessions[0]
+    response = post(browser_of(spa.users.manager), "programs:calendar-move",
+                    {"start": local(MONDAY, 14), "end": local(MONDAY, 15)}, session_pk=session.pk)
+    assert response.status_code == 200, response.content
+    session.refresh_from_db()
+    assert timezone.localtime(session.scheduled_at).strftime("%Y-%m-%dT%H:%M:%S") == local(MONDAY, 14)
+
+
+def test_a_session_dragged_onto_a_busy_one_is_refused_with_the_reason(spa):
+    session = spa.sessions[0]
+    response = post(browser_of(spa.users.desk), "programs:calendar-move",
+                    {"start": local(MONDAY, 10), "end": local(MONDAY, 11), "resource": spa.masseurs[1].pk},
+                    session_pk=session.pk)
+    assert response.status_code == 409
+    reason = response.json()["error"]
+    assert "Ihor" in reason and "Massage" in reason and "Free nearby" in reason
+    session.refresh_from_db()
+    assert session.specialist == spa.masseurs[0]
+
+
+def test_a_session_dragged_to_another_specialist_and_resized(spa):
+    session = spa.sessions[0]
+    response = post(browser_of(spa.users.manager), "programs:calendar-move",
+                    {"start": local(MONDAY, 12), "end": local(MONDAY, 13, 30), "resource": spa.masseurs[1].pk},
+                    session_pk=session.pk)
+    assert response.status_code == 200, response.content
+    session.refresh_from_db()
+    assert (session.specialist, session.duration_minutes) == (spa.masseurs[1], 90)
+
+
+def test_a_resize_past_the_working_hours_is_refused(spa):
+    session = spa.sessions[0]
+    response = post(browser_of(spa.users.manager), "programs:calendar-move",
+                    {"start": local(MONDAY, 17), "end": local(MONDAY, 19)}, session_pk=session.pk)
+    assert response.status_code == 409 and "does not work then" in response.json()["error"]
+    session.refresh_from_db()
+    assert session.duration_minutes == 60
+
+
+def test_bad_input_is_named_by_field(spa):
+    response = post(browser_of(spa.users.manager), "programs:calendar-move",
+                    {"start": "soon", "end": local(MONDAY, 9)}, session_pk=spa.sessions[0].pk)
+    assert response.status_code == 400 and "start" in response.json()["errors"]
+
+
+def test_a_single_session_is_booked_in_the_clients_single_sessions_program(spa):
+    browser = browser_of(spa.users.manager)
+    data = {"client": spa.mine.pk, "service": spa.massage.pk, "specialist": spa.masseurs[0].pk,
+            "start": local(MONDAY, 15)}
+    first = post(browser, "programs:calendar-book", data)
+    second = post(browser, "programs:calendar-book", {**data, "start": local(MONDAY, 16, 15)})
+    assert first.status_code == second.status_code == 200, first.content
+    program = Program.objects.get(client=spa.mine, one_off=True)
+    assert program.status == Program.Status.ACTIVE and program.items.count() == 2
+    assert Program.objects.filter(client=spa.mine, status=Program.Status.ACTIVE).count() == 2  # beside the personal one
+    assert Session.objects.filter(item__program=program).count() == 2
+
+
+def test_a_single_session_in_the_way_is_refused_and_leaves_nothing(spa):
+    response = post(browser_of(spa.users.manager), "programs:calendar-book",
+                    {"client": spa.mine.pk, "service": spa.massage.pk, "specialist": spa.masseurs[0].pk,
+                     "start": local(MONDAY, 10, 30)})
+    assert response.status_code == 409 and "Nina" in response.json()["error"]
+    assert not Program.objects.filter(one_off=True).exists()
+    assert ProgramItem.objects.count() == 2
+
+
+def test_booking_asks_for_each_missing_field(spa):
+    response = post(browser_of(spa.users.manager), "programs:calendar-book", {"start": "tomorrow"})
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"client", "service", "specialist", "start"}
+
+
+def test_a_manager_books_only_for_their_own_clients(spa):
+    response = post(browser_of(spa.users.manager), "programs:calendar-book",
+                    {"client": spa.theirs.pk, "service": spa.massage.pk, "specialist": spa.masseurs[0].pk,
+                     "start": local(MONDAY, 15)})
+    assert response.status_code == 400 and "client" in response.json()["errors"]
+    assert not Program.objects.filter(one_off=True).exists()
+
+
+def test_a_session_is_cancelled_with_the_reason(spa):
+    browser = browser_of(spa.users.manager)
+    session = spa.sessions[0]
+    refused = post(browser, "programs:calendar-cancel", {"reason": " "}, session_pk=session.pk)
+    assert refused.status_code == 400 and "reason" in refused.json()["errors"]
+    response = post(browser, "programs:calendar-cancel", {"reason": "Client is ill"}, session_pk=session.pk)
+    assert response.status_code == 200
+    session.refresh_from_db()
+    assert (session.status, session.cancel_reason) == (Session.Status.CANCELLED, "Client is ill")
+
+
+@pytest.mark.parametrize("name, data", [
+    ("programs:calendar-move", {"start": local(MONDAY, 14), "end": local(MONDAY, 15)}),
+    ("programs:calendar-cancel", {"reason": "Because"}),
+])
+def test_nobody_acts_on_another_managers_client_nor_a_specialist_nor_a_stranger(spa, name, data):
+    theirs = spa.sessions[1]
+    assert post(browser_of(spa.users.manager), name, data, session_pk=theirs.pk).status_code == 404
+    assert post(browser_of(spa.users.specialist), name, data, session_pk=spa.sessions[0].pk).status_code == 403
+    anonymous = Browser()
+    response = anonymous.post(reverse(name, kwargs={"session_pk": theirs.pk}), data)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    theirs.refresh_from_db()
+    assert theirs.status == Session.Status.PLANNED and theirs.scheduled_at == spa.sessions[1].scheduled_at
+
+
+def test_a_move_without_the_csrf_token_is_refused(spa):
+    browser = browser_of(spa.users.manager)
+    response = browser.post(reverse("programs:calendar-move", kwargs={"session_pk": spa.sessions[0].pk}),
+                            json.dumps({"start": local(MONDAY, 14), "end": local(MONDAY, 15)}),
+                            content_type="application/json")
+    assert response.status_code == 403
+
+
+def test_the_plan_is_confirmed_and_the_page_says_so(spa):
+    program = spa.items[0].program
+    browser = browser_of(spa.users.manager)
+    response = browser.post(reverse("programs:plan-confirm", args=[program.pk]),
+                            {"csrfmiddlewaretoken": browser.cookies["csrftoken"].value}, follow=True)
+    assert response.status_code == 200 and b'data-testid="plan-confirmed"' in response.content
+    program.refresh_from_db()
+    assert program.plan_confirmed_at is not None
+    other = browser_of(spa.users.other)
+    assert other.post(reverse("programs:plan-confirm", args=[program.pk]),
+                      {"csrfmiddlewaretoken": other.cookies["csrftoken"].value}).status_code == 404
+
+
+def test_clients_are_found_within_the_users_own(spa, client):
+    client.force_login(spa.users.manager)
+    found = client.get(reverse("programs:calendar-clients"), {"q": "Mine"}).json()["clients"]
+    assert [c["name"] for c in found] == ["Iryna Mine"]
+    assert client.get(reverse("programs:calendar-clients"), {"q": "Theirs"}).json()["clients"] == []
