@@ -183,7 +183,8 @@ def test_another_managers_client_gets_no_program_form(client, make_user, own_cli
     assert client.get(reverse("programs:create", args=[own_client.pk])).status_code == 404
 
 
-def test_activating_a_program_plans_its_sessions(as_manager, own_client, manager, trainer):
+def test_activating_a_program_plans_its_sessions_and_shows_them_on_the_calendar(as_manager, own_client, manager,
+                                                                               trainer):
     program = pf.ProgramFactory(client=own_client, manager=manager, start_date=MONDAY)
     pf.ProgramItemFactory(
         program=program,
@@ -196,9 +197,9 @@ def test_activating_a_program_plans_its_sessions(as_manager, own_client, manager
     response = as_manager.post(reverse("programs:status", args=[program.pk]), {"status": "active"})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("programs:detail", args=[program.pk])
+    assert response["Location"] == f"{reverse('programs:calendar')}?program={program.pk}"  # to adjust and confirm
     program.refresh_from_db()
-    assert program.status == Program.Status.ACTIVE
+    assert program.status == Program.Status.ACTIVE and program.plan_confirmed_at is None
     assert Session.objects.filter(item__program=program, specialist=trainer).count() == 6
 
 
