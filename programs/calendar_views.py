@@ -101,7 +101,8 @@ def calendar(request):
         program = (programs_visible_to(request.user).filter(pk=flt.program_id)
                    .select_related("client").prefetch_related("items__service").first())
         if program and "date" not in params:
-            first = Session.objects.filter(item__program=program).exclude(status__in=Session.FREED).order_by(
+            planned = Session.objects.filter(item__program=program, status=Session.Status.PLANNED)
+            first = (planned.filter(scheduled_at__gte=timezone.now()) or planned).order_by(
                 "scheduled_at").values_list("scheduled_at", flat=True).first()
             day = timezone.localdate(first) if first else program.start_date
     client = None

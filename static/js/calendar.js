@@ -243,7 +243,11 @@
     nowIndicator: true,
     datesAboveResources: true,
     // A week of many columns scrolls sideways inside its box rather than squeezing the names.
-    views: { resourceTimeGridWeek: { columnWidth: narrow ? "5.5rem" : "7rem" } },
+    // (A specialist's own single column fills the width.)
+    views: config.mayPlan ? {
+      resourceTimeGridWeek: { columnWidth: narrow ? "5.5rem" : "7rem" },
+      resourceTimeGridDay: narrow ? { columnWidth: "6.5rem" } : {}
+    } : {},
     headerToolbar: { start: "prev,next today", center: "title", end: "resourceTimeGridDay,resourceTimeGridWeek" },
     buttonText: function (text) {
       return Object.assign({}, text, { today: texts.today, resourceTimeGridDay: texts.day, resourceTimeGridWeek: texts.week });
