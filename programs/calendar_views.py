@@ -24,7 +24,7 @@ from staff.models import Department, OpeningHours, Room, Service, StaffMember
 from staff.rules import not_provided_message, provides
 
 from . import scheduling, services
-from .calendar import BY_ROOMS, BY_SPECIALISTS, DAY, WEEK, calendar_feed, calendar_filter
+from .calendar import BY_ROOMS, BY_SPECIALISTS, DAY, WEEK, calendar_feed, calendar_filter, own_staff_member
 from .forms import CalendarBookForm, CalendarMoveForm, SessionCancelForm
 from .models import Session
 from .selectors import programs_visible_to
@@ -66,6 +66,8 @@ def _plannable_session_or_404(user, pk) -> Session:
 def _texts() -> dict:
     return {
         "today": _("Today"), "day": _("Day"), "week": _("Week"), "allDay": _("All day"),
+        "prevDay": _("Previous day"), "nextDay": _("Next day"), "prevWeek": _("Previous week"),
+        "nextWeek": _("Next week"),
         "moved": _("The session is moved."), "booked": _("The session is booked."),
         "cancelled": _("The session is cancelled."), "failed": _("The server did not answer; nothing was changed."),
         "busy": _("Busy"), "room": _("Room"), "specialist": _("Specialist"), "status": _("Status"),
@@ -109,6 +111,9 @@ def calendar(request):
     if flt.client_id and may_plan:
         client = clients_visible_to(request.user).filter(pk=flt.client_id).first()
     departments = list(Department.objects.order_by("name")) if may_plan else []
+    if departments and "department" not in params:  # one department's week fits a laptop: the user's own, or the first
+        own = own_staff_member(request.user)
+        flt.department_id = own.department_id if own and own.department_id else departments[0].pk
     min_time, max_time = _hours_span()
     config = {
         "feed": reverse("programs:calendar-events"),

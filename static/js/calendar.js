@@ -225,6 +225,14 @@
   }
 
   var hour = { hour: "2-digit", minute: "2-digit", hour12: false };
+  // The toolbar's words, the view's "previous" and "next" (read aloud and shown on hover) too.
+  function buttons(prev, next) {
+    return function (text) {
+      var own = { today: texts.today, resourceTimeGridDay: texts.day, resourceTimeGridWeek: texts.week };
+      if (prev) { own.prev = prev; own.next = next; }
+      return Object.assign({}, text, own);
+    };
+  }
   var ec = EventCalendar.create(element, {
     view: config.view === "day" || narrow ? "resourceTimeGridDay" : "resourceTimeGridWeek",
     date: config.date,
@@ -238,20 +246,20 @@
     snapDuration: "00:15:00",
     slotLabelFormat: hour,
     eventTimeFormat: hour,
-    dayHeaderFormat: narrow ? { weekday: "short", day: "numeric" } : { weekday: "short", day: "numeric", month: "short" },
+    dayHeaderFormat: { weekday: "short", day: "numeric" },
     allDaySlot: false,
     nowIndicator: true,
-    datesAboveResources: true,
-    // A week of many columns scrolls sideways inside its box rather than squeezing the names.
-    // (A specialist's own single column fills the width.)
-    views: config.mayPlan ? {
-      resourceTimeGridWeek: { columnWidth: narrow ? "5.5rem" : "7rem" },
-      resourceTimeGridDay: narrow ? { columnWidth: "6.5rem" } : {}
-    } : {},
-    headerToolbar: { start: "prev,next today", center: "title", end: "resourceTimeGridDay,resourceTimeGridWeek" },
-    buttonText: function (text) {
-      return Object.assign({}, text, { today: texts.today, resourceTimeGridDay: texts.day, resourceTimeGridWeek: texts.week });
+    // On a phone the columns keep a readable width and scroll inside the calendar's box; on a
+    // laptop everything fits the width, each specialist (room) heading its week's days.
+    datesAboveResources: narrow,
+    views: {
+      resourceTimeGridWeek: Object.assign({ buttonText: buttons(texts.prevWeek, texts.nextWeek) },
+                                          narrow && config.mayPlan ? { columnWidth: "5.5rem" } : {}),
+      resourceTimeGridDay: Object.assign({ buttonText: buttons(texts.prevDay, texts.nextDay) },
+                                         narrow && config.mayPlan ? { columnWidth: "6.5rem" } : {})
     },
+    headerToolbar: { start: "prev,next today", center: "title", end: "resourceTimeGridDay,resourceTimeGridWeek" },
+    buttonText: buttons(),
     longPressDelay: 500,
     editable: config.mayPlan,
     selectable: config.mayPlan,
