@@ -177,3 +177,21 @@ def test_clients_are_found_within_the_users_own(spa, client):
     found = client.get(reverse("programs:calendar-clients"), {"q": "Mine"}).json()["clients"]
     assert [c["name"] for c in found] == ["Iryna Mine"]
     assert client.get(reverse("programs:calendar-clients"), {"q": "Theirs"}).json()["clients"] == []
+
+
+def test_the_week_feed_of_a_department_costs_the_same_queries_at_two_sizes(spa, client):
+    """The bench's request: ``programs:calendar-events`` with start, end, by and department."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from programs.tests.calendar.test_feed import _more_sessions
+
+    client.force_login(spa.users.manager)
+    params = {**WEEK, "by": "specialists", "department": spa.department.pk}
+    counts = []
+    for more in (0, 7):
+        _more_sessions(spa, more)
+        with CaptureQueriesContext(connection) as queries:
+            answer = client.get(reverse("programs:calendar-events"), params)
+        counts.append((len(queries), len(answer.json()["events"])))
+    assert counts[1][1] > counts[0][1] and counts[0][0] == counts[1][0]
