@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .classes import views as classes
 
 app_name = "programs"
 
@@ -12,4 +13,8 @@ urlpatterns = [
     path("sessions/<int:pk>/mark/", views.session_mark, name="session-mark"),
     path("sessions/<int:pk>/change/", views.session_change, name="session-change"),
     path("my-sessions/", views.my_sessions, name="my-sessions"),
+    path("classes/", classes.timetable, name="classes"),
+    path("classes/<int:occurrence_pk>/", classes.occurrence_detail, name="class-occurrence"),
+    path("classes/<int:occurrence_pk>/book/", classes.occurrence_book, name="class-book"),
+    path("classes/bookings/<int:booking_pk>/cancel/", classes.booking_cancel, name="class-booking-cancel"),
 ]
