@@ -56,7 +56,7 @@ def timetable(request):
         "days": days, "monday": monday, "departments": departments, "department": department,
         "previous": monday - datetime.timedelta(days=7), "next": monday + datetime.timedelta(days=7),
         "sunday": monday + datetime.timedelta(days=6),
-        "today": timezone.localdate(), "item": "classes",
+        "today": timezone.localdate(),
     })
 
 
@@ -102,7 +102,7 @@ def _occurrence_page(request, pk, *, form=None):
         "occurrence": occurrence, "roster": roster_for(request.user, occurrence), "can_book": _books(request.user),
         "closes_at": services.booking_closes_at(occurrence), "now": now,
         "open": not occurrence.cancelled and now < services.booking_closes_at(occurrence),
-        "query": query, "found": found, "form": form or ClassBookForm(), "item": "classes",
+        "query": query, "found": found, "form": form or ClassBookForm(),
     })
 
 
@@ -165,4 +165,4 @@ def booking_cancel(request, booking_pk):
         else:
             messages.success(request, _("The booking is cancelled."))
             return redirect("programs:class-occurrence", booking.occurrence_id)
-    return render(request, "programs/classes/cancel.html", {"booking": booking, "form": form, "item": "classes"})
+    return render(request, "programs/classes/cancel.html", {"booking": booking, "form": form})
