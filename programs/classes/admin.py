@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ServiceSaveAdminMixin
 
 from .forms import GroupClassForm
-from .models import ClassBooking, GroupClass
+from .models import ClassBooking, ClassOccurrence, GroupClass
 from .services import group_class_save
 
 
@@ -51,11 +51,47 @@ class GroupClassAdmin(ServiceSaveAdminMixin, admin.ModelAdmin):
         return obj.upcoming_count
 
 
+@admin.register(ClassOccurrence)
+class ClassOccurrenceAdmin(admin.ModelAdmin):
+    """The dated classes, read only: they come from their class's rule (``group_class_save``)."""
+
+    list_display = ("starts_at", "service", "specialist", "room", "booked", "waiting", "cancelled")
+    list_filter = ("cancelled", "group_class__service__department", "room")
+    list_select_related = ("group_class__service", "specialist", "room")
+    search_fields = ("group_class__service__name", "specialist__last_name", "room__name")
+    date_hierarchy = "starts_at"
+    fields = ("group_class", "starts_at", "ends_at", "specialist", "room", "cancelled", "cancel_reason")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            booked_count=Count("bookings", filter=Q(bookings__status=ClassBooking.Status.BOOKED)),
+            waiting_count=Count("bookings", filter=Q(bookings__status=ClassBooking.Status.WAITLISTED)))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("service"), ordering="group_class__service__name")
+    def service(self, obj):
+        return obj.group_class.service
+
+    @admin.display(description=_("booked"), ordering="booked_count")
+    def booked(self, obj):
+        return obj.booked_count
+
+    @admin.display(description=_("waiting"), ordering="waiting_count")
+    def waiting(self, obj):
+        return obj.waiting_count
+
+
 @admin.register(ClassBooking)
 class ClassBookingAdmin(admin.ModelAdmin):
-    list_display = ("occurrence", "client", "status", "waitlist_position", "membership", "created_by", "created_at")
+    list_display = ("occurrence", "client", "status", "waitlist_position", "created_at")
     list_filter = ("status", "occurrence__group_class__service")
-    list_select_related = ("occurrence__group_class__service", "client", "membership", "created_by")
+    list_select_related = ("occurrence__group_class__service", "client")
     search_fields = ("client__first_name", "client__last_name", "occurrence__group_class__service__name")
     date_hierarchy = "created_at"
     readonly_fields = ("occurrence", "client", "status", "waitlist_position", "membership", "cancel_reason",
