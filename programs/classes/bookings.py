@@ -15,8 +15,8 @@
 - **Cancelling** (``class_cancel``) needs a reason. A booked place cancelled less than
   ``LATE_CANCEL_HOURS`` before the start is a late cancel, and uses a visit of the card when its
   plan says so (``MembershipPlan.late_cancel_uses_visit``, as for sessions). A freed place goes at
-  once to the first on the waiting list, who gets a message (the outbox, their language and
-  channel); the others move up one turn.
+  once to the first on the waiting list who is free then, who gets a message (the outbox, their
+  language and channel); the others move up one turn.
 """
 
 import datetime
@@ -153,8 +153,10 @@ def _promote(occurrence: ClassOccurrence, now) -> ClassBooking | None:
     booked = ClassBooking.objects.filter(occurrence=occurrence, status=ClassBooking.Status.BOOKED).count()
     if booked >= occurrence.group_class.capacity:
         return None
-    first = (ClassBooking.objects.filter(occurrence=occurrence, status=ClassBooking.Status.WAITLISTED)
-             .select_related("client").order_by("waitlist_position", "pk").first())
+    waiting = (ClassBooking.objects.filter(occurrence=occurrence, status=ClassBooking.Status.WAITLISTED)
+               .select_related("client").order_by("waitlist_position", "pk"))
+    # A client who took a personal session or another class at that time meanwhile keeps their turn.
+    first = next((b for b in waiting if not _elsewhere(occurrence, b.client_id)), None)
     if first is None:
         return None
     position = first.waitlist_position

@@ -228,3 +228,17 @@ def test_the_slot_finder_keeps_personal_sessions_off_class_times(studio):
                                                     specialist_ids=[studio.trainer.pk], client_id=None)]
     assert at(MONDAY, 17) in starts and at(MONDAY, 19, 15) in starts
     assert not {at(MONDAY, 17, 15), at(MONDAY, 18), at(MONDAY, 19)} & set(starts)
+
+
+def test_a_waiting_client_busy_elsewhere_meanwhile_keeps_their_turn_and_the_next_gets_the_place(studio):
+    first, _second, busy, free = (book(studio, client) for client in studio.clients)
+    item = pf.ProgramItemFactory(program__client=busy.client, service=studio.personal, specialist=None)
+    pf.SessionFactory(item=item, specialist=None, scheduled_at=at(MONDAY, 18))
+
+    class_cancel(booking=first, reason="Ill", user=studio.manager, now=BEFORE - datetime.timedelta(days=2))
+
+    busy.refresh_from_db()
+    free.refresh_from_db()
+    assert (busy.status, busy.waitlist_position) == (ClassBooking.Status.WAITLISTED, 1)
+    assert free.status == ClassBooking.Status.BOOKED
+    assert Notification.objects.get(kind="class_place").client == free.client
