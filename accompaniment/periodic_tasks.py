@@ -4,7 +4,7 @@
 missing and brings each of the club's rows — known by its name — back to the task, the time and
 the description below; a row a person paused (*enabled* off) stays paused, and every other row
 of the schedule is left alone. Run it after every ``migrate`` (``make run`` does). The times of
-day come from settings (``DAILY_REMINDERS_AT``, ``STAGE_REFRESH_AT``), in the club's time zone.
+day come from settings (``DAILY_REMINDERS_AT``, ``STAGE_REFRESH_AT``, ``CLASS_TIMETABLE_AT``), in the club's time zone.
 """
 
 from __future__ import annotations
@@ -50,6 +50,12 @@ def club_schedules() -> list[Schedule]:
             "Outbox: deliver queued messages", "clients.deliver_outbox",
             "Sends what is queued and due (quiet hours and retries respected).",
             every_minutes=1,
+        ),
+        Schedule(
+            "Timetable: group classes ahead", "programs.extend_class_timetable",
+            "Generates each group class's occurrences up to CLASS_TIMETABLE_WEEKS ahead "
+            "(programs.classes.timetable); a day that conflicts is skipped and listed.",
+            at=settings.CLASS_TIMETABLE_AT,
         ),
     ]
 

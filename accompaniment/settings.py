@@ -345,6 +345,10 @@ LATE_CANCEL_HOURS = env.int("LATE_CANCEL_HOURS", default=12)
 # Hours before a session when its reminder goes to the client (by the daily pipeline: the
 # sessions starting within a day from this many hours after the run's day begins).
 SESSION_REMINDER_HOURS = env.int("SESSION_REMINDER_HOURS", default=24)
+# Booking into a group class closes this many minutes before it starts, unless the class says
+# otherwise; the timetable is generated this many weeks ahead (programs.classes).
+CLASS_BOOKING_CLOSES_MINUTES = env.int("CLASS_BOOKING_CLOSES_MINUTES", default=120)
+CLASS_TIMETABLE_WEEKS = env.int("CLASS_TIMETABLE_WEEKS", default=8)
 
 
 def _time_of_day(name: str, value: str) -> datetime.time:
@@ -358,6 +362,7 @@ def _time_of_day(name: str, value: str) -> datetime.time:
 # writes them to the schedule (accompaniment/periodic_tasks.py).
 DAILY_REMINDERS_AT = _time_of_day("DAILY_REMINDERS_AT", env.str("DAILY_REMINDERS_AT", default="08:30"))
 STAGE_REFRESH_AT = _time_of_day("STAGE_REFRESH_AT", env.str("STAGE_REFRESH_AT", default="01:00"))
+CLASS_TIMETABLE_AT = _time_of_day("CLASS_TIMETABLE_AT", env.str("CLASS_TIMETABLE_AT", default="02:00"))
 # No messages to clients between these local hours; delivery waits until the morning.
 QUIET_HOURS_START = env.int("QUIET_HOURS_START", default=21)
 QUIET_HOURS_END = env.int("QUIET_HOURS_END", default=9)

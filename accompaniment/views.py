@@ -41,6 +41,7 @@ from clients.selectors import (
 )
 from clients.services import health_data_opened
 from programs.models import Session
+from programs.classes.selectors import upcoming_bookings_for_client
 from programs.selectors import programs_for_card
 from sales.selectors import offers_for_client, pending_recommendations_for, sales_for_client
 from sales.services import offer_allowance
@@ -71,6 +72,7 @@ def home(request):
 
 
 CARD_TIMELINE_ROWS = 30
+CARD_CLASS_ROWS = 10
 
 
 @requires(WORK_WITH_CLIENTS)
@@ -93,6 +95,7 @@ def client_card(request, pk):
             "measurements": measurements[-12:][::-1],
             "chart": _measurement_chart(measurements),
             "programs": programs_for_card(client),
+            "class_bookings": list(upcoming_bookings_for_client(client, now=timezone.now())[:CARD_CLASS_ROWS]),
             "interactions": list(  # the conversation has its own panel
                 client.interactions.filter(channel="", notification__isnull=True)
                 .select_related("manager")[:CARD_TIMELINE_ROWS]

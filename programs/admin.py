@@ -260,3 +260,4 @@ class SessionAdmin(StatusThroughServiceAdminMixin, CreatedByAdminMixin, admin.Mo
     def service(self, obj):
         return obj.item.service
 
+from .classes import admin as _classes_admin  # noqa: E402,F401  (group classes' admins)

@@ -334,3 +334,7 @@ class Session(TimeStampedModel):
         if not self.client_id and self.item_id:
             self.client_id = ProgramItem.objects.filter(pk=self.item_id).values_list("program__client", flat=True).get()
         super().save(*args, **kwargs)
+
+
+# Group classes live in their own sub-package; imported here so that Django finds the models.
+from .classes.models import ClassBooking, ClassOccurrence, GroupClass  # noqa: E402,F401

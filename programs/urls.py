@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import calendar_views, views
+from .classes import views as classes
 
 app_name = "programs"
 
@@ -19,4 +20,8 @@ urlpatterns = [
     path("calendar/book/", calendar_views.calendar_book, name="calendar-book"),
     path("calendar/clients/", calendar_views.calendar_clients, name="calendar-clients"),
     path("<int:pk>/plan/confirm/", calendar_views.plan_confirm, name="plan-confirm"),
+    path("classes/", classes.timetable, name="classes"),
+    path("classes/<int:occurrence_pk>/", classes.occurrence_detail, name="class-occurrence"),
+    path("classes/<int:occurrence_pk>/book/", classes.occurrence_book, name="class-book"),
+    path("classes/bookings/<int:booking_pk>/cancel/", classes.booking_cancel, name="class-booking-cancel"),
 ]

@@ -11,3 +11,4 @@ PROGRAM_PAGE = health_data.register("program", _("Program page"))
 MY_SESSIONS = health_data.register("sessions", _("Specialist's sessions"))
 
 SESSION_REMINDER = kinds.register("session_reminder", _("Session reminder"))
+CLASS_PLACE = kinds.register("class_place", _("Place in a group class"))

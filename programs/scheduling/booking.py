@@ -51,8 +51,27 @@ class Refusal(ValidationError):
         self.reason = message
 
 
+def _class_in_the_way(session: Session, *, start, end, until) -> str:
+    """Why a group class keeps the session from [start, end): its specialist or its room taken by a
+    class (``programs.classes.busy``), or the client booked into one; "" when none does."""
+    from ..classes.busy import bookings_taking, occurrences_taking
+
+    for occurrence in occurrences_taking(start=start, end=until, specialist_ids=[session.specialist_id],
+                                         room_ids=[session.room_id]):
+        who = occurrence.specialist if occurrence.specialist_id == session.specialist_id else occurrence.room
+        return _("%(who)s is taken by the group class %(service)s at %(when)s.") % {
+            "who": who, "service": occurrence.group_class.service, "when": when(occurrence.starts_at)}
+    for booking in bookings_taking(start=start, end=end, client_ids=[session.client_id]):
+        return _("The client is booked into the group class %(service)s at %(when)s.") % {
+            "service": booking.occurrence.group_class.service, "when": when(booking.occurrence.starts_at)}
+    return ""
+
+
 def _in_the_way(session: Session, *, start, end, until) -> tuple[str, Session | None]:
     """Why the session cannot take [start, end) (busy until ``until``), or ("", None)."""
+    problem = _class_in_the_way(session, start=start, end=end, until=until)
+    if problem:
+        return problem, None
     others = Session.objects.exclude(status__in=Session.FREED).exclude(pk=session.pk)
     others = others.select_related("item__service").order_by("scheduled_at", "pk")
     if session.specialist_id:

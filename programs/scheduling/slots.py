@@ -6,7 +6,9 @@ A **slot** for a service is a start at which, for the service's duration,
 - the specialist has no other session until the end plus the service's buffer,
 - the client has no other session (and, within one program, a ``PROGRAM_BREAK`` between two),
 - a room of the kind the service needs (``Service.room_kind``) has a place left until the end plus
-  the buffer (a room for one holds one session; a larger one up to its capacity at once).
+  the buffer (a room for one holds one session; a larger one up to its capacity at once);
+- no group class takes the specialist, the room (a class takes the whole room) or the client
+  (``programs.classes.busy``).
 
 Starts are tried every ``STEP`` minutes from the beginning of each working interval. Everything is
 read up front (``Board.load``: a fixed number of queries whatever the number of days, specialists
@@ -51,12 +53,15 @@ class Board:
     specialist_busy: dict[int, list[Interval]] = field(default_factory=lambda: defaultdict(list))
     room_busy: dict[int, list[Interval]] = field(default_factory=lambda: defaultdict(list))
     client_busy: dict[int, list[Interval]] = field(default_factory=lambda: defaultdict(list))
+    room_closed: dict[int, list[Interval]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def load(cls, *, specialist_ids, client_ids, room_kinds, first: datetime.date, last: datetime.date,
              exclude_pk=None, department_ids=None) -> "Board":
-        """Five to seven queries: the calendar, the rooms of ``room_kinds`` and every session not
-        cancelled of those specialists, rooms and clients from ``first`` to ``last``."""
+        """Seven to nine queries: the calendar, the rooms of ``room_kinds``, every session not
+        cancelled of those specialists, rooms and clients from ``first`` to ``last``, and the group
+        classes that take them."""
+        from ..classes.busy import bookings_taking, occurrences_taking
         from core.dates import days_bounds
 
         specialist_ids = [pk for pk in specialist_ids if pk]
@@ -73,6 +78,16 @@ class Board:
                     .values_list("specialist_id", "room_id", "client_id", "scheduled_at", "ends_at", "busy_until"))
         for specialist_id, room_id, client_id, starts, ends, busy_until in sessions:
             board.take(specialist_id, room_id, client_id, starts, ends, busy_until)
+        room_ids = [r.pk for r in rooms]
+        for occurrence in occurrences_taking(start=start, end=end, specialist_ids=specialist_ids, room_ids=room_ids):
+            board.take(occurrence.specialist_id if occurrence.specialist_id in specialist_ids else None, None, None,
+                       occurrence.starts_at, occurrence.ends_at, occurrence.busy_until)
+            if occurrence.room_id in room_ids:
+                board.room_closed[(occurrence.room_id, timezone.localtime(occurrence.starts_at).date())].append(
+                    (occurrence.starts_at, occurrence.busy_until))
+        for booking in bookings_taking(start=start, end=end, client_ids=client_ids):
+            board.take(None, None, booking.client_id, booking.occurrence.starts_at, booking.occurrence.ends_at,
+                       booking.occurrence.ends_at)
         return board
 
     def take(self, specialist_id, room_id, client_id, start, end, busy_until, gap=datetime.timedelta(0)):
@@ -97,6 +112,8 @@ class Board:
 
     def room_free(self, room: Room, start, until) -> bool:
         """Whether ``room`` has a place left at every moment of [start, until)."""
+        if overlaps(start, until, self.around(self.room_closed, room.pk, start)):
+            return False
         busy = [(s, e) for s, e in self.around(self.room_busy, room.pk, start) if s < until and start < e]
         if room.capacity == 1 or not busy:
             return not busy

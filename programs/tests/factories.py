@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from clients.tests.factories import ClientFactory
 from programs import models
-from staff.tests.factories import ServiceFactory, StaffMemberFactory
+from staff.tests.factories import RoomFactory, ServiceFactory, StaffMemberFactory
 
 
 class ProgramTemplateFactory(factory.django.DjangoModelFactory):
@@ -53,3 +53,40 @@ class SessionFactory(factory.django.DjangoModelFactory):
     item = factory.SubFactory(ProgramItemFactory)
     specialist = factory.SelfAttribute("item.specialist")
     scheduled_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=1))
+
+
+class GroupClassFactory(factory.django.DjangoModelFactory):
+    """A weekly class; its occurrences come from ``group_class_save`` (or ``ClassOccurrenceFactory``)."""
+
+    class Meta:
+        model = models.GroupClass
+
+    service = factory.SubFactory(ServiceFactory, room_kind="studio")
+    specialist = factory.SubFactory(StaffMemberFactory, department=factory.SelfAttribute("..service.department"))
+    room = factory.SubFactory(RoomFactory, department=factory.SelfAttribute("..service.department"),
+                              kind="studio", capacity=20)
+    capacity = 10
+    weekdays = "024"
+    starts_at = datetime.time(18, 0)
+    duration_minutes = 60
+    start_date = factory.LazyFunction(timezone.localdate)
+
+
+class ClassOccurrenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ClassOccurrence
+
+    group_class = factory.SubFactory(GroupClassFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=2))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(minutes=o.group_class.duration_minutes))
+    busy_until = factory.SelfAttribute("ends_at")
+    specialist = factory.SelfAttribute("group_class.specialist")
+    room = factory.SelfAttribute("group_class.room")
+
+
+class ClassBookingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ClassBooking
+
+    occurrence = factory.SubFactory(ClassOccurrenceFactory)
+    client = factory.SubFactory(ClientFactory)

@@ -47,6 +47,7 @@ from accompaniment.dashboard.period import add_months
 from . import catalog, people
 from .catalog import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
 from .history import ClientHistory
+from .classes import book_classes, write_classes
 from .schedule import write_schedule
 
 MAX_CLIENTS = 200_000
@@ -92,9 +93,11 @@ class DemoClub:
                 self._reference()
                 self._staff()
                 write_schedule(self)
+                write_classes(self)
                 self._offerings()
                 self._extras()
                 new_clients = self._clients()
+                book_classes(self)
                 # The stored relationship stage, by the one rule in sales.stages (in chunks: a
                 # query has a limited number of parameters).
                 for start in range(0, len(new_clients), 5000):

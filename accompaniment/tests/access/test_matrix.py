@@ -37,7 +37,7 @@ from core.capabilities import (
     READ_HISTORY,
     ROLE_CAPABILITIES,
 )
-from programs.models import Program, Session
+from programs.models import ClassBooking, ClassOccurrence, Program, Session
 from programs.tests import factories as pf
 from sales.models import Offer, Promotion, Recommendation
 from sales.tests import factories as sf
@@ -91,9 +91,16 @@ def build_world():
             program__client=client, program__manager=manager, service=service, specialist=trainers[side],
         )
         session = pf.SessionFactory(item=item, specialist=trainers[side])
+        occurrence = pf.ClassOccurrenceFactory(
+            group_class__service=service, group_class__specialist=trainers[side],
+            group_class__room=stf.RoomFactory(department=department, name=f"Studio {side}", kind="studio", capacity=12),
+            starts_at=timezone.now() + datetime.timedelta(days=3, hours=1 if side == "a" else 3),
+        )
         sides[side] = SimpleNamespace(
             client=client, membership=membership, program=item.program, program_item=item,
             session=session, staff_member=trainers[side],
+            occurrence=occurrence, group_class=occurrence.group_class,
+            class_booking=pf.ClassBookingFactory(occurrence=occurrence, client=client, membership=membership),
             freeze=cf.FreezeFactory(membership=membership),
             visit=cf.VisitFactory(client=client, membership=membership),
             interaction=cf.InteractionFactory(client=client, manager=manager),
@@ -244,16 +251,16 @@ RECORDS = {
     "session": Session, "sessions": Session, "offer": Offer, "offers": Offer,
     "recommendation": Recommendation, "recommendations": Recommendation,
     "promotion": Promotion, "promotions": Promotion, "staff_member": StaffMember, "members": StaffMember,
-    "cover": ManagerCover,
+    "cover": ManagerCover, "occurrence": ClassOccurrence, "booking": ClassBooking,
 }
 ATTRIBUTE = {
     Client: "client", Membership: "membership", Task: "task", Feedback: "feedback", Program: "program",
     Session: "session", Offer: "offer", Recommendation: "recommendation", StaffMember: "staff_member",
-    ManagerCover: "cover",
+    ManagerCover: "cover", ClassOccurrence: "occurrence", ClassBooking: "class_booking",
 }
 # Records of a client (managers see their own side; a specialist the sessions, feedback and
 # recommendations of their own side); a staff member's page is their own for a specialist.
-CLIENT_RECORDS = {Client, Membership, Task, Feedback, Program, Session, Offer, Recommendation}
+CLIENT_RECORDS = {Client, Membership, Task, Feedback, Program, Session, Offer, Recommendation, ClassBooking}
 
 # What a POST carries, so that a refused one would have written had it been let in.
 PAYLOADS = {

@@ -26,6 +26,7 @@ from clients.models import (
     Notification,
 )
 from clients.tests import factories as cf
+from programs.models import ClassBooking, ClassOccurrence
 from programs.tests import factories as pf
 from sales.models import Sale, UpsellPolicy
 from sales.tests import factories as sf
@@ -125,6 +126,13 @@ BATCHES = (
     ),
     (pf.ProgramItemFactory, {}),
     (pf.SessionFactory, {}),
+    (pf.GroupClassFactory, {}),
+    (pf.ClassOccurrenceFactory, {}),
+    (
+        pf.ClassBookingFactory,
+        {"created_by": SHARED_USER,
+         "membership": factory.SubFactory(cf.MembershipFactory, client=factory.SelfAttribute("..client"))},
+    ),
     (sf.ProductFactory, {}),
     (sf.RecommendationFactory, {"decided_by": SHARED_USER}),
     (sf.PromotionFactory, {}),
@@ -138,7 +146,8 @@ ROW_MAKERS = {
 ROW_MAKERS[UpsellPolicy] = _upsell_policies
 ROW_MAKERS[OpeningHours] = _opening_hours
 
-READ_ONLY_LOGS = {HealthDataAccess, ClientErasure, ClientLink, ManagerCover, TelegramUpdate}
+READ_ONLY_LOGS = {HealthDataAccess, ClientErasure, ClientLink, ManagerCover, TelegramUpdate,
+                  ClassOccurrence, ClassBooking}
 
 # Rows on the changelist before and after; the number of queries must not change.
 FEW, MANY = 5, 50

@@ -48,7 +48,7 @@ def as_the_old_migration_wrote_them():
 def test_a_new_database_has_no_schedule_until_the_command_writes_it():
     assert not PeriodicTask.objects.exists()  # the migration no longer writes one
     out = setup()
-    assert out.count("  created ") == 3
+    assert out.count("  created ") == 4
     assert schedule_rows() == [
         ("Outbox: deliver queued messages", "clients.deliver_outbox", True, club_schedules()[2].description,
          "{}", None, None, None, 1, "minutes"),
@@ -56,6 +56,8 @@ def test_a_new_database_has_no_schedule_until_the_command_writes_it():
          "{}", "1", "0", "Europe/Kyiv", None, None),
         ("Reminders: daily sweep", "accompaniment.daily_reminders", True, club_schedules()[1].description,
          "{}", "8", "30", "Europe/Kyiv", None, None),
+        ("Timetable: group classes ahead", "programs.extend_class_timetable", True, club_schedules()[3].description,
+         "{}", "2", "0", "Europe/Kyiv", None, None),
     ]
 
 
@@ -63,7 +65,7 @@ def test_running_it_twice_leaves_the_same_rows():
     setup()
     rows, crontabs, intervals = schedule_rows(), CrontabSchedule.objects.count(), IntervalSchedule.objects.count()
     out = setup()
-    assert out.count("  unchanged ") == 3 and "created" not in out and "updated" not in out
+    assert out.count("  unchanged ") == 4 and "created" not in out and "updated" not in out
     assert schedule_rows() == rows
     assert (CrontabSchedule.objects.count(), IntervalSchedule.objects.count()) == (crontabs, intervals)
 
@@ -108,7 +110,7 @@ def test_a_changed_schedule_is_updated(settings):
     assert (sweep.crontab.hour, sweep.crontab.minute, sweep.kwargs) == ("8", "30", "{}")
     stages = PeriodicTask.objects.get(task="sales.refresh_stages")
     assert (stages.crontab.hour, stages.crontab.minute) == ("2", "15")
-    assert PeriodicTask.objects.count() == 3
+    assert PeriodicTask.objects.count() == 4
 
 
 def test_every_scheduled_task_is_a_task_the_workers_know():
