@@ -272,6 +272,7 @@ ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "programs.program": ALL,
         "programs.programitem": ALL,
         "programs.session": ALL,
+        "programs.calendarfeed": ("view", "delete"),  # delete: the feed turned off
         "sales.product": ALL,
         "sales.recommendation": ALL,
         "sales.offer": ALL,

@@ -325,3 +325,21 @@ class Session(TimeStampedModel):
         if not self.client_id and self.item_id:
             self.client_id = ProgramItem.objects.filter(pk=self.item_id).values_list("program__client", flat=True).get()
         super().save(*args, **kwargs)
+
+
+class CalendarFeed(models.Model):
+    """A specialist's private calendar feed (``programs.feed``): the secret in its address. Reset
+    gives a new secret, and the old address stops working at once."""
+
+    staff_member = models.OneToOneField(
+        StaffMember, verbose_name=_("specialist"), on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(_("secret"), max_length=64, editable=False)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.staff_member)

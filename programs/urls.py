@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feed_views, views
 
 app_name = "programs"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("sessions/<int:pk>/mark/", views.session_mark, name="session-mark"),
     path("sessions/<int:pk>/change/", views.session_change, name="session-change"),
     path("my-sessions/", views.my_sessions, name="my-sessions"),
+    path("my-sessions/calendar-link/", feed_views.calendar_feed_reset_view, name="calendar-feed-reset"),
+    path("feed/<int:staff_member>/<str:token>/sessions.ics", feed_views.calendar_feed, name="calendar-feed"),
 ]

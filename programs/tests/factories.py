@@ -53,3 +53,11 @@ class SessionFactory(factory.django.DjangoModelFactory):
     item = factory.SubFactory(ProgramItemFactory)
     specialist = factory.SelfAttribute("item.specialist")
     scheduled_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=1))
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CalendarFeed
+
+    staff_member = factory.SubFactory("staff.tests.factories.StaffMemberFactory")
+    token = factory.Faker("password", length=43, special_chars=False)

@@ -94,6 +94,7 @@ def build_world():
         sides[side] = SimpleNamespace(
             client=client, membership=membership, program=item.program, program_item=item,
             session=session, staff_member=trainers[side],
+            calendar_feed=pf.CalendarFeedFactory(staff_member=trainers[side]),
             freeze=cf.FreezeFactory(membership=membership),
             visit=cf.VisitFactory(client=client, membership=membership),
             interaction=cf.InteractionFactory(client=client, manager=manager),

@@ -27,6 +27,7 @@ from clients.models import (
 )
 from clients.tests import factories as cf
 from programs.tests import factories as pf
+from programs.models import CalendarFeed
 from sales.models import Sale, UpsellPolicy
 from sales.tests import factories as sf
 from staff.models import DEFAULT_TOOL, Competency, CompetencyScore, Feedback, OpeningHours
@@ -125,6 +126,7 @@ BATCHES = (
     ),
     (pf.ProgramItemFactory, {}),
     (pf.SessionFactory, {}),
+    (pf.CalendarFeedFactory, {}),
     (sf.ProductFactory, {}),
     (sf.RecommendationFactory, {"decided_by": SHARED_USER}),
     (sf.PromotionFactory, {}),
@@ -138,7 +140,7 @@ ROW_MAKERS = {
 ROW_MAKERS[UpsellPolicy] = _upsell_policies
 ROW_MAKERS[OpeningHours] = _opening_hours
 
-READ_ONLY_LOGS = {HealthDataAccess, ClientErasure, ClientLink, ManagerCover, TelegramUpdate}
+READ_ONLY_LOGS = {HealthDataAccess, ClientErasure, ClientLink, ManagerCover, TelegramUpdate, CalendarFeed}
 
 # Rows on the changelist before and after; the number of queries must not change.
 FEW, MANY = 5, 50
