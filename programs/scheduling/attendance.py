@@ -31,6 +31,8 @@ VISIT_RULES = {
     Session.Status.LATE_CANCELLED: "late_cancel_uses_visit",
     Session.Status.MISSED: "no_show_uses_visit",
 }
+# The kind of the visit it uses: it counts against the card, never as the client coming.
+VISIT_KINDS = {Session.Status.LATE_CANCELLED: Visit.Kind.LATE_CANCEL, Session.Status.MISSED: Visit.Kind.NO_SHOW}
 
 
 @transaction.atomic
@@ -78,7 +80,7 @@ def use_visit(session: Session, *, user, at: datetime.datetime) -> Visit | None:
     try:
         with transaction.atomic():
             visit = visit_check_in(client=session.client, user=user, at=at, membership=card, again=True,
-                                   note=note[:255])
+                                   note=note[:255], kind=VISIT_KINDS[session.status])
     except ValidationError:  # used up or erased meanwhile: the session is marked all the same
         return None
     Session.objects.filter(pk=session.pk).update(visit=visit)

@@ -92,6 +92,31 @@ def test_a_no_show_uses_a_visit_by_default_once_through_the_check_in(manager):
     assert Visit.objects.count() == 1
 
 
+def test_a_used_up_visit_is_of_its_kind_and_never_the_clients_last_visit(settings, manager):
+    """The card counts it; the rollups, the lapsed and at-risk rules and the desk do not."""
+    from clients import rules
+    from clients.models import ClientLastVisit
+
+    settings.LATE_CANCEL_HOURS = 12
+    membership = card(late_cancel_uses_visit=True)
+    client = membership.client
+    missed, late = session_of(client, -1), session_of(client, 2)
+    session_mark(session=missed, status=Session.Status.MISSED, user=manager)
+    session_cancel(session=late, reason="Stuck in traffic", user=manager)
+    membership.refresh_from_db()
+    assert membership.visits_used == 2
+    assert sorted(Visit.objects.values_list("kind", flat=True)) == [Visit.Kind.LATE_CANCEL, Visit.Kind.NO_SHOW]
+    assert not Visit.objects.attended().exists()
+    assert not ClientLastVisit.objects.filter(client=client).exists()
+    came = timezone.now() - datetime.timedelta(days=20)
+    cf.VisitFactory(client=client, membership=membership, checked_in_at=came)
+    assert ClientLastVisit.objects.get(client=client).checked_in_at == came
+    # lapsed by the rule (no visit for 14 days): the used-up visits of today are not the client coming
+    type(membership).objects.filter(pk=membership.pk).update(
+        start_date=timezone.localdate() - datetime.timedelta(days=30))
+    assert client.pk in set(rules.lapsed_client_ids(timezone.localdate(), days=14).values_list("client_id", flat=True))
+
+
 def test_no_visit_is_used_when_the_plan_says_no_or_no_card_is_usable(manager):
     membership = card(no_show_uses_visit=False)
     spent = card(no_show_uses_visit=True)

@@ -5,9 +5,19 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
+def visit_kinds(apps, schema_editor):
+    """The visits late cancels and no-shows used up so far are of their kind (the visits' rollups
+    follow through their triggers)."""
+    Session, Visit = apps.get_model("programs", "Session"), apps.get_model("clients", "Visit")
+    for status, kind in (("late_cancelled", "late_cancel"), ("missed", "no_show")):
+        used = Session.objects.filter(status=status, visit__isnull=False).values("visit")
+        Visit.objects.filter(pk__in=used).update(kind=kind)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('clients', '0016_client_preferred_times_visit_kind'),
         ('programs', '0007_session_late_cancel_and_visit'),
         ('staff', '0006_schedule'),
     ]
@@ -26,4 +36,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'calendar feeds',
             },
         ),
+        migrations.RunPython(visit_kinds, migrations.RunPython.noop),
     ]
