@@ -151,3 +151,35 @@ def test_the_stop_gaps_confirmation_markers_are_carried_onto_the_sessions():
     migration.confirmations_from_markers(apps, None)
     assert Session.objects.get(pk=confirmed.pk).confirmed_via == "page"
     assert Session.objects.get(pk=untouched.pk).confirmed_at is None
+
+
+def test_cancelling_a_program_is_a_late_cancel_of_its_sessions_within_the_window(settings, manager):
+    from programs.models import Program
+    from programs.services import program_set_status
+
+    settings.LATE_CANCEL_HOURS = 12
+    membership = card(late_cancel_uses_visit=True)
+    program = pf.ProgramFactory(client=membership.client, status=Program.Status.ACTIVE, manager=manager)
+    item = pf.ProgramItemFactory(program=program)
+    soon, later, done = (pf.SessionFactory(item=item, scheduled_at=timezone.now() + datetime.timedelta(hours=h))
+                         for h in (2, 50, 100))
+    Session.objects.filter(pk=done.pk).update(status=Session.Status.DONE, completed_at=timezone.now())
+    program_set_status(program=program, status=Program.Status.CANCELLED, user=manager)
+    statuses = dict(Session.objects.values_list("pk", "status"))
+    assert statuses == {soon.pk: "late_cancelled", later.pk: "cancelled", done.pk: "done"}
+    membership.refresh_from_db()
+    assert membership.visits_used == 1
+    assert Session.objects.get(pk=soon.pk).visit.kind == Visit.Kind.LATE_CANCEL
+
+
+def test_completing_a_program_cancels_what_is_left_without_the_late_rule(settings, manager):
+    from programs.models import Program
+    from programs.services import program_set_status
+
+    membership = card(late_cancel_uses_visit=True)
+    program = pf.ProgramFactory(client=membership.client, status=Program.Status.ACTIVE, manager=manager)
+    soon = pf.SessionFactory(item=pf.ProgramItemFactory(program=program),
+                             scheduled_at=timezone.now() + datetime.timedelta(hours=2))
+    program_set_status(program=program, status=Program.Status.COMPLETED, user=manager)
+    assert Session.objects.get(pk=soon.pk).status == Session.Status.CANCELLED
+    assert not Visit.objects.exists()
