@@ -11,7 +11,8 @@ days. The specialist is the item's, or any active specialist who provides the se
 is chosen (the one already taken for the item first, then the least busy). Two sessions of the
 program on one day keep a ``PROGRAM_BREAK`` between them. A session that finds no slot is not
 booked, and a session placed off the client's preferred days or hours is counted: the item's
-``unplaced`` note says how many and why, and the program page shows it.
+``placing`` keeps how many and why as codes (``placing_note``), and the program page shows it in
+the reader's language.
 All of it reads one board (``slots.Board``) and writes in one statement, so planning a program
 costs the same few queries however many sessions it has.
 """
@@ -20,8 +21,8 @@ import dataclasses
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _, ngettext
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clients.models import Client
 from clients.models.weekdays import on_weekdays, weekdays_of
@@ -171,9 +172,9 @@ def plan_items(*, program: Program, items: list[ProgramItem], start: datetime.da
 
         raise ValidationError(_("The schedule changed while the program was planned: try again.")) from None
     for item in items:
-        unplaced = missing.get(item.pk, [])
-        item.unplaced = unplaced_reason(item, unplaced, candidates[item.pk]) if unplaced else ""
-        ProgramItem.objects.filter(pk=item.pk).update(unplaced=item.unplaced)
+        item.placing = placing_note(item, missing.get(item.pk, []), candidates[item.pk],
+                                    off_preferences.get(item.pk, 0))
+        ProgramItem.objects.filter(pk=item.pk).update(placing=item.placing)
     return len(sessions)
 
 
@@ -181,19 +182,17 @@ def _lock_people(specialist_ids) -> None:
     list(StaffMember.objects.select_for_update().filter(pk__in=specialist_ids).values_list("pk"))
 
 
-def unplaced_reason(item: ProgramItem, days: list[datetime.date], candidates: list[int]) -> str:
-    """What the program page says about an item's sessions that found no slot."""
-    dates = ", ".join(formats.date_format(day, "SHORT_DATE_FORMAT") for day in days[:6])
-    if not candidates and not item.specialist_id:
-        why = _("nobody provides this service")
-    else:
-        why = _("no free time of the specialist, a room or the client on those days and the %(days)s after") % {
-            "days": LOOK_AHEAD_DAYS}
-    return ngettext(
-        "%(count)s session not placed (%(dates)s): %(why)s.",
-        "%(count)s sessions not placed (%(dates)s): %(why)s.",
-        len(days),
-    ) % {"count": len(days), "dates": dates + ("…" if len(days) > 6 else ""), "why": why}
+def placing_note(item: ProgramItem, days: list[datetime.date], candidates: list[int], off_preferences: int) -> dict:
+    """What the program page says about an item (``ProgramItem.placing``): the sessions that found
+    no slot and why, and how many went off the client's preferences; codes, read in each
+    reader's language."""
+    note = {}
+    if days:
+        note.update(days=[day.isoformat() for day in days], look_ahead=LOOK_AHEAD_DAYS,
+                    why="nobody" if not candidates and not item.specialist_id else "no_time")
+    if off_preferences:
+        note["off_preferences"] = off_preferences
+    return note
 
 
 def plan_program(*, program: Program, user=None) -> int:

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from programs.models import Program, Session
@@ -99,3 +100,17 @@ def test_every_session_lands_on_a_preferred_day_when_the_specialist_works_then(s
     program, item = program_for(spa, manager, sessions=6, preferred_weekdays=weekdays)
     plan_program(program=program)
     assert {str(start.isoweekday()) for start in local_starts(item)} <= set(weekdays)
+
+
+def test_sessions_off_the_preferences_are_counted_and_the_page_says_so(spa, manager, client):
+    """Nina works 09:00–18:00: a client who likes 19:00–21:00 gets 17:00, and is told."""
+    program, item = program_for(spa, manager, sessions=2, preferred_time_from=datetime.time(19, 0),
+                                preferred_time_to=datetime.time(21, 0))
+    plan_program(program=program)
+    assert [s.time() for s in local_starts(item)] == [datetime.time(17, 0)] * 2
+    item.refresh_from_db()
+    assert item.placing == {"off_preferences": 2} and item.unplaced == ""
+    client.force_login(manager)
+    client.cookies["django_language"] = "uk"
+    page = client.get(reverse("programs:detail", args=[program.pk])).content.decode()
+    assert 'data-testid="off-preferences"' in page and "2 заняття" in page

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from programs.models import Program, Session
 from programs.scheduling import Board, plan_program
@@ -105,3 +105,27 @@ def test_any_specialist_who_provides_the_service_is_taken_when_none_is_chosen(sp
     assert plan_program(program=program) == 1
     session = Session.objects.get(item=item)
     assert (session.specialist, timezone.localtime(session.scheduled_at)) == (ihor, at(MONDAY, 10))
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("ru", "2 занятия не размещены (04.03.2027, 11.03.2027)"),
+    ("uk", "2 заняття не розміщено (04.03.2027, 11.03.2027)"),
+    ("en", "2 sessions not placed (04.03.2027, 11.03.2027)"),
+])
+def test_what_was_not_placed_reads_in_each_viewers_language(spa, client, manager, language, expected):
+    """Planned by someone speaking English; kept as codes; each reader gets their own language."""
+    lone = stf.StaffMemberFactory(department=spa.department, first_name="Lone")
+    lone.services.set([spa.massage])
+    stf.WorkingHoursFactory(staff_member=lone, valid_from=MONDAY, weekday=0)
+    program = pf.ProgramFactory(start_date=MONDAY, status=Program.Status.ACTIVE, manager=manager,
+                                client__assigned_manager=manager)
+    item = pf.ProgramItemFactory(program=program, service=spa.massage, specialist=lone, sessions_count=4,
+                                 sessions_per_week=2)
+    with translation.override("en"):
+        plan_program(program=program)
+    item.refresh_from_db()
+    assert item.placing == {"days": ["2027-03-04", "2027-03-11"], "look_ahead": 3, "why": "no_time"}
+    client.force_login(manager)
+    client.cookies["django_language"] = language
+    page = client.get(reverse("programs:detail", args=[program.pk])).content.decode()
+    assert expected in page

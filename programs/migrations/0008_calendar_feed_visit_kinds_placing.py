@@ -14,6 +14,13 @@ def visit_kinds(apps, schema_editor):
         Visit.objects.filter(pk__in=used).update(kind=kind)
 
 
+def placing_from_text(apps, schema_editor):
+    """The "not placed" notes written so far in one language are kept as they were written."""
+    ProgramItem = apps.get_model("programs", "ProgramItem")
+    for pk, text in ProgramItem.objects.exclude(unplaced="").values_list("pk", "unplaced"):
+        ProgramItem.objects.filter(pk=pk).update(placing={"text": text})
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -37,4 +44,14 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(visit_kinds, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name='programitem',
+            name='placing',
+            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='planning notes'),
+        ),
+        migrations.RunPython(placing_from_text, migrations.RunPython.noop),
+        migrations.RemoveField(
+            model_name='programitem',
+            name='unplaced',
+        ),
     ]
