@@ -110,7 +110,7 @@ def test_the_feed_costs_two_queries_at_any_size(client, member):
     for n in (1, 20):
         for i in range(n):
             pf.SessionFactory(item=item, specialist=member, room=stf.RoomFactory(),
-                              scheduled_at=timezone.now() + datetime.timedelta(days=1, hours=i))
+                              scheduled_at=timezone.now() + datetime.timedelta(days=n, hours=i))
         with CaptureQueriesContext(connection) as queries:
             assert client.get(feed_path(feed)).status_code == 200
         counts.append(len(queries))
