@@ -99,9 +99,13 @@ class Preferences:
             return slot.end - at(day, self.ends)
         return datetime.timedelta(0)
 
-    def keeps(self, slot: Slot) -> bool:
-        """Whether ``slot`` is on a preferred day and within the preferred hours."""
-        return on_weekdays(timezone.localtime(slot.start).date(), self.weekdays) and not self.off_hours(slot)
+    def keeps(self, slot: Slot, day: datetime.date) -> bool:
+        """Whether ``slot`` for a session planned on ``day`` is within the preferred hours and, when
+        ``day`` is a preferred day, on it (a week needing more sessions than preferred days takes
+        other days by design: not counted as off)."""
+        moved_off = on_weekdays(day, self.weekdays) and not on_weekdays(
+            timezone.localtime(slot.start).date(), self.weekdays)
+        return not moved_off and not self.off_hours(slot)
 
 
 NO_PREFERENCES = Preferences()
@@ -151,7 +155,7 @@ def plan_items(*, program: Program, items: list[ProgramItem], start: datetime.da
             if slot is None:
                 missing.setdefault(item.pk, []).append(day)
                 continue
-            if not preferences.keeps(slot):
+            if not preferences.keeps(slot, day):
                 off_preferences[item.pk] = off_preferences.get(item.pk, 0) + 1
             chosen.append(slot.specialist_id)
             load[slot.specialist_id] = load.get(slot.specialist_id, 0) + 1

@@ -63,7 +63,7 @@ def test_an_evening_client_gets_evening_sessions_on_their_days(spa, manager):
     assert local_starts(item) == [at(TUESDAY, 17), at(THURSDAY, 17), at(TUESDAY + datetime.timedelta(days=7), 17),
                                   at(THURSDAY + datetime.timedelta(days=7), 17)]
     item.refresh_from_db()
-    assert item.unplaced == ""
+    assert item.unplaced == "" and item.placing == {}
 
 
 def test_an_early_bird_without_an_end_gets_the_first_slot_from_their_hour(spa, manager):
@@ -114,3 +114,24 @@ def test_sessions_off_the_preferences_are_counted_and_the_page_says_so(spa, mana
     client.cookies["django_language"] = "uk"
     page = client.get(reverse("programs:detail", args=[program.pk])).content.decode()
     assert 'data-testid="off-preferences"' in page and "2 заняття" in page
+
+
+def test_the_days_a_week_takes_beyond_the_preferred_ones_are_not_counted_as_off(spa, manager):
+    program, item = program_for(spa, manager, sessions=4, preferred_weekdays="2")
+    plan_program(program=program)
+    assert {start.isoweekday() for start in local_starts(item)} == {2, 4}
+    item.refresh_from_db()
+    assert item.placing == {}
+
+
+def test_a_preferred_day_the_specialist_is_off_moves_the_session_and_counts_it(spa, manager):
+    from staff.models import WorkException
+    from staff.tests import factories as stf
+
+    stf.WorkExceptionFactory(staff_member=spa.masseurs[0], kind=WorkException.Kind.SICK, starts_on=TUESDAY,
+                             ends_on=TUESDAY)
+    program, item = program_for(spa, manager, sessions=2, preferred_weekdays="24")
+    plan_program(program=program)
+    assert [start.date() for start in local_starts(item)] == [TUESDAY + datetime.timedelta(days=1), THURSDAY]
+    item.refresh_from_db()
+    assert item.placing == {"off_preferences": 1}
