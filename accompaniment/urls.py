@@ -8,6 +8,7 @@ from core.capabilities import public
 from staff import views as staff_views
 
 from . import views
+from .client_side import answer_views as client_answer_views
 from .client_side import page_views as client_page_views
 from .client_side import views as client_side_views
 from .desk import views as desk_views
@@ -42,6 +43,7 @@ urlpatterns = [
     path("u/<str:token>/", client_public_views.unsubscribe, name="unsubscribe"),
     path("s/<str:token>/", staff_views.survey, name="survey"),
     path("me/<str:token>/", client_page_views.personal_page, name="personal-page"),
+    path("r/<str:token>/", client_answer_views.session_answer, name="session-answer"),
     path("telegram/webhook/", client_side_views.telegram_webhook, name="telegram-webhook"),
     path("admin/", admin.site.urls),
 ]

@@ -74,6 +74,9 @@ class ClientForm(forms.ModelForm):
             "needs",
             "health_notes",
             "contraindications",
+            "preferred_weekdays",
+            "preferred_time_from",
+            "preferred_time_to",
             "consent_email",
             "consent_sms",
             "consent_telegram",
@@ -92,6 +95,8 @@ class ClientForm(forms.ModelForm):
             "needs": forms.Textarea(attrs={"rows": 2}),
             "health_notes": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 2}),
+            "preferred_time_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "preferred_time_to": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -174,6 +179,9 @@ class ClientForm(forms.ModelForm):
             self.add_error("phone", _("Enter a phone number to use SMS."))
         if channel == "email" and not cleaned.get("email") and cleaned.get("consent_email"):
             self.add_error("email", _("Enter an e-mail to send e-mails."))
+        starts, ends = cleaned.get("preferred_time_from"), cleaned.get("preferred_time_to")
+        if starts and ends and ends <= starts:
+            self.add_error("preferred_time_to", _("The preferred time ends before it starts."))
         if not cleaned.get("phone") and not cleaned.get("email") and not self.errors:
             raise forms.ValidationError(_("Enter a phone number or an e-mail to reach the client."))
         return cleaned

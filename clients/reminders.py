@@ -190,11 +190,12 @@ def onboarding_tasks(on: datetime.date) -> list[Task]:
     earliest, _end = day_bounds(on - datetime.timedelta(days=max(days_list)))
     _start, latest = day_bounds(on - datetime.timedelta(days=min(days_list)))
     # One statement: the clients who came in the window, with their first visit ever.
-    first_visit = Visit.objects.filter(client=OuterRef("pk")).order_by("checked_in_at").values("checked_in_at")[:1]
+    first_visit = Visit.objects.attended().filter(client=OuterRef("pk")).order_by("checked_in_at").values("checked_in_at")[:1]
     clients = (
         Client.objects.filter(
             assigned_manager__isnull=False,
-            pk__in=Visit.objects.filter(checked_in_at__gte=earliest, checked_in_at__lt=latest).values("client_id"),
+            pk__in=Visit.objects.attended().filter(checked_in_at__gte=earliest, checked_in_at__lt=latest)
+            .values("client_id"),
         )
         .annotate(first=Subquery(first_visit))
         .filter(first__gte=earliest, first__lt=latest)

@@ -13,15 +13,22 @@ formats, the cell parsers and ``ClubResource`` are the spreadsheet framework's
 (``core.spreadsheets``). The columns of every file are listed in ``docs/import/README.md``.
 """
 
+import datetime
+import functools
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models.functions import Lower
+from django.utils import translation
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from import_export import widgets
 
 from core.spreadsheets import (
+    CellError,
     ClubResource,
     ParsedRow,
     PhoneWidget,
@@ -46,6 +53,7 @@ from core.spreadsheets import (
 )
 
 from .models import Channel, Client, Membership
+from .models.weekdays import weekdays_value
 
 
 def parse_contact(value: Any) -> str:
@@ -56,6 +64,49 @@ def parse_contact(value: Any) -> str:
 
 # As Ukrainian and Russian forms abbreviate them: жіноча/женский, чоловіча, мужской.
 GENDER_ABBREVIATIONS = {"ж": "f", "жін": "f", "жен": "f", "ч": "m", "чол": "m", "м": "m", "муж": "m"}
+
+@functools.cache
+def _weekday_words() -> dict[str, int]:
+    """Every way a day may be written: 1–7, and its name or abbreviation in each language."""
+    words = {str(n): n for n in range(1, 8)}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for n in range(1, 8):
+                words[str(WEEKDAYS[n - 1]).lower()] = n
+                words[str(WEEKDAYS_ABBR[n - 1]).lower().rstrip(".")] = n
+    return words
+
+
+def parse_weekdays(value: Any) -> str:
+    """Days written "Mon, Thu", "пн ср", "1,4" or "14" (1 Monday … 7 Sunday) → "14"; empty: any day."""
+    text = cell_text(value)
+    if re.fullmatch(r"[1-7]+", text):  # as exported: "135"
+        return weekdays_value(text)
+    days = []
+    for word in re.split(r"[\s,;/]+", text.lower()):
+        if not word:
+            continue
+        found = _weekday_words().get(word.rstrip("."))
+        if found is None:
+            raise CellError(_("“%(value)s” is not a day of the week (Mon … Sun or 1 … 7).") % {"value": word})
+        days.append(found)
+    return weekdays_value(days)
+
+
+def parse_time(value: Any) -> datetime.time | None:
+    """A time of day, "18:00" or "7.30" (a spreadsheet's time cell as is); empty: none."""
+    if isinstance(value, datetime.time):
+        return value
+    if isinstance(value, datetime.datetime):
+        return value.time()
+    text = cell_text(value)
+    if not text:
+        return None
+    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})(?::\d{2})?", text)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise CellError(_("“%(value)s” is not a time of day such as 18:00.") % {"value": text})
+    return datetime.time(int(match[1]), int(match[2]))
+
 
 CLIENT_COLUMNS: dict[str, Callable[[Any], Any]] = {
     "first_name": parse_text,
@@ -79,6 +130,9 @@ CLIENT_COLUMNS: dict[str, Callable[[Any], Any]] = {
     "preferred_channel": one_of(Channel, default=Channel.EMAIL),
     "telegram_chat_id": parse_text,
     "notes": parse_text,
+    "preferred_weekdays": parse_weekdays,
+    "preferred_time_from": parse_time,
+    "preferred_time_to": parse_time,
 }
 
 

@@ -1,11 +1,15 @@
 """The visits' rollups (``core.rollups``): visits per club-local day and plan
 (``DailyVisits``) and each client's last visit (``ClientLastVisit``), kept by triggers on the
 visits (and on a card whose plan changes), so that every door — check-in, the admin site, the
-import, erasure, a deleted or backdated visit, a bulk insert — keeps them equal to the raw rows."""
+import, erasure, a deleted or backdated visit, a bulk insert — keeps them equal to the raw rows.
+Both count the visits the client came to (``Visit.Kind.ATTENDED``): a late cancel or a no-show
+that used up a visit counts against the card, not as a visit here."""
 
 from core.rollups import Dialect, Rollup, register
 
 VISIT, MEMBERSHIP = "clients_visit", "clients_membership"
+# Only visits the client came to count (a late cancel or no-show that used a visit does not).
+ATTENDED = "'attended'"
 DAILY, LAST = "clients_dailyvisits", "clients_clientlastvisit"
 
 
@@ -13,7 +17,7 @@ def _daily_add(d: Dialect, row: str, sign: str) -> str:
     """Add ``sign`` 1 to the day and plan of the visit ``row`` (NEW or OLD), if on a card."""
     return (
         f"INSERT INTO {DAILY} (day, plan_id, visits) SELECT {d.day(f'{row}.checked_in_at')}, m.plan_id, {sign}1 "
-        f"FROM {MEMBERSHIP} m WHERE m.id = {row}.membership_id "
+        f"FROM {MEMBERSHIP} m WHERE m.id = {row}.membership_id AND {row}.kind = {ATTENDED} "
         f"{d.adding(DAILY, ('day', 'plan_id'), ('visits',))}"
     )
 
@@ -26,14 +30,14 @@ def _last_recompute(row: str) -> list[str]:
     return [
         f"DELETE FROM {LAST} WHERE client_id = {row}.client_id",
         f"INSERT INTO {LAST} (client_id, checked_in_at) SELECT client_id, MAX(checked_in_at) FROM {VISIT} "
-        f"WHERE client_id = {row}.client_id GROUP BY client_id",
+        f"WHERE client_id = {row}.client_id AND kind = {ATTENDED} GROUP BY client_id",
     ]
 
 
 def _last_add(d: Dialect) -> str:
     return (
-        f"INSERT INTO {LAST} (client_id, checked_in_at) VALUES (NEW.client_id, NEW.checked_in_at) "
-        f"ON CONFLICT (client_id) DO UPDATE SET checked_in_at = "
+        f"INSERT INTO {LAST} (client_id, checked_in_at) SELECT NEW.client_id, NEW.checked_in_at "
+        f"WHERE NEW.kind = {ATTENDED} ON CONFLICT (client_id) DO UPDATE SET checked_in_at = "
         f"{d.greatest(f'{LAST}.checked_in_at', 'excluded.checked_in_at')}"
     )
 
@@ -51,7 +55,7 @@ def membership_triggers(d: Dialect) -> list[str]:
     def move(plan: str, sign: str) -> str:
         return (
             f"INSERT INTO {DAILY} (day, plan_id, visits) SELECT {d.day('v.checked_in_at')}, {plan}, {sign}COUNT(*) "
-            f"FROM {VISIT} v WHERE v.membership_id = NEW.id GROUP BY 1 "
+            f"FROM {VISIT} v WHERE v.membership_id = NEW.id AND v.kind = {ATTENDED} GROUP BY 1 "
             f"{d.adding(DAILY, ('day', 'plan_id'), ('visits',))}"
         )
     return d.trigger(
@@ -66,7 +70,7 @@ register(Rollup(
     compared=("day", "plan_id", "visits"), source=VISIT,
     recompute=lambda d: (
         f"SELECT {d.day('v.checked_in_at')} AS day, m.plan_id AS plan_id, COUNT(*) AS visits "
-        f"FROM {VISIT} v INNER JOIN {MEMBERSHIP} m ON m.id = v.membership_id GROUP BY 1, 2"
+        f"FROM {VISIT} v INNER JOIN {MEMBERSHIP} m ON m.id = v.membership_id WHERE v.kind = {ATTENDED} GROUP BY 1, 2"
     ),
     triggers=lambda d: visit_triggers(d) + membership_triggers(d),
     trigger_names=(("clients_visit_rollups", VISIT), ("clients_membership_rollups", MEMBERSHIP)),
@@ -75,7 +79,8 @@ register(Rollup(
     name="last visit per client", table=LAST, columns=("client_id", "checked_in_at"),
     compared=("client_id", "checked_in_at"), source=VISIT,
     recompute=lambda d: (
-        f"SELECT client_id, MAX(checked_in_at) AS checked_in_at FROM {VISIT} GROUP BY client_id"
+        f"SELECT client_id, MAX(checked_in_at) AS checked_in_at FROM {VISIT} WHERE kind = {ATTENDED} "
+        f"GROUP BY client_id"
     ),
     triggers=lambda d: [],  # the visits' trigger above keeps both
     trigger_names=(),

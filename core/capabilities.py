@@ -282,6 +282,7 @@ ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "programs.groupclass": ALL,
         "programs.classoccurrence": VIEW,
         "programs.classbooking": VIEW,
+        "programs.calendarfeed": ("view", "delete"),  # delete: the feed turned off
         "sales.product": ALL,
         "sales.recommendation": ALL,
         "sales.offer": ALL,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import CreatedByAdminMixin, DirectorHistoryAdmin, ServiceSaveAdminMixin
 
 from . import scheduling, services
-from .models import Program, ProgramItem, ProgramTemplate, ProgramTemplateItem, Session
+from .models import CalendarFeed, Program, ProgramItem, ProgramTemplate, ProgramTemplateItem, Session
 
 CLIENT_SEARCH = ("client__first_name", "client__last_name", "client__phone")
 
@@ -259,5 +259,26 @@ class SessionAdmin(StatusThroughServiceAdminMixin, CreatedByAdminMixin, admin.Mo
     @admin.display(description=_("service"), ordering="item__service__name")
     def service(self, obj):
         return obj.item.service
+
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Specialists' private calendar feeds (``programs.feed``): the secret is never shown here;
+    deleting a row turns the feed off (a specialist who left, a phone lost) until the
+    specialist asks for a new link on *My sessions*."""
+
+    list_display = ["staff_member", "issued_at"]
+    list_select_related = ["staff_member"]
+    search_fields = ["staff_member__last_name", "staff_member__first_name"]
+    fields = ["staff_member", "issued_at"]
+    readonly_fields = ["staff_member", "issued_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 from .classes import admin as _classes_admin  # noqa: E402,F401  (group classes' admins)

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -178,10 +179,10 @@ class ProgramItem(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     notes = models.CharField(_("notes"), max_length=255, blank=True)
-    unplaced = models.TextField(
-        _("not placed"), blank=True, editable=False,
-        help_text=_("Sessions the planner could not place, with the reason (the program page lists them)."),
-    )
+    # What the planner could not do as asked, as codes and numbers (each reader sees it in their own
+    # language: ``unplaced``, ``off_preferences``): {"days": ["2027-03-04", …], "why": "nobody" |
+    # "no_time", "look_ahead": 3, "off_preferences": 2}; {} when all went as asked.
+    placing = models.JSONField(_("planning notes"), default=dict, blank=True, editable=False)
     contraindication_override = models.TextField(
         _("reason to go ahead despite contraindications"),
         blank=True,
@@ -210,6 +211,36 @@ class ProgramItem(models.Model):
                 ),
             ),
         ]
+
+    @property
+    def unplaced(self) -> str:
+        """The sessions the planner could not place and why, in the active language ("" if none)."""
+        days = [datetime.date.fromisoformat(day) for day in (self.placing or {}).get("days", [])]
+        if not days:
+            return self.placing.get("text", "") if self.placing else ""
+        dates = ", ".join(formats.date_format(day, "SHORT_DATE_FORMAT") for day in days[:6])
+        if self.placing.get("why") == "nobody":
+            why = gettext("nobody provides this service")
+        else:
+            why = gettext("no free time of the specialist, a room or the client on those days and the %(days)s after") % {
+                "days": self.placing.get("look_ahead", 0)}
+        return ngettext(
+            "%(count)s session not placed (%(dates)s): %(why)s.",
+            "%(count)s sessions not placed (%(dates)s): %(why)s.",
+            len(days),
+        ) % {"count": len(days), "dates": dates + ("…" if len(days) > 6 else ""), "why": why}
+
+    @property
+    def off_preferences(self) -> str:
+        """How many sessions went off the client's preferred days or hours, in the active language."""
+        count = (self.placing or {}).get("off_preferences", 0)
+        if not count:
+            return ""
+        return ngettext(
+            "%(count)s session is off the client's preferred days or hours: no free time then.",
+            "%(count)s sessions are off the client's preferred days or hours: no free time then.",
+            count,
+        ) % {"count": count}
 
     def __str__(self):
         return f"{self.service} × {self.sessions_count}"
@@ -334,6 +365,24 @@ class Session(TimeStampedModel):
         if not self.client_id and self.item_id:
             self.client_id = ProgramItem.objects.filter(pk=self.item_id).values_list("program__client", flat=True).get()
         super().save(*args, **kwargs)
+
+
+class CalendarFeed(models.Model):
+    """A specialist's private calendar feed (``programs.feed``): the secret in its address. Reset
+    gives a new secret, and the old address stops working at once."""
+
+    staff_member = models.OneToOneField(
+        StaffMember, verbose_name=_("specialist"), on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(_("secret"), max_length=64, editable=False)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.staff_member)
 
 
 # Group classes live in their own sub-package; imported here so that Django finds the models.

@@ -1,7 +1,8 @@
 """What the daily pipeline (``core.reminders``) gets from the programs app: one reminder per
 planned session, ``SESSION_REMINDER_HOURS`` (default 24) before it, through the outbox in the
-client's language on their channel, with a personal-page link where the client confirms or
-cancels (the chat's *My sessions* offers the same buttons). Imported by ``ProgramsConfig.ready()``."""
+client's language on their channel, with signed single-use links to confirm or cancel that
+session (``answer_links``) and the client's personal page (the chat's *My sessions* offers the
+same buttons). Imported by ``ProgramsConfig.ready()``."""
 
 import datetime
 from functools import partial
@@ -15,6 +16,7 @@ from clients.reminders import produces_messages
 from clients.services import page_link_issue
 from core.dates import day_bounds
 
+from .answer_links import CANCEL, CONFIRM, answer_url
 from .models import Session
 from .vocabulary import SESSION_REMINDER
 
@@ -43,7 +45,8 @@ def session_reminder(*, session: Session, dedup_key: str):
         context={"service": session.item.service.name, "when": when,
                  "specialist": session.specialist.first_name if session.specialist_id else "",
                  "room": session.room.name if session.room_id else "",
-                 "page_url": settings.SITE_URL + reverse("personal-page", args=[token])},
+                 "page_url": settings.SITE_URL + reverse("personal-page", args=[token]),
+                 "confirm_url": answer_url(session, CONFIRM), "cancel_url": answer_url(session, CANCEL)},
         related=session,
     )
 

@@ -14,7 +14,9 @@ from staff.models import Service, StaffMember
 from staff.rules import contraindication_check, not_provided_message, provides
 
 from .models import Program, ProgramItem, ProgramTemplate, Session
-from .scheduling import cancelled_status, plan_items, plan_program, session_book, session_dates, use_visit
+from .scheduling import (
+    cancelled_status, plan_items, plan_program, planned_cancel, session_book, session_dates, use_visit,
+)
 
 
 @dataclass
@@ -143,7 +145,8 @@ def program_set_status(*, program: Program, status: str, user) -> Program:
 
     Activating plans its sessions from the start date in free slots (``programs.scheduling``);
     what cannot be placed is kept on the item (``unplaced``) for the program page; cancelling or completing cancels the
-    sessions still planned.
+    sessions still planned — cancelling the program is a late cancel of those within the late-cancel
+    window, which may use a visit by the plan's rule (``scheduling.planned_cancel``).
     """
     program = Program.objects.select_for_update().get(pk=program.pk)
     if status not in TRANSITIONS.get(program.status, set()):
@@ -163,9 +166,8 @@ def program_set_status(*, program: Program, status: str, user) -> Program:
     program.status = status
     if status in (Program.Status.COMPLETED, Program.Status.CANCELLED):
         program.end_date = max(timezone.localdate(), program.start_date)
-        Session.objects.filter(item__program=program, status=Session.Status.PLANNED).update(
-            status=Session.Status.CANCELLED, completed_at=timezone.now()
-        )
+        planned_cancel(Session.objects.filter(item__program=program), user=user,
+                       late_rule=status == Program.Status.CANCELLED)
     try:
         with transaction.atomic():
             program.save(update_fields=["status", "end_date", "updated_at"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, views
+from . import calendar_views, feed_views, views
 from .classes import views as classes
 
 app_name = "programs"
@@ -24,4 +24,6 @@ urlpatterns = [
     path("classes/<int:occurrence_pk>/", classes.occurrence_detail, name="class-occurrence"),
     path("classes/<int:occurrence_pk>/book/", classes.occurrence_book, name="class-book"),
     path("classes/bookings/<int:booking_pk>/cancel/", classes.booking_cancel, name="class-booking-cancel"),
+    path("my-sessions/calendar-link/", feed_views.calendar_feed_reset_view, name="calendar-feed-reset"),
+    path("feed/<int:staff_member>/<str:token>/sessions.ics", feed_views.calendar_feed, name="calendar-feed"),
 ]

@@ -22,6 +22,7 @@ from core.forms import apply_service_errors
 from staff.models import StaffMember
 
 from . import scheduling, services, vocabulary
+from .feed import my_feed_url
 from .forms import ProgramForm, ProgramItemFormSet, SessionCancelForm, SessionMoveForm
 from .models import Program, ProgramItem, ProgramTemplate, Session
 from .selectors import programs_visible_to, sessions_of_specialist, sessions_visible_to
@@ -230,8 +231,9 @@ def session_change(request, pk):
 def my_sessions(request):
     """A specialist's sessions by day (today first, then the days after; the past the other way
     round), a page at a time: clients' names, health flags, the items they deliver and the room,
-    never contact details. Done or missed can be marked once a session has started."""
-    staff_member = StaffMember.objects.filter(user=request.user).first()
+    never contact details. Done or missed can be marked once a session has started. The private
+    calendar feed's address (``programs.feed``) to copy or reset."""
+    staff_member = StaffMember.objects.filter(user=request.user).select_related("calendar_feed").first()
     if staff_member is None:
         raise PermissionDenied
     today = timezone.localdate()
@@ -251,5 +253,5 @@ def my_sessions(request):
     days = [(day, list(group)) for day, group in groupby(page, key=lambda s: timezone.localdate(s.scheduled_at))]
     return render(request, "programs/my_sessions.html", {
         "days": days, "page": page, "query_string": f"show={show}", "staff_member": staff_member, "show": show,
-        "today": today, "now": timezone.now(),
+        "today": today, "now": timezone.now(), "feed_url": my_feed_url(staff_member),
     })

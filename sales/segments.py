@@ -49,7 +49,7 @@ def segment_q(segment: dict, on: datetime.date | None = None) -> Q:
         query &= rules.clients_with(rules.expiring_soon(on, within=int(segment["expiring_within"])))
     if segment.get("no_visit_days"):
         since = since_days_ago(on, int(segment["no_visit_days"]))
-        query &= ~Q(Exists(Visit.objects.filter(client=OuterRef("pk"), checked_in_at__gte=since)))
+        query &= ~Q(Exists(Visit.objects.attended().filter(client=OuterRef("pk"), checked_in_at__gte=since)))
     if segment.get("age_min") is not None:
         query &= Q(birth_date__lte=_years_ago(on, int(segment["age_min"])))
     if segment.get("age_max") is not None:

@@ -58,7 +58,7 @@ def annotate_stage_facts(queryset, on: datetime.date):
             Membership.objects.filter(not_cancelled, client=OuterRef("pk"))
             .order_by().values("client").annotate(first=Min("start_date")).values("first")[:1]
         ),
-        fact_recent_visits=count_of(Visit, Q(checked_in_at__gte=since)),
+        fact_recent_visits=count_of(Visit, Q(checked_in_at__gte=since, kind=Visit.Kind.ATTENDED)),
         fact_memberships=count_of(Membership, not_cancelled),
         fact_thanks=count_of(Feedback, Q(kind=Feedback.Kind.THANKS)),
         fact_complaints=count_of(Feedback, Q(kind=Feedback.Kind.COMPLAINT)),

@@ -53,7 +53,7 @@ def at_the_counter(client: Client, on: datetime.date | None = None) -> dict:
         "card": card,
         "refusal": None if card is not None else check_in_refusal(client, on),
         "warnings": warnings,
-        "visits_today": list(client.visits.filter(checked_in_at__gte=start, checked_in_at__lt=end)
+        "visits_today": list(client.visits.attended().filter(checked_in_at__gte=start, checked_in_at__lt=end)
                              .select_related("membership").order_by("checked_in_at")),
         "freezable": [m for m in memberships if m.state in ("active", "not_started") and m.freeze_days_left > 0],
     }
@@ -64,11 +64,12 @@ def the_day(clients: QuerySet[Client], on: datetime.date | None = None) -> dict:
     has arrived — and who has checked in, latest first."""
     on = on or timezone.localdate()
     start, end = day_bounds(on)
-    arrived = Visit.objects.filter(client=OuterRef("item__program__client"), checked_in_at__gte=start, checked_in_at__lt=end)
+    arrived = Visit.objects.attended().filter(client=OuterRef("item__program__client"), checked_in_at__gte=start,
+                                             checked_in_at__lt=end)
     return {
         "bookings": list(sessions_of_the_day(on, clients).annotate(arrived=Exists(arrived))[:DAY_ROWS]),
         "arrivals": list(
-            Visit.objects.filter(client__in=clients, checked_in_at__gte=start, checked_in_at__lt=end)
+            Visit.objects.attended().filter(client__in=clients, checked_in_at__gte=start, checked_in_at__lt=end)
             .select_related("client", "membership__plan").order_by("-checked_in_at")[:DAY_ROWS]
         ),
     }

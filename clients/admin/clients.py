@@ -177,7 +177,8 @@ class ClientAdmin(ImportExportAllOrNothingMixin, CreatedByAdminMixin, DirectorHi
         ),
         (
             _("Goals and health"),
-            {"fields": ("goals", "needs", "health_notes", "contraindications")},
+            {"fields": ("goals", "needs", "health_notes", "contraindications",
+                        "preferred_weekdays", ("preferred_time_from", "preferred_time_to"))},
         ),
         (
             _("Messages and consent"),

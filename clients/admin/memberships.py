@@ -156,7 +156,8 @@ class VisitAdmin(ServiceSaveAdminMixin, CreatedByAdminMixin, admin.ModelAdmin):
     words. Its client and card stay as counted; deleting it gives the visit back."""
 
     club_date_fields = ("checked_in_at", "checked_out_at")
-    list_display = ("checked_in_at", "client", "membership", "checked_out_at", "note")
+    list_display = ("checked_in_at", "client", "membership", "kind", "checked_out_at", "note")
+    list_filter = ("kind",)
     list_select_related = ("client", "membership__plan")
     search_fields = (
         "client__first_name",
@@ -182,7 +183,7 @@ class VisitAdmin(ServiceSaveAdminMixin, CreatedByAdminMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["client", "membership", "checked_in_at", "again", "note"]
-        return ["client", "membership", "checked_in_at", "checked_out_at", "note", *RECORD_FIELDS]
+        return ["client", "membership", "checked_in_at", "checked_out_at", "kind", "note", *RECORD_FIELDS]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)

@@ -9,8 +9,22 @@ from .client import Client
 from .membership import Membership
 
 
+class VisitQuerySet(models.QuerySet):
+    def attended(self):
+        """Visits the client came to (not a late cancel or a no-show that used up a visit)."""
+        return self.filter(kind=Visit.Kind.ATTENDED)
+
+
 class Visit(TimeStampedModel):
-    """A check-in at the front desk, counted against a membership when one applies."""
+    """A check-in at the front desk, counted against a membership when one applies. A late cancel
+    or a no-show that uses up a visit by the plan's rule (``programs.scheduling.attendance``) is
+    a visit row too, of its ``kind``: it counts against the card, never as the client coming
+    (the rollups ``DailyVisits`` and ``ClientLastVisit``, the lapsed and at-risk rules, the desk)."""
+
+    class Kind(models.TextChoices):
+        ATTENDED = "attended", _("Came")
+        LATE_CANCEL = "late_cancel", _("Late cancel")
+        NO_SHOW = "no_show", _("No-show")
 
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="visits"
@@ -26,6 +40,9 @@ class Visit(TimeStampedModel):
     checked_in_at = models.DateTimeField(_("checked in at"), default=timezone.now)
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.ATTENDED)
+
+    objects = VisitQuerySet.as_manager()
 
     class Meta:
         ordering = ["-checked_in_at", "-id"]

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
@@ -12,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from core.models import TimeStampedModel
 
 from .base import Channel, Purpose
+from .weekdays import WeekdaysField, weekdays_text
 
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 
@@ -135,6 +137,13 @@ class Client(TimeStampedModel):
         _("preferred channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
     )
     notes = models.TextField(_("notes"), blank=True)
+    # When the client likes to come: the planner puts a program's sessions on these days and
+    # within these hours when it can (``programs.scheduling.planning``).
+    preferred_weekdays = WeekdaysField(
+        _("preferred days"), help_text=_("The days the client likes to come; none ticked: any day."))
+    preferred_time_from = models.TimeField(
+        _("preferred time from"), null=True, blank=True, help_text=_("For example 07:00, or 18:00 after work."))
+    preferred_time_to = models.TimeField(_("preferred time until"), null=True, blank=True)
     erased_at = models.DateTimeField(
         _("personal data erased at"), null=True, blank=True, editable=False,
         help_text=_("Set when the client's personal and health data were erased on request."),
@@ -180,6 +189,12 @@ class Client(TimeStampedModel):
                 violation_error_message=_("The birth date is too far in the past."),
             ),
             models.CheckConstraint(
+                condition=Q(preferred_time_from__isnull=True) | Q(preferred_time_to__isnull=True)
+                | Q(preferred_time_to__gt=F("preferred_time_from")),
+                name="client_preferred_times_in_order",
+                violation_error_message=_("The preferred time ends before it starts."),
+            ),
+            models.CheckConstraint(
                 condition=Q(referred_by__isnull=True) | ~Q(referred_by=F("pk")),
                 name="client_not_referred_by_self",
                 violation_error_message=_("A client cannot refer themselves."),
@@ -188,6 +203,28 @@ class Client(TimeStampedModel):
 
     def __str__(self):
         return self.full_name
+
+    @property
+    def preferred_days_text(self) -> str:
+        return weekdays_text(self.preferred_weekdays)
+
+    @property
+    def has_preferred_times(self) -> bool:
+        return bool(self.preferred_weekdays or self.preferred_time_from or self.preferred_time_to)
+
+    @property
+    def preferred_times_text(self) -> str:
+        """"Mon, Thu · 18:00–21:00" in the active language; "" when the client has no preference."""
+        starts, ends = self.preferred_time_from, self.preferred_time_to
+        if starts and ends:
+            hours = f"{time_format(starts, 'TIME_FORMAT')}–{time_format(ends, 'TIME_FORMAT')}"
+        elif starts:
+            hours = _("from %(time)s") % {"time": time_format(starts, "TIME_FORMAT")}
+        elif ends:
+            hours = _("until %(time)s") % {"time": time_format(ends, "TIME_FORMAT")}
+        else:
+            hours = ""
+        return " · ".join(part for part in (self.preferred_days_text, hours) if part)
 
     @property
     def full_name(self) -> str:

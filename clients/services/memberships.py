@@ -225,6 +225,7 @@ def visit_check_in(
     membership: Membership | None = None,
     again: bool = False,
     note: str = "",
+    kind: str = Visit.Kind.ATTENDED,
 ) -> Visit:
     """Check a client in at ``at`` (now) on their card usable that day, counting the visit.
 
@@ -234,6 +235,7 @@ def visit_check_in(
     and for a client whose data were erased. A second check-in on the same card on the same club
     day raises ``AlreadyCheckedIn`` unless ``again`` is given. Checking in locks the client and
     the card, so simultaneous check-ins count one after the other and never past the limit.
+    ``kind``: a late cancel or a no-show written by the schedule uses the visit all the same.
     """
     now = timezone.now()
     at = at or now
@@ -251,7 +253,8 @@ def visit_check_in(
         refusal = _refusal(client, on, membership)
         raise ValidationError({"membership": refusal} if membership is not None else refusal)
     earlier = (
-        Visit.objects.filter(membership=card, checked_in_at__gte=day_bounds(on)[0], checked_in_at__lt=day_bounds(on)[1])
+        Visit.objects.attended()
+        .filter(membership=card, checked_in_at__gte=day_bounds(on)[0], checked_in_at__lt=day_bounds(on)[1])
         .select_related("membership")
         .order_by("checked_in_at")
         .first()
@@ -265,7 +268,7 @@ def visit_check_in(
     )
     if not counted:  # used up meanwhile (a database that cannot lock rows: SQLite)
         raise ValidationError(_refusal(client, on, card))
-    visit = Visit(client=client, membership=card, checked_in_at=at, note=note, created_by=user)
+    visit = Visit(client=client, membership=card, checked_in_at=at, note=note, kind=kind, created_by=user)
     visit.full_clean()
     visit.save()
     return visit

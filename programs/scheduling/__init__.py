@@ -2,7 +2,7 @@
 program planning (``planning``). ``staff.schedule`` says when people work; this package keeps
 sessions from overlapping within it."""
 
-from .attendance import cancelled_status, is_late_cancel, session_confirm, use_visit
+from .attendance import cancelled_status, is_late_cancel, planned_cancel, session_confirm, use_visit
 from .booking import Refusal, session_book, session_cancel, session_move
 from .planning import PREFERRED_TIME, place_session, plan_items, plan_program, session_dates
 from .slots import Board, Slot, nearest_slots
@@ -16,6 +16,7 @@ __all__ = [
     "is_late_cancel",
     "nearest_slots",
     "place_session",
+    "planned_cancel",
     "plan_items",
     "plan_program",
     "session_book",

@@ -31,6 +31,8 @@ VISIT_RULES = {
     Session.Status.LATE_CANCELLED: "late_cancel_uses_visit",
     Session.Status.MISSED: "no_show_uses_visit",
 }
+# The kind of the visit it uses: it counts against the card, never as the client coming.
+VISIT_KINDS = {Session.Status.LATE_CANCELLED: Visit.Kind.LATE_CANCEL, Session.Status.MISSED: Visit.Kind.NO_SHOW}
 
 
 @transaction.atomic
@@ -78,7 +80,7 @@ def use_visit(session: Session, *, user, at: datetime.datetime) -> Visit | None:
     try:
         with transaction.atomic():
             visit = visit_check_in(client=session.client, user=user, at=at, membership=card, again=True,
-                                   note=note[:255])
+                                   note=note[:255], kind=VISIT_KINDS[session.status])
     except ValidationError:  # used up or erased meanwhile: the session is marked all the same
         return None
     Session.objects.filter(pk=session.pk).update(visit=visit)
@@ -86,4 +88,24 @@ def use_visit(session: Session, *, user, at: datetime.datetime) -> Visit | None:
     return visit
 
 
-__all__ = ["cancelled_status", "is_late_cancel", "session_confirm", "use_visit"]
+def planned_cancel(sessions, *, user, late_rule: bool) -> int:
+    """Cancel the planned ``sessions`` (a queryset) at once, e.g. those of a program cancelled or
+    completed; with ``late_rule`` (a cancel, not a completion) those within the late-cancel window
+    are late cancels and use a visit by the plan's rule, one by one (``use_visit``). How many."""
+    now = timezone.now()
+    planned = sessions.filter(status=Session.Status.PLANNED)
+    late = []
+    if late_rule:
+        late = list(planned.filter(scheduled_at__lt=now + datetime.timedelta(hours=settings.LATE_CANCEL_HOURS))
+                    .select_related("item__service", "client"))
+        Session.objects.filter(pk__in=[s.pk for s in late]).update(
+            status=Session.Status.LATE_CANCELLED, completed_at=now, updated_at=now)
+    count = planned.exclude(pk__in=[s.pk for s in late]).update(
+        status=Session.Status.CANCELLED, completed_at=now, updated_at=now)
+    for session in late:
+        session.status, session.completed_at = Session.Status.LATE_CANCELLED, now
+        use_visit(session, user=user, at=now)
+    return count + len(late)
+
+
+__all__ = ["cancelled_status", "is_late_cancel", "planned_cancel", "session_confirm", "use_visit"]

@@ -90,3 +90,9 @@ class ClassBookingFactory(factory.django.DjangoModelFactory):
 
     occurrence = factory.SubFactory(ClassOccurrenceFactory)
     client = factory.SubFactory(ClientFactory)
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CalendarFeed
+
+    staff_member = factory.SubFactory("staff.tests.factories.StaffMemberFactory")
+    token = factory.Faker("password", length=43, special_chars=False)

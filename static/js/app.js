@@ -9,5 +9,20 @@
   });
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) { window.print(); }
+    var copy = event.target.closest("[data-copy]");
+    if (copy) {
+      var field = document.getElementById(copy.getAttribute("data-copy"));
+      var said = function () {
+        var label = copy.innerHTML;
+        copy.textContent = copy.getAttribute("data-copied");
+        setTimeout(function () { copy.innerHTML = label; }, 2000);
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(said);
+      } else {
+        field.select();
+        if (document.execCommand("copy")) { said(); }
+      }
+    }
   });
 })();

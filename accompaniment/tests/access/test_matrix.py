@@ -101,6 +101,7 @@ def build_world():
             session=session, staff_member=trainers[side],
             occurrence=occurrence, group_class=occurrence.group_class,
             class_booking=pf.ClassBookingFactory(occurrence=occurrence, client=client, membership=membership),
+            calendar_feed=pf.CalendarFeedFactory(staff_member=trainers[side]),
             freeze=cf.FreezeFactory(membership=membership),
             visit=cf.VisitFactory(client=client, membership=membership),
             interaction=cf.InteractionFactory(client=client, manager=manager),

@@ -26,7 +26,7 @@ from clients.models import (
     Notification,
 )
 from clients.tests import factories as cf
-from programs.models import ClassBooking, ClassOccurrence
+from programs.models import CalendarFeed, ClassBooking, ClassOccurrence
 from programs.tests import factories as pf
 from sales.models import Sale, UpsellPolicy
 from sales.tests import factories as sf
@@ -133,6 +133,7 @@ BATCHES = (
         {"created_by": SHARED_USER,
          "membership": factory.SubFactory(cf.MembershipFactory, client=factory.SelfAttribute("..client"))},
     ),
+    (pf.CalendarFeedFactory, {}),
     (sf.ProductFactory, {}),
     (sf.RecommendationFactory, {"decided_by": SHARED_USER}),
     (sf.PromotionFactory, {}),
@@ -147,7 +148,7 @@ ROW_MAKERS[UpsellPolicy] = _upsell_policies
 ROW_MAKERS[OpeningHours] = _opening_hours
 
 READ_ONLY_LOGS = {HealthDataAccess, ClientErasure, ClientLink, ManagerCover, TelegramUpdate,
-                  ClassOccurrence, ClassBooking}
+                  ClassOccurrence, ClassBooking, CalendarFeed}
 
 # Rows on the changelist before and after; the number of queries must not change.
 FEW, MANY = 5, 50

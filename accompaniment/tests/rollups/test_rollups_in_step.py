@@ -34,7 +34,10 @@ pytestmark = pytest.mark.django_db
 # where the club's day and UTC's differ.
 moments = st.tuples(st.integers(0, 400), st.sampled_from([0, 1, 60, 119, 121, 600, 1319, 1381, 1439]))
 WRITES = ["sell", "sell by hand", "refund", "backdate sale", "delete sale", "visit", "check in", "move visit",
-          "delete visit", "delete visits of a day", "change plan", "delete card", "erase"]
+          "delete visit", "delete visits of a day", "change plan", "delete card", "erase", "no-show", "late cancel",
+          "no-show by hand", "change kind"]
+# A late cancel or a no-show that used up a visit: a visit row of that kind, never counted as coming.
+USED_UP = {"no-show": Visit.Kind.NO_SHOW, "late cancel": Visit.Kind.LATE_CANCEL}
 # (what, which row or client, when, a small number: quantity, department, card or not)
 operations = st.lists(st.tuples(st.sampled_from(WRITES), st.integers(0, 50), moments, st.integers(1, 3)), max_size=25)
 
@@ -94,6 +97,18 @@ def apply(club, operation) -> None:
             visit_check_in(client=client, user=club["director"], at=at, again=True)
         except ValidationError:
             pass  # no card running that day, or erased
+    elif name in USED_UP:  # the schedule's way (``programs.scheduling.use_visit``)
+        try:
+            visit_check_in(client=client, user=club["director"], at=at, again=True, kind=USED_UP[name])
+        except ValidationError:
+            pass
+    elif name == "no-show by hand":
+        card = Membership.objects.filter(client=client).first()
+        VisitFactory(client=client, membership=card if k > 1 else None, checked_in_at=at, kind=Visit.Kind.NO_SHOW)
+    elif name == "change kind" and (pk := pick(Visit.objects, n)):  # the admin site's edit
+        visit = Visit.objects.get(pk=pk)
+        visit.kind = list(Visit.Kind)[k % 3]
+        visit.save()
     elif name == "move visit" and (pk := pick(Visit.objects, n)):
         visit = Visit.objects.get(pk=pk)
         visit.checked_in_at = at
@@ -139,6 +154,28 @@ def test_the_rollups_hold_the_club_days_totals(club):
     visit.delete()
     assert not DailyVisits.objects.filter(day=day).exists()
     assert not ClientLastVisit.objects.filter(client=club["clients"][0]).exists()
+
+
+def test_a_no_show_uses_the_card_but_is_not_the_last_visit_nor_a_visit_of_the_day(club):
+    client, card, plan = club["clients"][0], club["cards"][0], club["plans"][0]
+    day = timezone.localdate() - datetime.timedelta(days=2)
+    came = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+    visit_check_in(client=client, user=club["director"], at=came)
+    later = came + datetime.timedelta(hours=8)
+    no_show = visit_check_in(client=client, user=club["director"], at=later, again=True, kind=Visit.Kind.NO_SHOW)
+    visit_check_in(client=client, user=club["director"], at=later + datetime.timedelta(hours=1), again=True,
+                   kind=Visit.Kind.LATE_CANCEL)
+    card.refresh_from_db()
+    assert card.visits_used == 3  # the card counts every visit used
+    assert ClientLastVisit.objects.get(client=client).checked_in_at == came
+    assert DailyVisits.objects.get(day=day, plan=plan).visits == 1
+    no_show.kind = Visit.Kind.ATTENDED  # corrected in the admin site: the client did come
+    no_show.save()
+    assert ClientLastVisit.objects.get(client=client).checked_in_at == later
+    assert DailyVisits.objects.get(day=day, plan=plan).visits == 2
+    Membership.objects.filter(pk=card.pk).update(plan=club["plans"][1])
+    assert DailyVisits.objects.get(day=day, plan=club["plans"][1]).visits == 2
+    assert rollups.check() == {rollup.name: 0 for rollup in rollups.registered()}
 
 
 def test_the_command_finds_drift_and_repairs_it(club):

@@ -2,8 +2,11 @@
 outbox in the client's language, with the personal page where the client confirms or cancels."""
 
 import datetime
+import re
 
 import pytest
+from django.core import signing
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clients.models import ClientLink, Notification
@@ -58,3 +61,85 @@ def test_the_reminder_lead_is_a_setting(settings):
 
 def test_the_producer_is_registered_with_the_daily_pipeline():
     assert "session reminders" in [producer.name for producer in REGISTRY.producers()]
+
+
+# --- The confirm and cancel links: signed per session, single-use ------------------------------
+def links_of(row):
+    found = re.findall(r"https?://\S+/r/[^/\s]+/", row.body)
+    assert len(found) == 2
+    return ["/" + url.split("://", 1)[1].split("/", 1)[1] for url in found]
+
+
+def reminded(**extra):
+    olena = cf.ClientFactory(first_name="Olena", language="uk", email="olena@example.com", preferred_channel="email")
+    session = session_for(olena, at(1, 10), **extra)
+    reminders_sweep(on=TODAY)
+    return session, reminders().get()
+
+
+def test_the_confirm_link_asks_then_confirms_once_and_then_says_it_is_done(client):
+    session, row = reminded()
+    confirm, _cancel = links_of(row)
+    page = client.get(confirm)
+    assert page.status_code == 200 and page.context["state"] == "open"
+    assert "Так, я прийду" in page.content.decode()  # in the client's language
+    session.refresh_from_db()
+    assert session.confirmed_at is None  # opening the link (a preview) does nothing
+    done = client.post(confirm)
+    assert done.context["done"] and "Дякуємо" in done.content.decode()
+    session.refresh_from_db()
+    first = session.confirmed_at
+    assert first and session.confirmed_via == Session.Confirmation.PAGE
+    again = client.post(confirm)
+    assert (again.context["state"], again.context["done"]) == ("confirmed", False)
+    assert "вже підтвердили" in again.content.decode()
+    session.refresh_from_db()
+    assert session.confirmed_at == first
+
+
+def test_the_cancel_link_cancels_once_even_after_a_confirmation(client):
+    session, row = reminded()
+    confirm, cancel = links_of(row)
+    client.post(confirm)
+    assert client.post(cancel).context["done"]
+    session.refresh_from_db()
+    assert session.status == Session.Status.CANCELLED and session.cancel_reason
+    for link in (cancel, confirm):
+        again = client.post(link)
+        assert (again.context["state"], again.context["done"]) == ("cancelled", False)
+    assert "вже скасовано" in again.content.decode()  # "Це заняття вже скасовано."
+
+
+def test_a_tampered_or_another_answers_link_is_refused(client):
+    session, row = reminded()
+    confirm, cancel = links_of(row)
+    token = confirm.split("/")[2]
+    assert client.get(f"/r/{token[:-2]}xx/").status_code == 404
+    assert client.post(f"/r/{token[:-2]}xx/").status_code == 404
+    forged = signing.dumps([session.pk, "cancel", int(session.scheduled_at.timestamp())], salt="another")
+    assert client.post(f"/r/{forged}/").status_code == 404
+    session.refresh_from_db()
+    assert session.status == Session.Status.PLANNED and session.confirmed_at is None
+
+
+def test_a_link_of_a_session_moved_since_the_reminder_does_nothing(client):
+    session, row = reminded()
+    _confirm, cancel = links_of(row)
+    Session.objects.filter(pk=session.pk).update(scheduled_at=at(1, 12), ends_at=at(1, 13), busy_until=at(1, 13))
+    response = client.post(cancel)
+    assert response.context["state"] == "moved"
+    session.refresh_from_db()
+    assert session.status == Session.Status.PLANNED
+
+
+def test_exactly_one_reminder_per_session_with_its_own_links(settings):
+    olena = cf.ClientFactory(first_name="Olena", language="uk", email="olena@example.com", preferred_channel="email")
+    first, second = session_for(olena, at(1, 10)), session_for(olena, at(1, 15))
+    for _run in range(3):
+        reminders_sweep(on=TODAY)
+    rows = list(reminders().order_by("dedup_key"))
+    assert sorted(r.dedup_key for r in rows) == sorted(f"session-reminder:{s.pk}" for s in (first, second))
+    assert set(links_of(rows[0])).isdisjoint(links_of(rows[1]))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notification.objects.create(client=olena, kind="session_reminder", channel=rows[0].channel,
+                                    dedup_key=rows[0].dedup_key, to_address="olena@example.com")

@@ -92,6 +92,31 @@ def test_a_no_show_uses_a_visit_by_default_once_through_the_check_in(manager):
     assert Visit.objects.count() == 1
 
 
+def test_a_used_up_visit_is_of_its_kind_and_never_the_clients_last_visit(settings, manager):
+    """The card counts it; the rollups, the lapsed and at-risk rules and the desk do not."""
+    from clients import rules
+    from clients.models import ClientLastVisit
+
+    settings.LATE_CANCEL_HOURS = 12
+    membership = card(late_cancel_uses_visit=True)
+    client = membership.client
+    missed, late = session_of(client, -1), session_of(client, 2)
+    session_mark(session=missed, status=Session.Status.MISSED, user=manager)
+    session_cancel(session=late, reason="Stuck in traffic", user=manager)
+    membership.refresh_from_db()
+    assert membership.visits_used == 2
+    assert sorted(Visit.objects.values_list("kind", flat=True)) == [Visit.Kind.LATE_CANCEL, Visit.Kind.NO_SHOW]
+    assert not Visit.objects.attended().exists()
+    assert not ClientLastVisit.objects.filter(client=client).exists()
+    came = timezone.now() - datetime.timedelta(days=20)
+    cf.VisitFactory(client=client, membership=membership, checked_in_at=came)
+    assert ClientLastVisit.objects.get(client=client).checked_in_at == came
+    # lapsed by the rule (no visit for 14 days): the used-up visits of today are not the client coming
+    type(membership).objects.filter(pk=membership.pk).update(
+        start_date=timezone.localdate() - datetime.timedelta(days=30))
+    assert client.pk in set(rules.lapsed_client_ids(timezone.localdate(), days=14).values_list("client_id", flat=True))
+
+
 def test_no_visit_is_used_when_the_plan_says_no_or_no_card_is_usable(manager):
     membership = card(no_show_uses_visit=False)
     spent = card(no_show_uses_visit=True)
@@ -126,3 +151,35 @@ def test_the_stop_gaps_confirmation_markers_are_carried_onto_the_sessions():
     migration.confirmations_from_markers(apps, None)
     assert Session.objects.get(pk=confirmed.pk).confirmed_via == "page"
     assert Session.objects.get(pk=untouched.pk).confirmed_at is None
+
+
+def test_cancelling_a_program_is_a_late_cancel_of_its_sessions_within_the_window(settings, manager):
+    from programs.models import Program
+    from programs.services import program_set_status
+
+    settings.LATE_CANCEL_HOURS = 12
+    membership = card(late_cancel_uses_visit=True)
+    program = pf.ProgramFactory(client=membership.client, status=Program.Status.ACTIVE, manager=manager)
+    item = pf.ProgramItemFactory(program=program)
+    soon, later, done = (pf.SessionFactory(item=item, scheduled_at=timezone.now() + datetime.timedelta(hours=h))
+                         for h in (2, 50, 100))
+    Session.objects.filter(pk=done.pk).update(status=Session.Status.DONE, completed_at=timezone.now())
+    program_set_status(program=program, status=Program.Status.CANCELLED, user=manager)
+    statuses = dict(Session.objects.values_list("pk", "status"))
+    assert statuses == {soon.pk: "late_cancelled", later.pk: "cancelled", done.pk: "done"}
+    membership.refresh_from_db()
+    assert membership.visits_used == 1
+    assert Session.objects.get(pk=soon.pk).visit.kind == Visit.Kind.LATE_CANCEL
+
+
+def test_completing_a_program_cancels_what_is_left_without_the_late_rule(settings, manager):
+    from programs.models import Program
+    from programs.services import program_set_status
+
+    membership = card(late_cancel_uses_visit=True)
+    program = pf.ProgramFactory(client=membership.client, status=Program.Status.ACTIVE, manager=manager)
+    soon = pf.SessionFactory(item=pf.ProgramItemFactory(program=program),
+                             scheduled_at=timezone.now() + datetime.timedelta(hours=2))
+    program_set_status(program=program, status=Program.Status.COMPLETED, user=manager)
+    assert Session.objects.get(pk=soon.pk).status == Session.Status.CANCELLED
+    assert not Visit.objects.exists()

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from programs.models import Program, Session
 from programs.scheduling import Board, plan_program
@@ -105,3 +105,86 @@ def test_any_specialist_who_provides_the_service_is_taken_when_none_is_chosen(sp
     assert plan_program(program=program) == 1
     session = Session.objects.get(item=item)
     assert (session.specialist, timezone.localtime(session.scheduled_at)) == (ihor, at(MONDAY, 10))
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("ru", "2 занятия не размещены (04.03.2027, 11.03.2027)"),
+    ("uk", "2 заняття не розміщено (04.03.2027, 11.03.2027)"),
+    ("en", "2 sessions not placed (04.03.2027, 11.03.2027)"),
+])
+def test_what_was_not_placed_reads_in_each_viewers_language(spa, client, manager, language, expected):
+    """Planned by someone speaking English; kept as codes; each reader gets their own language."""
+    lone = stf.StaffMemberFactory(department=spa.department, first_name="Lone")
+    lone.services.set([spa.massage])
+    stf.WorkingHoursFactory(staff_member=lone, valid_from=MONDAY, weekday=0)
+    program = pf.ProgramFactory(start_date=MONDAY, status=Program.Status.ACTIVE, manager=manager,
+                                client__assigned_manager=manager)
+    item = pf.ProgramItemFactory(program=program, service=spa.massage, specialist=lone, sessions_count=4,
+                                 sessions_per_week=2)
+    with translation.override("en"):
+        plan_program(program=program)
+    item.refresh_from_db()
+    assert item.placing == {"days": ["2027-03-04", "2027-03-11"], "look_ahead": 3, "why": "no_time"}
+    client.force_login(manager)
+    client.cookies["django_language"] = language
+    page = client.get(reverse("programs:detail", args=[program.pk])).content.decode()
+    assert expected in page
+
+
+# --- A working week across the clocks' change -------------------------------------------------
+@pytest.mark.parametrize("sunday", DST_SUNDAYS, ids=str)
+def test_a_working_week_across_the_change_keeps_its_wall_clock_hours(spa, sunday):
+    """09:00–18:00 every day: the Saturday before and the Monday after open at 09:00 local, an
+    hour apart in UTC; every slot lasts the service's hour; the last start is 17:00."""
+    nina = spa.masseurs[0]
+    works_every_day(nina, valid_from=sunday - datetime.timedelta(days=1))
+    saturday, monday = sunday - datetime.timedelta(days=1), sunday + datetime.timedelta(days=1)
+    board = board_for(spa, saturday, monday)
+    by_day = {day: board.slots_on(day=day, service=spa.massage, specialist_ids=[nina.pk], client_id=None)
+              for day in (saturday, sunday, monday)}
+    for day, slots in by_day.items():
+        local = [timezone.localtime(slot.start) for slot in slots]
+        assert (local[0].time(), local[-1].time()) == (datetime.time(9), datetime.time(17)), day
+        assert all(slot.end - slot.start == datetime.timedelta(hours=1) for slot in slots)
+        assert len(slots) == 8 * 4 + 1
+    utc_hours = {day: slots[0].start.astimezone(datetime.timezone.utc).hour for day, slots in by_day.items()}
+    shift = 1 if sunday.month == 3 else -1  # Kyiv is UTC+2 in winter, UTC+3 in summer
+    assert utc_hours[saturday] - utc_hours[monday] == shift
+
+
+@pytest.mark.parametrize("sunday, local_end", [
+    (datetime.date(2027, 3, 28), datetime.time(4, 30)),  # 03:00–04:00 does not exist that night
+    (datetime.date(2027, 10, 31), datetime.time(3, 30)),  # 03:00–04:00 happens twice that night
+], ids=["march", "october"])
+def test_a_session_across_the_change_lasts_its_real_duration(spa, manager, sunday, local_end):
+    """A 60-minute massage from 02:30 on the night of the change lasts 60 real minutes: it ends
+    at 04:30 by the clock in March, and at the first 03:30 in October."""
+    from programs.scheduling import session_book
+
+    nina = spa.masseurs[0]
+    stf.WorkingHoursFactory(staff_member=nina, valid_from=sunday, weekday=6, starts_at=datetime.time(0, 0),
+                            ends_at=datetime.time(23, 0))
+    item = pf.ProgramItemFactory(service=spa.massage, specialist=nina,
+                                 program__start_date=sunday - datetime.timedelta(days=7))
+    session = session_book(item=item, start=at(sunday, 2, 30), user=manager)
+    assert session.ends_at - session.scheduled_at == datetime.timedelta(minutes=60)
+    assert session.duration_minutes == 60
+    assert timezone.localtime(session.ends_at).time() == local_end
+    assert session.busy_until - session.ends_at == datetime.timedelta(minutes=15)
+
+
+def test_a_weekly_program_across_the_change_keeps_its_hour(spa, manager):
+    """Sessions on the Saturdays and Mondays around the last Sunday of October all at 10:00 local
+    (summer time before the change, winter time after)."""
+    nina = spa.masseurs[0]
+    works_every_day(nina, valid_from=datetime.date(2027, 10, 1))
+    program = pf.ProgramFactory(start_date=datetime.date(2027, 10, 23), status=Program.Status.ACTIVE,
+                                manager=manager, client__preferred_weekdays="16")
+    item = pf.ProgramItemFactory(program=program, service=spa.massage, specialist=nina, sessions_count=4,
+                                 sessions_per_week=2)
+    assert plan_program(program=program) == 4
+    local = [timezone.localtime(s.scheduled_at) for s in Session.objects.filter(item=item).order_by("scheduled_at")]
+    assert [(t.date().isoformat(), t.time()) for t in local] == [
+        ("2027-10-23", datetime.time(10)), ("2027-10-25", datetime.time(10)),
+        ("2027-10-30", datetime.time(10)), ("2027-11-01", datetime.time(10))]
+    assert [t.utcoffset() for t in local] == [datetime.timedelta(hours=h) for h in (3, 3, 3, 2)]

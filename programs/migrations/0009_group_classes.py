@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clients', '0015_plan_attendance_rules'),
-        ('programs', '0007_session_late_cancel_and_visit'),
+        ('programs', '0008_program_single_sessions_and_plan_confirmation'),
         ('staff', '0006_schedule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
