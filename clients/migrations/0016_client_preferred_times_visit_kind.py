@@ -13,6 +13,13 @@ def triggers(apps, schema_editor):
     rollups.rebuild(["visits per day and plan", "last visit per client"])
 
 
+def no_triggers(apps, schema_editor):
+    """Going back: the triggers that read ``Visit.kind`` go before the column does."""
+    from core import rollups
+
+    rollups.uninstall(["visits per day and plan", "last visit per client"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -60,5 +67,5 @@ class Migration(migrations.Migration):
             model_name='client',
             constraint=models.CheckConstraint(condition=models.Q(('preferred_time_from__isnull', True), ('preferred_time_to__isnull', True), ('preferred_time_to__gt', models.F('preferred_time_from')), _connector='OR'), name='client_preferred_times_in_order', violation_error_message='The preferred time ends before it starts.'),
         ),
-        migrations.RunPython(triggers, migrations.RunPython.noop),
+        migrations.RunPython(triggers, no_triggers),
     ]
