@@ -273,6 +273,7 @@
     eventResize: moved,
     eventClick: function (info) { openSession(info.event); },
     select: function (info) { openBooking(info); ec.unselect(); },
+    dateClick: function (info) { if (config.mayPlan) { openBooking({ start: info.date, resource: info.resource }); } },
     datesSet: rememberDates
   });
 })();

@@ -77,6 +77,10 @@ def test_a_managers_day(browser_page, club):
     )
     page.get_by_role("button", name="Save the program").click()
     page.get_by_role("button", name="Activate and plan sessions").click()
+    plan = page.get_by_test_id("plan-panel")  # the proposal, on the calendar, to adjust and confirm
+    plan.get_by_test_id("confirm-plan").click()
+    page.get_by_test_id("plan-confirmed").wait_for()
+    page.get_by_test_id("plan-panel").get_by_role("link").first.click()
     assert page.get_by_test_id("program-status").inner_text() == "Active"
     screenshot(page, "05-program")
     program = Program.objects.get()

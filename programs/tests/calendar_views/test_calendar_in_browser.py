@@ -117,3 +117,23 @@ def test_at_a_phones_width_the_calendar_shows_a_day_and_the_page_does_not_scroll
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "calendar-phone")
     assert page.js_errors == [] and page.csp_violations() == []
+
+
+def test_a_click_on_an_empty_time_books_a_single_session(browser_page, spa):
+    page = browser_page
+    log_in(page, "olena")
+    open_day(page)
+    ten = box(page.locator(".ec-event.ec-busy"))["y"]
+    hour = box(page.locator(".ec-slot").nth(1))["height"]
+    head = box(page.locator(".ec-col-head").nth(1))  # Nina
+    page.mouse.click(head["x"] + head["width"] / 2, ten + 5 * hour + 6)  # 15:00
+    page.locator("#book-modal.show").wait_for()
+    page.get_by_role("button", name="Book").click()
+    page.locator('[data-error="client"]:not(.d-none)').wait_for()  # no client chosen: said by the field
+    page.locator("#book-client-search").fill("Iry")
+    page.locator("#book-client-matches button", has_text="Iryna Mine").click()
+    page.get_by_role("button", name="Book").click()
+    page.locator("#calendar-alert.alert-success").wait_for()
+    single = Session.objects.get(item__program__one_off=True)
+    assert (single.client, single.specialist, local_start(single)) == (spa.mine, spa.masseurs[0], "15:00")
+    assert page.js_errors == [] and page.csp_violations() == []
