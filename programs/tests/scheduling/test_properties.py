@@ -1,4 +1,4 @@
-"""Random sequences of book / move / cancel for two specialists, three clients, a massage room for
+"""Random sequences of book / move / resize / cancel for two specialists, three clients, a massage room for
 one and a sauna for two never leave an overlap or an over-full room, and every refusal is the one a
 plain model of the rules predicts — on SQLite and on PostgreSQL alike, so both give the same
 refusals for the same sequence. On PostgreSQL the database's exclusion constraints are tried as
@@ -24,6 +24,7 @@ STARTS = [at(MONDAY + datetime.timedelta(days=d), 8) + datetime.timedelta(minute
 operation = st.one_of(
     st.tuples(st.just("book"), st.integers(0, 5), st.sampled_from(STARTS)),
     st.tuples(st.just("move"), st.integers(0, 30), st.sampled_from(STARTS)),
+    st.tuples(st.just("resize"), st.integers(0, 30), st.sampled_from([30, 45, 90, 120, 180])),
     st.tuples(st.just("cancel"), st.integers(0, 30), st.none()),
 )
 
@@ -34,9 +35,9 @@ class Model:
     def __init__(self, items, rooms):
         self.items, self.rooms, self.sessions = items, rooms, {}
 
-    def accepts(self, item, start, moving=None) -> bool:
+    def accepts(self, item, start, moving=None, minutes=None) -> bool:
         service = item.service
-        end = start + datetime.timedelta(minutes=service.duration_minutes)
+        end = start + datetime.timedelta(minutes=minutes or service.duration_minutes)
         until = end + datetime.timedelta(minutes=service.buffer_minutes)
         day = start.astimezone(at(MONDAY, 9).tzinfo).date()
         if item.specialist_id and not (at(day, 9) <= start and end <= at(day, 18)):
@@ -55,7 +56,8 @@ class Model:
     def take(self, session):
         self.sessions[session.pk] = {"specialist": session.specialist_id, "client": session.client_id,
                                      "room": session.room_id, "start": session.scheduled_at,
-                                     "end": session.ends_at, "until": session.busy_until}
+                                     "end": session.ends_at, "until": session.busy_until,
+                                     "minutes": session.duration_minutes}
 
 
 def assert_no_overlap():
@@ -131,13 +133,18 @@ def test_random_bookings_never_overlap_and_refuse_as_the_rules_say(cast, operati
                 if session.pk not in model.sessions:
                     continue
                 item = next(i for i in items if i.pk == session.item_id)
-                expected = model.accepts(item, start, moving=session.pk)
-                try:
-                    moved = session_move(session=session, start=start, user=manager)
-                except Refusal:
-                    assert not expected, f"refused a move the rules allow: to {start}"
+                if kind == "resize":  # the calendar's drag of the end: same start, another length
+                    start, minutes = model.sessions[session.pk]["start"], start
                 else:
-                    assert expected, f"moved where the rules refuse: to {start}"
+                    minutes = None  # a move keeps the length the session has
+                expected = model.accepts(item, start, moving=session.pk,
+                                         minutes=minutes or model.sessions[session.pk]["minutes"])
+                try:
+                    moved = session_move(session=session, start=start, user=manager, minutes=minutes)
+                except Refusal:
+                    assert not expected, f"refused a {kind} the rules allow: to {start}, {minutes} min"
+                else:
+                    assert expected, f"{kind}d where the rules refuse: to {start}, {minutes} min"
                     model.take(moved)
             assert_no_overlap()
         if connection.vendor == "postgresql":
