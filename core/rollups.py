@@ -137,9 +137,13 @@ def registered() -> list[Rollup]:
     return list(_registry.values())
 
 
+def followers() -> list[Rollup]:
+    return list(_followers.values())
+
+
 def everything() -> list[Rollup]:
     """The rollups and the followers: every trigger this module installs."""
-    return registered() + list(_followers.values())
+    return registered() + followers()
 
 
 def install(names: list[str] | None = None, conn=connection) -> None:

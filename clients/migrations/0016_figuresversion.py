@@ -3,6 +3,20 @@
 from django.db import migrations, models
 
 
+def install(apps, schema_editor):
+    """The followers' triggers (``core.rollups.follow``) on the tables already there (the others
+    get theirs after ``migrate``)."""
+    from core import rollups
+
+    rollups.installed_after_migrate(using=schema_editor.connection.alias)
+
+
+def uninstall(apps, schema_editor):
+    from core import rollups
+
+    rollups.uninstall([follower.name for follower in rollups.followers()], schema_editor.connection)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -21,4 +35,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': "versions of the months' figures",
             },
         ),
+        migrations.RunPython(install, uninstall),
     ]

@@ -15,7 +15,7 @@ from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from clients.models import Client
+from clients.models import Client, Notification
 
 from .history import EMAIL_DOMAIN
 
@@ -163,17 +163,27 @@ class RolledBack(Exception):
     pass
 
 
-def real_sweeps(club, runs: int, out) -> list[dict]:
-    """The reminder sweep for real (writing the outbox's rows) on a normal day and on the
-    quarter's first day, each run in a transaction rolled back after it so that every run finds
-    the same club."""
+def real_sweeps(club, runs: int, out) -> tuple[list[dict], int]:
+    """The reminder sweep for real (writing the outbox's rows) on a normal day — today, once the
+    day before has been swept for real and kept, as the daily pipeline leaves it (otherwise
+    today's sweep would catch up with the quarter's surveys of every day before) — and on the
+    next quarter's first day; each timed run in a transaction rolled back after it, so that
+    every run finds the same club."""
     from core import reminders
 
     from staff.reminders import quarter_bounds
 
-    quarter_first, _days = quarter_bounds(club.today)
+    quarter_first, days = quarter_bounds(club.today)
+    next_quarter = quarter_first + datetime.timedelta(days=days)
+    yesterday = club.today - datetime.timedelta(days=1)
+    if not Notification.objects.filter(created_at__date__gte=club.today - datetime.timedelta(days=2)).exists():
+        out.write(f"Sweeping {yesterday} for real (kept: the daily pipeline's day before) …")
+        began = time.perf_counter()
+        written = sum(reminders.sweep(on=yesterday).values())
+        out.write(f"  {written:,} rows written in {time.perf_counter() - began:.1f} s")
+    kept = Notification.objects.count()  # the outbox the timed runs find (and leave)
     rows = []
-    for name, day in (("sweep, normal day (real)", club.today), ("sweep, quarter's 1st day (real)", quarter_first)):
+    for name, day in (("sweep, normal day (real)", club.today), ("sweep, quarter's 1st day (real)", next_quarter)):
         written = {}
 
         def sweep(day=day, written=written):
@@ -188,8 +198,9 @@ def real_sweeps(club, runs: int, out) -> list[dict]:
         times, queries = time_runs(sweep, runs)
         row = summary(name, times, len(queries))
         row["rows_written"] = sum(written.values())
+        row["writers"] = sorted(name for name, n in written.items() if n)
         rows.append(row)
-    return rows
+    return rows, kept
 
 
 def summary(name: str, times: list[float], queries: int) -> dict:
@@ -256,8 +267,16 @@ def targets(report: dict) -> list[dict]:
         value = round(quarter["median_ms"] / normal["median_ms"], 2) if normal["median_ms"] else None
         out.append({"name": "sweep: quarter's 1st day ÷ normal day", "value": value, "limit": f"≤ {SWEEP_RATIO}",
                     "ok": value is not None and value <= SWEEP_RATIO})
-        out.append({"name": "sweep: the same query count", "value": f"{normal['queries']} and {quarter['queries']}",
-                    "limit": "equal", "ok": normal["queries"] == quarter["queries"]})
+        # Reading and checking cost the same any day (the dry runs); writing adds up to three
+        # statements (a lock, links, the rows) per producer that writes on one of the days only,
+        # whatever the number of its rows.
+        dry = [by_name.get(name) for name in ("reminder sweep (dry run)", "sweep, quarter's 1st day (dry)")]
+        if all(dry):
+            out.append({"name": "sweep: the same query count, dry", "value": f"{dry[0]['queries']} and {dry[1]['queries']}",
+                        "limit": "equal", "ok": dry[0]["queries"] == dry[1]["queries"]})
+        out.append({"name": "sweep: query count, real", "value": f"{normal['queries']} and {quarter['queries']}",
+                    "limit": "+ writes per producer", "ok": abs(normal["queries"] - quarter["queries"]) <= 3 * len(
+                        set(normal["writers"]) ^ set(quarter["writers"]))})
         slowest = max(normal["p95_ms"], quarter["p95_ms"]) / 1000
         out.append({"name": "sweep: each p95 s", "value": round(slowest, 2), "limit": f"< {SWEEP_SECONDS}",
                     "ok": slowest < SWEEP_SECONDS})
@@ -299,7 +318,8 @@ def print_table(report: dict, out) -> None:
     sweeps = report.get("sweeps")
     if sweeps:
         out.write("")
-        out.write(f"The real sweep at {sweeps['memberships']:,} memberships ({sweeps['clients']:,} clients), "
+        out.write(f"The real sweep at {sweeps['memberships']:,} memberships ({sweeps['clients']:,} clients; "
+                  "the day before swept and kept), "
                   "each run rolled back:")
         for row in sweeps["results"]:
             out.write(f"  {row['name']:<32} median {row['median_ms']:>9.1f} ms, p95 {row['p95_ms']:>9.1f} ms, "

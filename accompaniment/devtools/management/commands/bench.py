@@ -166,8 +166,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{club.tidy()} …")
         totals = self.totals()
         self.stdout.write(f"The sweep's club: {totals['clients']:,} clients, {totals['memberships']:,} memberships")
-        return {"clients": totals["clients"], "memberships": totals["memberships"],
-                "results": real_sweeps(club, runs, self.stdout)}
+        results, kept = real_sweeps(club, runs, self.stdout)
+        return {"clients": totals["clients"], "memberships": totals["memberships"], "results": results,
+                "outbox_rows": kept}
 
     @staticmethod
     def totals() -> dict[str, int]:
