@@ -6,9 +6,13 @@ Seeds (or reuses) a club of 50,000 clients with 60,000 memberships, about 1,000,
 chunk of clients at a time so that memory stays bounded. Then it measures, over ``--runs``
 repeated runs through Django's test client (the whole middleware stack, logged in): the client
 list (first page and a search), a client card, the Today page of a manager with a big portfolio,
-the dashboard for a month and for a year, and the reminder sweep in dry-run mode. For each: the
-median and 95th percentile time and the query count. The dashboard's SQL is also captured and
-replayed alone through a cursor: page ÷ raw SQL says how much the Python side adds.
+the dashboard for a month and for a year, the schedule's cases (a year of sessions of 40
+specialists in 15 rooms, ``bench/schedule.py``: a department's week calendar once its feed
+exists, the slot proposal for a 16-session program) and the reminder sweep in dry-run mode. For
+each: the median and 95th percentile time and the query count. The dashboard's SQL is also
+captured and replayed alone through a cursor: page ÷ raw SQL says how much the Python side adds.
+At the full size, requests per second under gunicorn (``bench/throughput.py``); then, the club
+grown to ``--memberships``, the real sweep in rolled-back runs.
 
 It measures twice: once the club has ``--small`` clients (default half), after ``VACUUM ANALYZE``
 on PostgreSQL, and again at the full size; the table shows both side by side, with each case's
