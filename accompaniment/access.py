@@ -78,8 +78,9 @@ ROLE_HEADINGS = {
 
 def roles_markdown() -> str:
     """The README's roles section: which role holds each capability, what it means and the
-    pages that need it, the public pages, and what each role may do in the admin site."""
-    pages = site_pages()
+    pages that need it, the public pages, and what each role may do in the admin site (the
+    development tools' pages, there only with DEV_TOOLS, left out: not the product's)."""
+    pages = [page for page in site_pages() if not page.name.startswith("devtools:")]
     columns = list(roles.ROLES)
     lines = [
         "| capability | " + " | ".join(ROLE_HEADINGS[role] for role in columns) + " |",

@@ -408,6 +408,9 @@ SURVEY_SPREAD_OVER_QUARTER = env.bool("SURVEY_SPREAD_OVER_QUARTER", default=True
 # The director's dashboard: its figures are kept this many seconds in the cache (0: never).
 # ---------------------------------------------------------------------------------------------
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
+# A closed period's figures (the one the dashboard compares with) stay cached until a backdated
+# write touches them (accompaniment/dashboard/closed.py); this bounds how long (0: not kept).
+DASHBOARD_CLOSED_CACHE_SECONDS = env.int("DASHBOARD_CLOSED_CACHE_SECONDS", default=24 * 60 * 60)
 
 # ---------------------------------------------------------------------------------------------
 # Importing spreadsheets in the admin site: larger files are refused before any row is parsed.

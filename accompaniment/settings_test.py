@@ -29,6 +29,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Each test builds its own club: the dashboard computes its figures anew (tests of the cache
 # itself are marked `dashboard_cache`).
 DASHBOARD_CACHE_SECONDS = 0
+# Off: each test's rolled-back writes would bring the months' versions back to values an earlier
+# test kept figures under (the tests of accompaniment/dashboard/closed.py turn it on).
+DASHBOARD_CLOSED_CACHE_SECONDS = 0
 # In a parallel run (pytest-xdist) each worker has its own test database (pytest-django names
 # it test_<name>_gw0, _gw1…); a cache shared by the workers (Redis) gets a prefix per worker too.
 if "KEY_PREFIX" in CACHES["default"] and os.environ.get("PYTEST_XDIST_WORKER"):  # noqa: F405

@@ -48,6 +48,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+if settings.DEV_TOOLS:  # the bench's minimal page (accompaniment.devtools)
+    urlpatterns.append(path("dev/", include("accompaniment.devtools.urls")))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

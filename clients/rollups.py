@@ -5,7 +5,8 @@ import, erasure, a deleted or backdated visit, a bulk insert — keeps them equa
 Both count the visits the client came to (``Visit.Kind.ATTENDED``): a late cancel or a no-show
 that used up a visit counts against the card, not as a visit here."""
 
-from core.rollups import Dialect, Rollup, register
+from clients.rules import RENEWAL_WINDOW_DAYS
+from core.rollups import EVERYTHING, FIGURES, Dialect, Rollup, bump, dated_follower, follow, register
 
 VISIT, MEMBERSHIP = "clients_visit", "clients_membership"
 # Only visits the client came to count (a late cancel or no-show that used a visit does not).
@@ -84,4 +85,40 @@ register(Rollup(
     ),
     triggers=lambda d: [],  # the visits' trigger above keeps both
     trigger_names=(),
+))
+
+
+# --- The versions of the months' figures (``FiguresVersion``, ``core.rollups.follow``) ------------
+CLIENT, FREEZE, PLAN = "clients_client", "clients_freeze", "clients_membershipplan"
+CARD_STATE = ("start_date", "end_date", "status", "plan_id", "client_id", "cancelled_on")
+
+dated_follower("figures: visits", VISIT, ("checked_in_at",))
+dated_follower("figures: new clients", CLIENT, ("created_at",))
+
+
+def card_triggers(d: Dialect) -> list[str]:
+    """A new card touches the months of its start and of the renewal window before it (it may renew
+    a card ended then); one backdated (starting before the day it is written), deleted, or whose
+    dates, status, plan or client change touches every period it ran in: everything. The visits
+    used (a check-in) change nothing the dashboard shows of a closed period."""
+    new = [
+        bump(d.month("NEW.start_date")), bump(d.month(d.days_before("NEW.start_date", RENEWAL_WINDOW_DAYS))),
+        bump(EVERYTHING, when=f"NEW.start_date < {d.day('NEW.created_at')}"),
+    ]
+    changed = " OR ".join(d.differs(column) for column in CARD_STATE)
+    return (
+        d.trigger("clients_membership_figures", MEMBERSHIP, {"INSERT": new, "DELETE": [bump(EVERYTHING)]})
+        + d.trigger("clients_membership_figures_upd", MEMBERSHIP, {"UPDATE": [bump(EVERYTHING)]}, when=changed)
+    )
+
+
+follow(Rollup(
+    name="figures: cards", table=FIGURES, columns=(), compared=(), source=MEMBERSHIP, recompute=None,
+    triggers=lambda d: (
+        card_triggers(d)
+        + d.trigger("clients_freeze_figures", FREEZE, {op: [bump(EVERYTHING)] for op in ("INSERT", "UPDATE", "DELETE")})
+        + d.trigger("clients_plan_figures", PLAN, {op: [bump(EVERYTHING)] for op in ("UPDATE", "DELETE")})
+    ),
+    trigger_names=(("clients_membership_figures", MEMBERSHIP), ("clients_membership_figures_upd", MEMBERSHIP),
+                   ("clients_freeze_figures", FREEZE), ("clients_plan_figures", PLAN)),
 ))

@@ -32,9 +32,10 @@ class Rollup:
     columns: tuple[str, ...]  # key columns, then value columns, as ``recompute`` returns them
     compared: tuple[str, ...]  # the same columns as compared (e.g. money rounded to cents)
     source: str  # the raw table whose writes the triggers follow (locked while rebuilding)
-    recompute: Callable[[Dialect], str]  # SELECT of ``columns`` from the raw rows, set-based
+    recompute: Callable[[Dialect], str] | None  # SELECT of ``columns`` from the raw rows, set-based
     triggers: Callable[[Dialect], list[str]]  # statements that (re)create the triggers
     trigger_names: tuple[tuple[str, str], ...]  # (trigger, table) pairs, to drop them
+    rebuilt: str = ""  # a statement run after ``rebuild`` (a follower's: invalidate what it versions)
 
 
 class Dialect:
@@ -96,6 +97,18 @@ class Dialect:
             )
         return statements
 
+    def month(self, day: str) -> str:
+        """The 'YYYY-MM' of the date ``day`` (a SQL expression; NULL stays NULL)."""
+        return f"to_char({day}, 'YYYY-MM')" if self.postgresql else f"substr({day}, 1, 7)"
+
+    def days_before(self, day: str, days: int) -> str:
+        return f"({day} - {days})" if self.postgresql else f"date({day}, '-{days} days')"
+
+    def differs(self, column: str) -> str:
+        """An UPDATE trigger's condition: ``column`` changed (NULLs compared as values)."""
+        operator = "IS DISTINCT FROM" if self.postgresql else "IS NOT"
+        return f"OLD.{column} {operator} NEW.{column}"
+
     def drop(self, name: str, table: str) -> list[str]:
         if self.postgresql:
             return self.drop_trigger(name, table)
@@ -103,22 +116,41 @@ class Dialect:
 
 
 _registry: dict[str, Rollup] = {}
+_followers: dict[str, Rollup] = {}
 
 
 def register(rollup: Rollup) -> Rollup:
+    """A rollup: a table of totals the triggers keep, ``check`` compares and ``rebuild`` recomputes."""
     _registry[rollup.name] = rollup
     return rollup
+
+
+def follow(follower: Rollup) -> Rollup:
+    """Triggers that only follow writes (nothing to recompute: ``recompute`` is None), e.g. the
+    versions of the months the writes land on (``clients.FiguresVersion``); installed, dropped
+    and created again after ``migrate`` and ``rebuild`` with the rollups."""
+    _followers[follower.name] = follower
+    return follower
 
 
 def registered() -> list[Rollup]:
     return list(_registry.values())
 
 
+def followers() -> list[Rollup]:
+    return list(_followers.values())
+
+
+def everything() -> list[Rollup]:
+    """The rollups and the followers: every trigger this module installs."""
+    return registered() + followers()
+
+
 def install(names: list[str] | None = None, conn=connection) -> None:
-    """(Re)create the triggers of the rollups (all, or those named)."""
+    """(Re)create the triggers of the rollups and followers (all, or those named)."""
     dialect = Dialect(conn)
     with conn.cursor() as cursor:
-        for rollup in registered():
+        for rollup in everything():
             if names is None or rollup.name in names:
                 for statement in rollup.triggers(dialect):
                     cursor.execute(statement)
@@ -127,7 +159,7 @@ def install(names: list[str] | None = None, conn=connection) -> None:
 def uninstall(names: list[str], conn=connection) -> None:
     dialect = Dialect(conn)
     with conn.cursor() as cursor:
-        for rollup in registered():
+        for rollup in everything():
             if rollup.name in names:
                 for trigger, table in rollup.trigger_names:
                     for statement in dialect.drop(trigger, table):
@@ -140,7 +172,7 @@ def installed_after_migrate(**kwargs) -> None:
     conn = connections[kwargs.get("using") or "default"]
     tables = set(conn.introspection.table_names())
     names = [
-        rollup.name for rollup in registered()
+        rollup.name for rollup in everything()
         if {rollup.table, rollup.source} <= tables and all(table in tables for _name, table in rollup.trigger_names)
     ]
     if names:
@@ -165,8 +197,8 @@ def check() -> dict[str, int]:
 
 
 def rebuild(names: list[str] | None = None) -> dict[str, int]:
-    """Triggers installed anew, then every rollup (or those named) recomputed; returns the rows
-    each now holds."""
+    """Triggers installed anew (the followers' too when no names are given), then every rollup (or
+    those named) recomputed; returns the rows each now holds."""
     dialect = Dialect()
     counts = {}
     with transaction.atomic(), connection.cursor() as cursor:
@@ -182,4 +214,39 @@ def rebuild(names: list[str] | None = None) -> dict[str, int]:
             )
             cursor.execute(f"SELECT COUNT(*) FROM {rollup.table}")
             counts[rollup.name] = cursor.fetchone()[0]
+        for follower in _followers.values():
+            if follower.rebuilt and (names is None or follower.name in names):
+                cursor.execute(follower.rebuilt)
     return counts
+
+
+# --- Followers: the versions of the months' figures (``clients.FiguresVersion``) -----------------
+FIGURES = "clients_figuresversion"
+EVERYTHING = "'*'"
+
+
+def bump(month: str, when: str = "") -> str:
+    """Bump the version of ``month`` (a SQL expression, 'YYYY-MM' or '*'; NULL: nothing), if ``when``."""
+    return (
+        f"INSERT INTO {FIGURES} (month, version) SELECT m, 1 FROM (SELECT {month} AS m) x "
+        f"WHERE m IS NOT NULL{f' AND {when}' if when else ''} "
+        f"ON CONFLICT (month) DO UPDATE SET version = {FIGURES}.version + 1"
+    )
+
+
+def dated_follower(name: str, table: str, moments: tuple[str, ...]) -> Rollup:
+    """A follower bumping the club-local months of the moments ``moments`` of the old and the new
+    row of each write on ``table``."""
+
+    def triggers(d: Dialect) -> list[str]:
+        def months(row: str) -> list[str]:
+            return [bump(d.month(d.day(f"{row}.{column}"))) for column in moments]
+
+        return d.trigger(f"{table}_figures", table, {
+            "INSERT": months("NEW"), "UPDATE": months("OLD") + months("NEW"), "DELETE": months("OLD"),
+        })
+
+    return follow(Rollup(
+        name=name, table=FIGURES, columns=(), compared=(), source=table, recompute=None, triggers=triggers,
+        trigger_names=((f"{table}_figures", table),), rebuilt=bump(EVERYTHING),
+    ))

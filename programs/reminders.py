@@ -13,7 +13,7 @@ from django.utils import formats, timezone, translation
 
 from clients.messaging.outbox import Pending, message_for_client
 from clients.reminders import produces_messages
-from clients.services import page_link_issue
+from clients.services import page_link_issue, page_links_issue
 from core.dates import day_bounds
 
 from .answer_links import CANCEL, CONFIRM, answer_url
@@ -34,9 +34,12 @@ def sessions_to_remind(on: datetime.date):
     )
 
 
-def session_reminder(*, session: Session, dedup_key: str):
-    """The reminder's outbox row; the personal-page link is issued only for a row the outbox lacks."""
-    _link, token = page_link_issue(client=session.client, by=None)
+def session_reminder(*, session: Session, dedup_key: str, links: "PageLinks | None" = None):
+    """The reminder's outbox row; the personal-page link is issued only for a row the outbox lacks
+    (by ``links`` for all of a sweep's new reminders at once, or here for this one)."""
+    token = links.tokens.get(session.client_id) if links else None
+    if token is None:
+        _link, token = page_link_issue(client=session.client, by=None)
     language = session.client.language or settings.LANGUAGE_CODE
     with translation.override(language):
         when = formats.date_format(timezone.localtime(session.scheduled_at), "SHORT_DATETIME_FORMAT")
@@ -51,11 +54,26 @@ def session_reminder(*, session: Session, dedup_key: str):
     )
 
 
+class PageLinks:
+    """The personal-page links of a sweep's new session reminders, issued in one statement before
+    any of them is rendered (``Pending.prepare``): the sweep's query count stays the same
+    whatever the number of sessions."""
+
+    def __init__(self):
+        self.client_of: dict[str, int] = {}
+        self.tokens: dict[int, str] = {}
+
+    def prepare(self, rows: list[Pending]) -> None:
+        self.tokens = page_links_issue(client_ids=[self.client_of[row.dedup_key] for row in rows], by=None)
+
+
 @produces_messages("session reminders")
 def session_reminders(on: datetime.date) -> list[Pending]:
     """Exactly one reminder per session (dedup key ``session-reminder:<pk>``)."""
-    return [
-        Pending(key, partial(session_reminder, session=session, dedup_key=key))
-        for session in sessions_to_remind(on)
-        for key in [f"session-reminder:{session.pk}"]
-    ]
+    links = PageLinks()
+    rows = []
+    for session in sessions_to_remind(on):
+        key = f"session-reminder:{session.pk}"
+        links.client_of[key] = session.client_id
+        rows.append(Pending(key, partial(session_reminder, session=session, dedup_key=key, links=links), links.prepare))
+    return rows

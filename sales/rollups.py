@@ -2,7 +2,7 @@
 (``DailyRevenue``), kept by a trigger on ``Sale``, so that every door — selling, refunds, the
 admin site, the import, a deleted or backdated row, a bulk insert — keeps it equal to the ledger."""
 
-from core.rollups import Dialect, Rollup, register
+from core.rollups import Dialect, Rollup, dated_follower, register
 
 SALE, DAILY = "sales_sale", "sales_dailyrevenue"
 
@@ -35,3 +35,7 @@ register(Rollup(
     triggers=sale_triggers,
     trigger_names=(("sales_sale_rollups", SALE),),
 ))
+
+# The versions of the months' figures (``clients.FiguresVersion``): the ledger's rows and the offers.
+dated_follower("figures: sales", SALE, ("sold_at",))
+dated_follower("figures: offers", "sales_offer", ("offered_at",))

@@ -10,4 +10,4 @@ class StaffConfig(AppConfig):
     verbose_name = _("Staff")
 
     def ready(self):
-        from . import reminders, vocabulary  # noqa: F401  (its words in lower apps' vocabularies; its producers)
+        from . import reminders, rollups, vocabulary  # noqa: F401  (its words in lower apps' vocabularies; its producers; its followers)

@@ -6,7 +6,8 @@ definition (``kpis.py``, ``series.py``, ``at_risk.py``, ``tables.py``; the READM
 through ``definitions.py``); the page (``views.py``), its CSV exports (``report.py``) and the
 tests all call these functions. A department narrows each number as ``scope.py`` says;
 ``cache.py`` computes the whole page in a fixed number of queries and keeps it for
-``DASHBOARD_CACHE_SECONDS``.
+``DASHBOARD_CACHE_SECONDS``; ``closed.py`` keeps a closed period's figures until a backdated
+write touches them.
 
 The package re-exports what the other modules of the project read (Today's at-risk section,
 ``manage.py kpi_definitions``) and the tests call.
@@ -19,6 +20,7 @@ from .at_risk import (
     at_risk_summary,
 )
 from .cache import dashboard, dashboard_cached
+from .closed import closed_values
 from .definitions import DEFINED_BY, definitions_markdown
 from .headline import KPIS, kpi_values, kpis
 from .kpis import (
@@ -49,7 +51,7 @@ from .tables import departments_table, managers_table, staff_quality_summary
 
 __all__ = [
     "AT_RISK_LIMIT", "DEFINED_BY", "KPIS", "Period", "active_members", "active_members_by_month",
-    "add_months", "at_risk_client_sets", "at_risk_reason_label", "at_risk_summary", "dashboard",
+    "add_months", "at_risk_client_sets", "at_risk_reason_label", "at_risk_summary", "closed_values", "dashboard",
     "dashboard_cached", "definitions_markdown", "departments_table", "feedback_counts", "kpi_values",
     "kpis", "managers_table", "members_in_period", "memberships_ended", "memberships_expiring",
     "month_end", "new_clients_and_referrals", "nps", "nps_by_month", "offers", "open_complaint_q",

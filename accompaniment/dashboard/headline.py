@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .closed import closed_values
 from .kpis import (
     active_members,
     feedback_counts,
@@ -89,9 +90,10 @@ def kpi_values(period: Period) -> dict:
 
 def kpis(period: Period) -> list[dict]:
     """The headline KPIs with the period they are compared with beside each (``Period.previous``:
-    the same days of the previous month, quarter or year…) and the change (in points for
-    percentages and NPS, otherwise absolute and in %)."""
-    current, previous = kpi_values(period), kpi_values(period.previous())
+    the same days of the previous month, quarter or year…; a closed one read from the cache until
+    a backdated write touches it: ``closed.py``) and the change (in points for percentages and
+    NPS, otherwise absolute and in %)."""
+    current, previous = kpi_values(period), closed_values(period.previous(), kpi_values)
     rows = []
     for key, label, kind, better, help_text in KPIS:
         value, before = current[key], previous[key]

@@ -179,13 +179,16 @@ def message_for_user(*, user, kind: str, dedup_key: str, template: str, context:
 
 
 class Pending:
-    """A message known by its dedup key, built (rendered) only if the outbox lacks it."""
+    """A message known by its dedup key, built (rendered) only if the outbox lacks it.
+    ``prepare``, shared by a producer's rows, is called once with those of them the outbox lacks
+    before any is built (e.g. to issue their links in one statement)."""
 
-    __slots__ = ("dedup_key", "build")
+    __slots__ = ("dedup_key", "build", "prepare")
 
-    def __init__(self, dedup_key: str, build):
+    def __init__(self, dedup_key: str, build, prepare=None):
         self.dedup_key = dedup_key
         self.build = build
+        self.prepare = prepare
 
 
 def existing_keys(model, keys: list[str]) -> set[str]:
@@ -219,6 +222,9 @@ def outbox_write(rows: list, *, dry_run: bool = False) -> int:
     existing = existing_keys(Notification, [row.dedup_key for row in rows])
     new = [row for row in rows if row.dedup_key not in existing]
     if not dry_run and new:
+        pending = [row for row in new if isinstance(row, Pending) and row.prepare is not None]
+        for prepare in dict.fromkeys(row.prepare for row in pending):
+            prepare([row for row in pending if row.prepare == prepare])
         built = [row.build() if isinstance(row, Pending) else row for row in new]
         unknown = {row.kind for row in built} - set(kinds.MESSAGE_KINDS)
         if unknown:

@@ -6,7 +6,7 @@ from .membership import Freeze, Membership, MembershipPlan
 from .notification import Notification
 from .preference import UserPreference
 from .privacy import ClientErasure, HealthDataAccess
-from .rollups import ClientLastVisit, DailyVisits
+from .rollups import ClientLastVisit, DailyVisits, FiguresVersion
 
 __all__ = [
     "Channel",
@@ -16,6 +16,7 @@ __all__ = [
     "ClientErasure",
     "Contraindication",
     "DailyVisits",
+    "FiguresVersion",
     "Freeze",
     "HealthDataAccess",
     "Interaction",

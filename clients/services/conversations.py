@@ -28,12 +28,17 @@ class LinkError(Exception):
         self.reason = reason
 
 
+def _new_link(*, client_id: int, purpose: str, by, lifetime: datetime.timedelta, now) -> tuple[ClientLink, str]:
+    """An unsaved link and its token."""
+    token_id, token = new_link_token(purpose)
+    return ClientLink(client_id=client_id, purpose=purpose, token_id=token_id, created_by=by, created_at=now,
+                      expires_at=now + lifetime), token
+
+
 def _issue(*, client: Client, purpose: str, by, lifetime: datetime.timedelta) -> tuple[ClientLink, str]:
     client = client_for_new_record(client)
-    token_id, token = new_link_token(purpose)
-    now = timezone.now()
-    link = ClientLink(client=client, purpose=purpose, token_id=token_id, created_by=by, created_at=now,
-                      expires_at=now + lifetime)
+    link, token = _new_link(client_id=client.pk, purpose=purpose, by=by, lifetime=lifetime, now=timezone.now())
+    link.client = client
     link.full_clean()
     link.save()
     return link, token
@@ -123,6 +128,20 @@ def page_link_issue(*, client: Client, by, send_by: str = "") -> tuple[ClientLin
         )])
         _deliver_soon()
     return link, token
+
+
+@transaction.atomic
+def page_links_issue(*, client_ids, by=None) -> dict[int, str]:
+    """Personal-page links for many clients at once (the sweep's session reminders), in a fixed
+    number of statements: the clients locked as for any new record in one (an erased client gets
+    no link), the links inserted in one. Client id → token."""
+    ids = Client.objects.select_for_update().filter(pk__in=set(client_ids), erased_at__isnull=True).values_list(
+        "pk", flat=True)
+    now, lifetime = timezone.now(), datetime.timedelta(days=settings.PERSONAL_PAGE_DAYS)
+    issued = {pk: _new_link(client_id=pk, purpose=ClientLink.Purpose.PAGE, by=by, lifetime=lifetime, now=now)
+              for pk in ids}
+    ClientLink.objects.bulk_create([link for link, _token in issued.values()])
+    return {pk: token for pk, (_link, token) in issued.items()}
 
 
 @transaction.atomic

@@ -147,9 +147,9 @@ class BenchClub:
             Client.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").order_by("pk").values_list("pk", flat=True)[:CHUNK]
         )
         began = time.monotonic()
-        # A bulk load: the rollups' triggers off while seeding, the rollups recomputed after
+        # A bulk load: the rollups' (and followers') triggers off while seeding, the rollups recomputed after
         # (``core.rollups.rebuild``, set-based, which installs the triggers again).
-        rollups.uninstall([rollup.name for rollup in rollups.registered()])
+        rollups.uninstall([rollup.name for rollup in rollups.everything()])
         try:
             with auto_now_add_off(Client, Membership, Sale, Feedback, SurveyResponse, Interaction, Offer):
                 for first in range(start, target, CHUNK):

@@ -3,17 +3,19 @@ logged in) over repeated runs with ``DEBUG`` off, its queries counted on a warm-
 the dashboard's SQL replayed alone through a cursor."""
 
 import contextlib
+import datetime
 import statistics
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.management.base import CommandError
-from django.db import connection, reset_queries
+from django.db import connection, reset_queries, transaction
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
-from clients.models import Client
+from clients.models import Client, Notification
 
 from .history import EMAIL_DOMAIN
 
@@ -57,14 +59,12 @@ def time_runs(action, runs: int) -> tuple[list[float], list[dict]]:
             times.append((time.perf_counter() - began) * 1000)
     return times, queries
 
-def measure(club, runs: int, skip_sweep: bool, out) -> dict:
+def measure(club, runs: int, skip_sweep: bool, out, *, schedule: bool = True) -> dict:
     """Each case's times and queries, and the dashboard's SQL replayed alone."""
     director, big = HttpClient(), HttpClient()
     director.force_login(club.director)
     big.force_login(club.managers[0])
-    card = Client.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}", visits__isnull=False).order_by("pk").first()
-    if card is None:
-        card = Client.objects.order_by("pk").first()
+    card = card_client(club)
 
     def page(http, url):
         def get():
@@ -86,6 +86,8 @@ def measure(club, runs: int, skip_sweep: bool, out) -> dict:
         ("dashboard, month, cached", page(director, dashboard)),
         ("dashboard, year, cached", page(director, dashboard + "?period=last_12_months")),
     ]
+    if schedule:
+        cases += schedule_cases(club, director, out)
     if not skip_sweep:
         from core import reminders
 
@@ -127,6 +129,80 @@ def measure(club, runs: int, skip_sweep: bool, out) -> dict:
         })
     return {"rows": rows, "raw_sql": raw_rows, "slowest": slowest}
 
+def card_client(club):
+    """The client whose card is measured: the first bench client with visits."""
+    card = Client.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}", visits__isnull=False).order_by("pk").first()
+    return card or Client.objects.order_by("pk").first()
+
+
+def schedule_cases(club, director, out) -> list:
+    """Issue #14's cases on the bench's schedule: a department's week calendar (the JSON feed
+    ``programs:calendar-events``, measured once it exists) and the slot proposal for a
+    16-session program (planned, then rolled back)."""
+    from .schedule import slot_proposal
+
+    cases = [("slot proposal, 16 sessions", slot_proposal(club))]
+    try:
+        feed = reverse("programs:calendar-events")
+    except NoReverseMatch:
+        out.write("Note: no programs:calendar-events URL yet (the calendar's branch): the week calendar is not measured.")
+        return cases
+    monday = club.today - datetime.timedelta(days=club.today.weekday())
+    query = urlencode({"start": monday.isoformat(), "end": (monday + datetime.timedelta(days=7)).isoformat(),
+                       "by": "specialists", "department": club.departments["spa"].pk})
+
+    def week():
+        response = director.get(f"{feed}?{query}", secure=True)
+        if response.status_code != 200:
+            raise CommandError(f"{feed}?{query} answered {response.status_code}")
+
+    return [("week calendar, a department", week), *cases]
+
+
+class RolledBack(Exception):
+    pass
+
+
+def real_sweeps(club, runs: int, out) -> tuple[list[dict], int]:
+    """The reminder sweep for real (writing the outbox's rows) on a normal day — today, once the
+    day before has been swept for real and kept, as the daily pipeline leaves it (otherwise
+    today's sweep would catch up with the quarter's surveys of every day before) — and on the
+    next quarter's first day; each timed run in a transaction rolled back after it, so that
+    every run finds the same club."""
+    from core import reminders
+
+    from staff.reminders import quarter_bounds
+
+    quarter_first, days = quarter_bounds(club.today)
+    next_quarter = quarter_first + datetime.timedelta(days=days)
+    yesterday = club.today - datetime.timedelta(days=1)
+    if not Notification.objects.filter(created_at__date__gte=club.today - datetime.timedelta(days=2)).exists():
+        out.write(f"Sweeping {yesterday} for real (kept: the daily pipeline's day before) …")
+        began = time.perf_counter()
+        written = sum(reminders.sweep(on=yesterday).values())
+        out.write(f"  {written:,} rows written in {time.perf_counter() - began:.1f} s")
+    kept = Notification.objects.count()  # the outbox the timed runs find (and leave)
+    rows = []
+    for name, day in (("sweep, normal day (real)", club.today), ("sweep, quarter's 1st day (real)", next_quarter)):
+        written = {}
+
+        def sweep(day=day, written=written):
+            try:
+                with transaction.atomic():
+                    written.update(reminders.sweep(on=day, dry_run=False))
+                    raise RolledBack
+            except RolledBack:
+                pass
+
+        out.write(f"Measuring {name} …")
+        times, queries = time_runs(sweep, runs)
+        row = summary(name, times, len(queries))
+        row["rows_written"] = sum(written.values())
+        row["writers"] = sorted(name for name, n in written.items() if n)
+        rows.append(row)
+    return rows, kept
+
+
 def summary(name: str, times: list[float], queries: int) -> dict:
     median, p95 = statistics.median(times), percentile(times, 0.95)
     return {
@@ -162,6 +238,56 @@ def unequal_counts(sizes: list[dict]) -> list[str]:
     ]
 
 
+SCHEDULE_P95_MS = 300  # issue #14: the week calendar and the slot proposal
+SWEEP_SECONDS, SWEEP_RATIO = 10, 1.5  # each real sweep < 10 s; a quarter's first day ≤ 1.5 × a normal day
+IMPORT_RATIO = 1.5  # preview + confirm ÷ the floor (the import's case, when it is in the table)
+THROUGHPUT_SHARE = 0.5  # the client list's requests per second ÷ the minimal page's
+
+
+def targets(report: dict) -> list[dict]:
+    """The issues' targets that are not ratios to the card (those: ``ratios``), each with its
+    value and whether it is met."""
+    rows = report["results"]
+    by_name = {row["name"]: row for row in rows}
+    out = []
+    for name in ("week calendar, a department", "slot proposal, 16 sessions"):
+        if name in by_name:
+            p95 = by_name[name]["p95_ms"]
+            out.append({"name": f"{name}: p95 ms", "value": p95, "limit": f"< {SCHEDULE_P95_MS}",
+                        "ok": p95 < SCHEDULE_P95_MS and name not in report["unequal_counts"]})
+    floor = next((row for row in rows if "import" in row["name"] and "floor" in row["name"]), None)
+    imported = next((row for row in rows if "import" in row["name"] and "floor" not in row["name"]), None)
+    if floor and imported and floor["median_ms"]:
+        value = round(imported["median_ms"] / floor["median_ms"], 2)
+        out.append({"name": "import ÷ its floor (median)", "value": value, "limit": f"≤ {IMPORT_RATIO}",
+                    "ok": value <= IMPORT_RATIO})
+    sweeps = (report.get("sweeps") or {}).get("results") or []
+    if len(sweeps) == 2:
+        normal, quarter = sweeps
+        value = round(quarter["median_ms"] / normal["median_ms"], 2) if normal["median_ms"] else None
+        out.append({"name": "sweep: quarter's 1st day ÷ normal day", "value": value, "limit": f"≤ {SWEEP_RATIO}",
+                    "ok": value is not None and value <= SWEEP_RATIO})
+        # Reading and checking cost the same any day (the dry runs); writing adds up to three
+        # statements (a lock, links, the rows) per producer that writes on one of the days only,
+        # whatever the number of its rows.
+        dry = [by_name.get(name) for name in ("reminder sweep (dry run)", "sweep, quarter's 1st day (dry)")]
+        if all(dry):
+            out.append({"name": "sweep: the same query count, dry", "value": f"{dry[0]['queries']} and {dry[1]['queries']}",
+                        "limit": "equal", "ok": dry[0]["queries"] == dry[1]["queries"]})
+        out.append({"name": "sweep: query count, real", "value": f"{normal['queries']} and {quarter['queries']}",
+                    "limit": "+ writes per producer", "ok": abs(normal["queries"] - quarter["queries"]) <= 3 * len(
+                        set(normal["writers"]) ^ set(quarter["writers"]))})
+        slowest = max(normal["p95_ms"], quarter["p95_ms"]) / 1000
+        out.append({"name": "sweep: each p95 s", "value": round(slowest, 2), "limit": f"< {SWEEP_SECONDS}",
+                    "ok": slowest < SWEEP_SECONDS})
+    loaded = {row["name"]: row for row in report.get("throughput") or []}
+    if "client list" in loaded and loaded["client list"]["share_of_minimal"] is not None:
+        value = loaded["client list"]["share_of_minimal"]
+        out.append({"name": "client list rps ÷ minimal page rps", "value": value, "limit": f"≥ {THROUGHPUT_SHARE}",
+                    "ok": value >= THROUGHPUT_SHARE})
+    return out
+
+
 def print_table(report: dict, out) -> None:
     sizes = report["sizes"]
     head = f"{'':<30}" + "".join(
@@ -189,6 +315,25 @@ def print_table(report: dict, out) -> None:
         verdict = "ok" if ratio is not None and ratio <= TARGET_RATIO else "MISSED"
         out.write(f"  {row['name']:<28} median {row['median_ms']:.1f} ms in {row['queries']} statements; "
                   f"page ÷ SQL = {ratio} ({verdict}, target ≤ {TARGET_RATIO})")
+    sweeps = report.get("sweeps")
+    if sweeps:
+        out.write("")
+        out.write(f"The real sweep at {sweeps['memberships']:,} memberships ({sweeps['clients']:,} clients; "
+                  "the day before swept and kept), "
+                  "each run rolled back:")
+        for row in sweeps["results"]:
+            out.write(f"  {row['name']:<32} median {row['median_ms']:>9.1f} ms, p95 {row['p95_ms']:>9.1f} ms, "
+                      f"{row['queries']} queries, {row['rows_written']:,} rows written")
+    if report.get("throughput"):
+        out.write("")
+        out.write("Under gunicorn (4 workers, 4 concurrent users, loopback), requests per second:")
+        for row in report["throughput"]:
+            out.write(f"  {row['name']:<32} {row['rps']:>8.1f} rps  ({row['share_of_minimal']:.0%} of the minimal page)")
+    if report.get("targets_met"):
+        out.write("")
+        out.write("Targets:")
+        for row in report["targets_met"]:
+            out.write(f"  {row['name']:<40} {row['value']!s:>10}  ({'ok' if row['ok'] else 'MISSED'}, target {row['limit']})")
     for block in big["slowest"]:
         out.write("")
         out.write(f"Slowest statements of {block['page']} (median ms):")

@@ -143,3 +143,28 @@ def test_exactly_one_reminder_per_session_with_its_own_links(settings):
     with pytest.raises(IntegrityError), transaction.atomic():
         Notification.objects.create(client=olena, kind="session_reminder", channel=rows[0].channel,
                                     dedup_key=rows[0].dedup_key, to_address="olena@example.com")
+def test_the_reminders_cost_the_same_queries_for_one_session_or_many():
+    """The personal-page links of a sweep's new reminders are issued in one statement
+    (``PageLinks``): one reminder or six, the same number of queries; each client's link opens
+    their page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clients.messaging.outbox import outbox_write
+    from programs.reminders import session_reminders
+
+    def written(count: int, day: int) -> int:
+        for n in range(count):
+            person = cf.ClientFactory(email=f"c{day}-{n}@example.com", preferred_channel="email")
+            session_for(person, at(day, 9 + n))
+        with CaptureQueriesContext(connection) as queries:
+            assert outbox_write(session_reminders(TODAY + datetime.timedelta(days=day - 1))) == count
+        return len(queries)
+
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.get_for_model(Session)  # looked up once per process, then cached
+    assert written(1, 1) == written(6, 2)
+    links = ClientLink.objects.filter(purpose=ClientLink.Purpose.PAGE)
+    assert links.count() == 7 and set(links.values_list("client", flat=True)) == set(
+        reminders().values_list("client", flat=True))

@@ -6,9 +6,13 @@ Seeds (or reuses) a club of 50,000 clients with 60,000 memberships, about 1,000,
 chunk of clients at a time so that memory stays bounded. Then it measures, over ``--runs``
 repeated runs through Django's test client (the whole middleware stack, logged in): the client
 list (first page and a search), a client card, the Today page of a manager with a big portfolio,
-the dashboard for a month and for a year, and the reminder sweep in dry-run mode. For each: the
-median and 95th percentile time and the query count. The dashboard's SQL is also captured and
-replayed alone through a cursor: page ÷ raw SQL says how much the Python side adds.
+the dashboard for a month and for a year, the schedule's cases (a year of sessions of 40
+specialists in 15 rooms, ``bench/schedule.py``: a department's week calendar once its feed
+exists, the slot proposal for a 16-session program) and the reminder sweep in dry-run mode. For
+each: the median and 95th percentile time and the query count. The dashboard's SQL is also
+captured and replayed alone through a cursor: page ÷ raw SQL says how much the Python side adds.
+At the full size, requests per second under gunicorn (``bench/throughput.py``); then, the club
+grown to ``--memberships``, the real sweep in rolled-back runs.
 
 It measures twice: once the club has ``--small`` clients (default half), after ``VACUUM ANALYZE``
 on PostgreSQL, and again at the full size; the table shows both side by side, with each case's
@@ -21,6 +25,7 @@ DEBUG off unless ``--force``.
 """
 
 import json
+import math
 import os
 import platform
 import time
@@ -28,17 +33,23 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.urls import reverse
 
 from accompaniment.devtools.bench.club import BIG_PORTFOLIO, BenchClub
 from accompaniment.devtools.bench.measure import (
     TARGET_MEDIAN_MS,
     TARGET_P95_MS,
     TARGET_RATIO,
+    card_client,
     measure,
     print_table,
     ratios,
+    real_sweeps,
+    targets,
     unequal_counts,
 )
+from accompaniment.devtools.bench.schedule import seed_schedule
+from accompaniment.devtools.bench.throughput import MINIMAL, throughput
 from clients.models import Client, Membership, Visit
 from sales.models import Offer, Sale
 from staff.models import Feedback, SurveyResponse
@@ -62,9 +73,18 @@ class Command(BaseCommand):
         parser.add_argument("--json", dest="json_path", help="Also write the results as JSON to this file.")
         parser.add_argument("--seed", type=int, default=2026, help="Random seed of the generated club.")
         parser.add_argument("--skip-sweep", action="store_true", help="Leave out the reminder sweep.")
+        parser.add_argument("--memberships", type=int, default=100_000,
+                            help="After the full size, grow the club to this many memberships and time the real "
+                                 "sweep there (default 100000; 0: not at all). The club stays that big.")
+        parser.add_argument("--throughput", type=float, default=10, metavar="SECONDS",
+                            help="Seconds each page is asked for under gunicorn (4 workers, 4 users) at the full "
+                                 "size (default 10; 0: not measured).")
+        parser.add_argument("--skip-schedule", action="store_true",
+                            help="Leave out the schedule (a year of sessions) and its cases.")
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
 
-    def handle(self, *args, clients, small, portfolio, runs, json_path, seed, skip_sweep, force, **options):
+    def handle(self, *args, clients, small, portfolio, runs, json_path, seed, skip_sweep, force, memberships,
+               throughput, skip_schedule, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "bench adds tens of thousands of made-up clients to the database and refuses to run "
@@ -85,6 +105,10 @@ class Command(BaseCommand):
         for size in (small, clients):
             started = time.monotonic()
             club.seed(upto=size)
+            if not skip_schedule:
+                written = seed_schedule(club)
+                if written:
+                    self.stdout.write(f"  the schedule: {written:,} sessions of 40 specialists in 15 rooms over a year")
             seeded = time.monotonic() - started
             self.stdout.write(f"{club.tidy()} …")
             totals = self.totals()
@@ -92,20 +116,25 @@ class Command(BaseCommand):
                 f"Seeded in {seeded:.0f} s; the database holds "
                 + ", ".join(f"{value:,} {name}" for name, value in totals.items())
             )
-            results = measure(club, runs, skip_sweep, self.stdout)
+            results = measure(club, runs, skip_sweep, self.stdout, schedule=not skip_schedule)
             sizes.append({
                 "clients": totals["clients"], "rows": totals, "seed_seconds": round(seeded, 1),
                 "portfolio": Client.objects.filter(assigned_manager=club.managers[0]).count(),
                 "results": results["rows"], "raw_sql": results["raw_sql"], "slowest": results["slowest"],
             })
+        loaded = self.throughput(club, throughput) if throughput > 0 else []
+        sweeps = self.sweeps(club, memberships, runs, skip_sweep)
         report = {
-            "database": connection.vendor, "runs": runs,
-            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+            "database": connection.vendor, "runs": runs, "throughput": loaded, "sweeps": sweeps,
+            "targets_met": [],
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+                       f"{database_version()}",
             "sizes": sizes, "rows": sizes[-1]["rows"], "results": sizes[-1]["results"],
             "raw_sql": sizes[-1]["raw_sql"], "ratios": ratios(sizes[-1]["results"]),
             "unequal_counts": unequal_counts(sizes),
             "targets": {"median_ms": TARGET_MEDIAN_MS, "p95_ms": TARGET_P95_MS, "page_to_sql_ratio": TARGET_RATIO},
         }
+        report["targets_met"] = targets(report)
         print_table(report, self.stdout)
         if json_path:
             with open(json_path, "w", encoding="utf-8") as handle:
@@ -113,6 +142,37 @@ class Command(BaseCommand):
             self.stdout.write(f"JSON written to {json_path}")
         if report["unequal_counts"]:
             raise CommandError("Query counts differ between the sizes: " + ", ".join(report["unequal_counts"]))
+
+    def throughput(self, club, seconds: float) -> list[dict]:
+        """Requests per second of the main pages and of the minimal page, under gunicorn."""
+        card = card_client(club)
+        pages = [
+            ("client list", reverse("clients:list"), club.director),
+            ("client card", reverse("client-card", args=[card.pk]), club.director),
+            ("today (big portfolio)", reverse("home"), club.managers[0]),
+            ("dashboard, month", reverse("dashboard"), club.director),
+            (MINIMAL, reverse("devtools:minimal"), club.director),
+        ]
+        return throughput(pages, seconds, self.stdout)
+
+    def sweeps(self, club, memberships: int, runs: int, skip_sweep: bool) -> dict | None:
+        """The real sweep once the club holds ``memberships`` memberships (grown with more clients
+        at the club's own ratio of memberships to clients)."""
+        if skip_sweep or memberships <= 0:
+            return None
+        have = Membership.objects.count()
+        if have < memberships:
+            while have < memberships:  # the ratio is the random club's: grow until there
+                needed = math.ceil(club.existing() * memberships / max(have, 1)) + 1
+                self.stdout.write(f"Growing the club to {needed:,} clients for {memberships:,} memberships …")
+                club.seed(upto=needed)
+                have = Membership.objects.count()
+            self.stdout.write(f"{club.tidy()} …")
+        totals = self.totals()
+        self.stdout.write(f"The sweep's club: {totals['clients']:,} clients, {totals['memberships']:,} memberships")
+        results, kept = real_sweeps(club, runs, self.stdout)
+        return {"clients": totals["clients"], "memberships": totals["memberships"], "results": results,
+                "outbox_rows": kept}
 
     @staticmethod
     def totals() -> dict[str, int]:
@@ -122,3 +182,13 @@ class Command(BaseCommand):
             "feedback": Feedback.objects.count(), "survey answers": SurveyResponse.objects.count(),
             "offers": Offer.objects.count(),
         }
+
+
+def database_version() -> str:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+    import sqlite3
+
+    return f"SQLite {sqlite3.sqlite_version}"

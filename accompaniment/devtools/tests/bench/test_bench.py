@@ -8,13 +8,15 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from clients import rules
-from clients.models import Membership, Visit
+from clients.models import Membership, Notification, Visit
+from programs.models import Program, Session
 from sales.models import Sale
 from sales.services import department_for_plan
-from staff.models import Feedback, SurveyResponse
+from staff.models import Feedback, Room, SurveyResponse
 from staff.nps import is_detractor
 
 pytestmark = pytest.mark.django_db
@@ -23,21 +25,48 @@ pytestmark = pytest.mark.django_db
 def test_the_bench_seeds_a_club_that_keeps_the_rules_and_times_every_page(tmp_path):
     report_file = tmp_path / "bench.json"
     out = StringIO()
-    call_command("bench", "--force", "--clients", "300", "--small", "150", "--runs", "1",
-                 "--json", str(report_file), stdout=out)
+    call_command("bench", "--force", "--clients", "300", "--small", "150", "--runs", "1", "--throughput", "0",
+                 "--memberships", "450", "--json", str(report_file), stdout=out)
     report = json.loads(report_file.read_text())
     # Measured at two sizes side by side, each case's query count the same at both (the sweep's too).
     assert [size["clients"] for size in report["sizes"]] == [150, 300]
     assert report["unequal_counts"] == []
     assert "150 clients" in out.getvalue() and "p95 ÷ client card p95" in out.getvalue()
-    assert [row["name"] for row in report["results"]] == [
+    names = [row["name"] for row in report["results"]]
+    calendar = ["week calendar, a department"] if calendar_feed() else []
+    assert names == [
         "client list", "client search", "client card", "today (big portfolio)", "dashboard, month",
-        "dashboard, year", "dashboard, month, cached", "dashboard, year, cached", "reminder sweep (dry run)",
-        "sweep, quarter's 1st day (dry)",
+        "dashboard, year", "dashboard, month, cached", "dashboard, year, cached", *calendar,
+        "slot proposal, 16 sessions", "reminder sweep (dry run)", "sweep, quarter's 1st day (dry)",
     ]
+    if not calendar:
+        assert "the week calendar is not measured" in out.getvalue()
     assert all(row["queries"] > 0 and len(row["runs_ms"]) == 1 for row in report["results"])
     assert [row["name"] for row in report["raw_sql"]] == ["dashboard, month: raw SQL", "dashboard, year: raw SQL"]
     assert report["rows"]["clients"] == 300
+
+    # The schedule: a year of sessions of 40 specialists in 15 rooms, none overlapping another of
+    # its specialist, its client or its room for one; the slot proposal rolled back.
+    sessions = list(Session.objects.values_list("specialist_id", "client_id", "room_id", "room_exclusive",
+                                                "scheduled_at", "busy_until", "ends_at"))
+    assert Session.objects.values("specialist").distinct().count() == 40
+    assert Room.objects.filter(name__startswith="Bench ").count() == 15
+    assert len(sessions) > 10_000
+    assert_no_overlap(sessions)
+    assert not Program.objects.filter(name="Bench proposal").exists()
+
+    # The real sweep where the club holds --memberships memberships, each run rolled back.
+    sweeps = report["sweeps"]
+    assert sweeps["memberships"] >= 450 and Membership.objects.count() == sweeps["memberships"]
+    assert [row["name"] for row in sweeps["results"]] == ["sweep, normal day (real)", "sweep, quarter's 1st day (real)"]
+    assert all(row["rows_written"] > 0 for row in sweeps["results"])
+    # The day before swept for real and kept (today is then a normal day); the timed runs rolled back.
+    assert "for real (kept: the daily pipeline's day before)" in out.getvalue()
+    assert Notification.objects.count() == sweeps["outbox_rows"] > 0
+    assert {row["name"] for row in report["targets_met"]} >= {
+        "slot proposal, 16 sessions: p95 ms", "sweep: quarter's 1st day ÷ normal day", "sweep: the same query count, dry", "sweep: query count, real",
+        "sweep: each p95 s"}
+    assert "Targets:" in out.getvalue() and "The real sweep at" in out.getvalue()
 
     # Each card: its row in the ledger as membership_sell writes it; its visits counted, on days
     # the check-in rule allows.
@@ -59,6 +88,25 @@ def test_the_bench_seeds_a_club_that_keeps_the_rules_and_times_every_page(tmp_pa
     detractors = [answer for answer in SurveyResponse.objects.all() if is_detractor(answer.score)]
     complaints = set(Feedback.objects.filter(channel=Feedback.Channel.SURVEY).values_list("client_id", "received_at"))
     assert detractors and all((a.client_id, a.answered_at) in complaints for a in detractors)
+
+
+def calendar_feed() -> bool:
+    try:
+        reverse("programs:calendar-events")
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def assert_no_overlap(sessions) -> None:
+    """No two sessions of a specialist, of a client, or in a room for one overlap."""
+    def clashes(key, rows, end):
+        rows = sorted(rows, key=lambda r: (key(r), r[4]))
+        return [(a, b) for a, b in zip(rows, rows[1:]) if key(a) == key(b) and key(a) is not None and b[4] < end(a)]
+
+    assert not clashes(lambda r: r[0], sessions, lambda r: r[5])
+    assert not clashes(lambda r: r[1], sessions, lambda r: r[6])
+    assert not clashes(lambda r: r[2], [r for r in sessions if r[3]], lambda r: r[5])
 
 
 def test_the_bench_refuses_to_run_with_debug_off_unless_forced(settings):
