@@ -6,20 +6,24 @@ import contextlib
 import logging
 
 from django.conf import settings
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.results import RowResult
 from import_export.tmp_storages import CacheStorage, TempFolderStorage
 
 from core.capabilities import IMPORT_DATA, can
 
 from .errors import ImportFileError
+from .inserts import log_entries_insert
 from .formats import IMPORT_FORMATS, check_size, size_refusal, too_many_rows
 from .validated import validated_key, validated_take
 
@@ -216,6 +220,22 @@ class ImportExportAllOrNothingMixin(ImportExportMixin):
         if result.has_errors() or result.has_validation_errors():
             return self.import_refused(request, result=result)  # rolled back already
         return super().process_result(result, request)
+
+    LOG_FLAGS = {RowResult.IMPORT_TYPE_NEW: ADDITION, RowResult.IMPORT_TYPE_UPDATE: CHANGE,
+                 RowResult.IMPORT_TYPE_DELETE: DELETION}
+
+    def generate_log_entries(self, result, request):
+        """The admin log's entries of the rows imported, as django-import-export writes them,
+        in a few statements (``log_entries_insert``) however many rows there are."""
+        if self.get_skip_admin_log():
+            return
+        imported: dict[str, list] = {}
+        for row in result:
+            if row.import_type in self.LOG_FLAGS:
+                imported.setdefault(row.import_type, []).append(row.instance)
+        for import_type, instances in imported.items():
+            log_entries_insert(request.user.pk, instances, self.LOG_FLAGS[import_type],
+                               gettext(f"{import_type} through import_export"))
 
     def import_refused(self, request, **context) -> TemplateResponse:
         """The import page again, with a fresh upload form and why nothing was imported."""

@@ -53,6 +53,8 @@ class KnownPhone(PhoneNumber):
                 return other == self.e164_text
             if isinstance(other, KnownPhone) and other.e164_text:
                 return other.e164_text == self.e164_text
+            if not isinstance(other, phonenumbers.PhoneNumber):
+                return False  # None, [], … (a field asks whether the value is empty)
         return super().__eq__(other)
 
     def __hash__(self):

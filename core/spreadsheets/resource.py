@@ -242,13 +242,35 @@ class ClubResource(resources.ModelResource):
         else:
             setattr(instance, column, related)
 
+    def defaults_held(self, instance) -> set[str]:
+        """The fields of ``instance`` still holding the very value a new row gets by default,
+        when that value passed its field's validation once for the whole import: checking it
+        again for each of 20,000 rows gives the same answer (a field's checks read its value
+        only). Unique fields are always checked."""
+        if getattr(self, "valid_defaults", None) is None:
+            blank = self._meta.model()
+            self.valid_defaults = {}
+            for field in blank._meta.concrete_fields:
+                default = blank.__dict__.get(field.attname)
+                if field.unique or field.primary_key:
+                    continue
+                try:
+                    field.clean(default, blank)
+                except ValidationError:
+                    continue
+                self.valid_defaults[field.name] = (field.attname, default)
+        values = instance.__dict__
+        return {name for name, (attname, default) in self.valid_defaults.items() if values.get(attname, self) is default}
+
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """``full_clean()``: field validators, ``clean()``, unique fields and constraints, for
-        the fields whose cells were valid; the constraints through ``constraints_validate``."""
+        the fields whose cells were valid (a default checked once: ``defaults_held``); the
+        constraints through ``constraints_validate``."""
         errors = dict(import_validation_errors or {})
         exclude = set(errors) | self.unchecked
         try:
-            instance.full_clean(exclude=exclude, validate_unique=validate_unique, validate_constraints=False)
+            instance.full_clean(exclude=exclude | self.defaults_held(instance), validate_unique=validate_unique,
+                                validate_constraints=False)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         try:

@@ -29,6 +29,8 @@ from django.utils import timezone
 from import_export.results import RowResult
 from simple_history.utils import bulk_create_with_history, get_history_model_for_model
 
+from .inserts import rows_insert
+
 KEEP_SECONDS = 60 * 60  # as long as the upload waits (``UploadedFileCacheStorage``)
 # The kept rows take more room than the file's text; more than this many times the largest file
 # (IMPORT_MAX_BYTES) is not kept, and the confirmation validates the file again.
@@ -144,6 +146,15 @@ def history_insert(model, pks: list, *, history_type: str, user, reason: str) ->
             cursor.execute(head + f"({', '.join(['%s'] * len(batch))})", [*values, *batch])
 
 
+def _created_insert(model, instances: list) -> None:
+    """Insert the new rows ``instances`` (``rows_insert``) and give each its id."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    ids = rows_insert(model, fields, ([getattr(i, f.attname) for f in fields] for i in instances), returning=True)
+    for instance, pk in zip(instances, ids, strict=True):
+        instance.pk = pk
+        instance._state.adding, instance._state.db = False, router.db_for_write(model)
+
+
 def validated_write(resource, rows: ValidatedRows):
     """Write ``rows`` for ``resource`` (its ``user`` and ``change_reason`` set) in one
     transaction: the new rows a batch at a time and the changed ones, each with its history
@@ -160,15 +171,13 @@ def validated_write(resource, rows: ValidatedRows):
             changed = _changed_instances(resource, rows)
             for instance in (*created, *changed):
                 resource.before_save_instance(instance, None)
-            if history and not connections[router.db_for_write(model)].features.can_return_rows_from_bulk_insert:
-                bulk_create_with_history(  # pragma: no cover - ids unknown after the insert
-                    created, model, batch_size=batch, default_user=history["user"],
-                    default_change_reason=history["reason"],
-                )
-                created_history = []  # pragma: no cover
-            else:
-                model.objects.bulk_create(created, batch_size=batch)
+            if connections[router.db_for_write(model)].features.can_return_rows_from_bulk_insert:
+                _created_insert(model, created)
                 created_history = created
+            else:  # pragma: no cover - a database that cannot say the new rows' ids
+                bulk_create_with_history(created, model, batch_size=batch, default_user=history and history["user"],
+                                         default_change_reason=history and history["reason"])
+                created_history = []
             names = [*rows.update_fields, *(["updated_at"] if "updated_at" in rows.fields else [])]
             model.objects.bulk_update(changed, names, batch_size=batch)
             if history:
