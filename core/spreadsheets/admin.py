@@ -234,8 +234,8 @@ class ImportExportAllOrNothingMixin(ImportExportMixin):
             if row.import_type in self.LOG_FLAGS:
                 imported.setdefault(row.import_type, []).append(row.instance)
         for import_type, instances in imported.items():
-            log_entries_insert(request.user.pk, instances, self.LOG_FLAGS[import_type],
-                               gettext(f"{import_type} through import_export"))
+            message = "%s through import_export" % import_type  # django-import-export's words
+            log_entries_insert(request.user.pk, instances, self.LOG_FLAGS[import_type], gettext(message))
 
     def import_refused(self, request, **context) -> TemplateResponse:
         """The import page again, with a fresh upload form and why nothing was imported."""
