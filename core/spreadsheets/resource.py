@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from core.models import TimeStampedModel
 
+from .accepted import AcceptedValues, BlankRows, set_related
 from .constraints import constraints_validate
 from .errors import ImportFileError
 from .formats import HEADER_ROWS
@@ -161,6 +162,8 @@ class ClubResource(resources.ModelResource):
             for number, cells in enumerate(dataset, start=1)
         }
         self.first_seen: dict[tuple[str, Any], int] = {}
+        self.accepted = AcceptedValues(self._meta.model)  # per import: see ``validate_instance``
+        self.blank_rows = BlankRows(self._meta.model)
         self.load([parsed for parsed in self.parsed_rows.values() if not parsed.blank])
 
     def load(self, rows: list[ParsedRow]) -> None:
@@ -182,6 +185,9 @@ class ClubResource(resources.ModelResource):
         self.row_number = row_number
         self.parsed = self.parsed_rows[row_number]
         self.unchecked: set[str] = set()  # fields ``resolve`` could not fill for a refused row
+
+    def init_instance(self, row=None):
+        return self.blank_rows.new()
 
     def get_instance(self, instance_loader, row):
         return None if self.parsed.blank else self.existing(self.parsed)
@@ -242,37 +248,19 @@ class ClubResource(resources.ModelResource):
         else:
             setattr(instance, column, related)
 
-    def defaults_held(self, instance) -> set[str]:
-        """The fields of ``instance`` still holding the very value a new row gets by default,
-        when that value passed its field's validation once for the whole import: checking it
-        again for each of 20,000 rows gives the same answer (a field's checks read its value
-        only). Unique fields are always checked."""
-        if getattr(self, "valid_defaults", None) is None:
-            blank = self._meta.model()
-            self.valid_defaults = {}
-            for field in blank._meta.concrete_fields:
-                default = blank.__dict__.get(field.attname)
-                if field.unique or field.primary_key:
-                    continue
-                try:
-                    field.clean(default, blank)
-                except ValidationError:
-                    continue
-                self.valid_defaults[field.name] = (field.attname, default)
-        values = instance.__dict__
-        return {name for name, (attname, default) in self.valid_defaults.items() if values.get(attname, self) is default}
-
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """``full_clean()``: field validators, ``clean()``, unique fields and constraints, for
-        the fields whose cells were valid (a default checked once: ``defaults_held``); the
-        constraints through ``constraints_validate``."""
+        the fields whose cells were valid (a value that passed its field's checks in an
+        earlier row is not checked again: ``AcceptedValues``); the constraints through
+        ``constraints_validate``."""
         errors = dict(import_validation_errors or {})
         exclude = set(errors) | self.unchecked
+        held, fresh = self.accepted.sort(instance, self.accepted.fields.keys() - exclude)
         try:
-            instance.full_clean(exclude=exclude | self.defaults_held(instance), validate_unique=validate_unique,
-                                validate_constraints=False)
+            instance.full_clean(exclude=exclude | held, validate_unique=validate_unique, validate_constraints=False)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        self.accepted.passed(fresh, errors)
         try:
             constraints_validate(
                 instance, exclude=(exclude | set(errors)) - {NON_FIELD_ERRORS},
@@ -289,7 +277,7 @@ class ClubResource(resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         if isinstance(instance, TimeStampedModel):
             if instance._state.adding:
-                instance.created_by = self.user
+                set_related(instance, "created_by", self.user)
             else:
                 instance.updated_at = timezone.now()  # a bulk update does not set it
         instance._change_reason = self.change_reason  # for django-simple-history
