@@ -33,6 +33,7 @@ class AcceptedValues:
             if not (field.unique or field.primary_key or field.is_relation or field.name in unique)
         }
         self.accepted: dict[str, set] = {name: set() for name in self.fields}
+        self.entries = [(name, attname, self.accepted[name]) for name, attname in self.fields.items()]
         blank = model()
         for name, attname in self.fields.items():  # a new row's defaults: checked once here
             default = blank.__dict__.get(attname)
@@ -44,17 +45,18 @@ class AcceptedValues:
                 continue
             self.passed([(name, (type(default), default))], ())
 
-    def sort(self, instance, checked) -> tuple[set[str], list[tuple[str, tuple]]]:
-        """The fields of ``checked`` whose value in ``instance`` already passed (left out of its
-        ``full_clean()``), and the others' values, for ``passed`` to remember once checked."""
+    def sort(self, instance, exclude) -> tuple[set[str], list[tuple[str, tuple]]]:
+        """The fields (but those in ``exclude``) whose value in ``instance`` already passed (left
+        out of its ``full_clean()``), and the others' values, for ``passed`` to remember once
+        checked."""
         values, held, fresh = instance.__dict__, set(), []
-        for name, attname in self.fields.items():
-            if name not in checked:
+        for name, attname, accepted in self.entries:
+            if name in exclude:
                 continue
             value = values.get(attname)
             kind = type(value)
             if kind in REMEMBERED_TYPES or isinstance(value, str):
-                if (kind, value) in self.accepted[name]:
+                if (kind, value) in accepted:
                     held.add(name)
                 else:
                     fresh.append((name, (kind, value)))

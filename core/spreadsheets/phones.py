@@ -49,6 +49,11 @@ class KnownPhone(PhoneNumber):
 
     def __eq__(self, other):
         if self.e164_text:
+            kind = type(other)  # the common cases first: a field asks often whether it is empty
+            if kind is str or other is None:
+                return other == self.e164_text
+            if kind in (list, tuple, dict):
+                return False
             if isinstance(other, str):
                 return other == self.e164_text
             if isinstance(other, KnownPhone) and other.e164_text:

@@ -255,7 +255,7 @@ class ClubResource(resources.ModelResource):
         ``constraints_validate``."""
         errors = dict(import_validation_errors or {})
         exclude = set(errors) | self.unchecked
-        held, fresh = self.accepted.sort(instance, self.accepted.fields.keys() - exclude)
+        held, fresh = self.accepted.sort(instance, exclude)
         try:
             instance.full_clean(exclude=exclude | held, validate_unique=validate_unique, validate_constraints=False)
         except ValidationError as error:
