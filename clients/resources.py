@@ -25,6 +25,7 @@ from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import widgets
 
 from core.spreadsheets import (
@@ -54,12 +55,13 @@ from core.spreadsheets import (
 
 from .models import Channel, Client, Membership
 from .models.weekdays import weekdays_value
+from .services import client_change_refusal
 
 
 def parse_contact(value: Any) -> str:
-    """A client named by phone (in E.164) or, when the cell has an "@", by e-mail."""
+    """A client named by phone (its E.164 text) or, when the cell has an "@", by e-mail."""
     text = cell_text(value)
-    return parse_email(text).lower() if "@" in text else parse_phone(text)
+    return parse_email(text).lower() if "@" in text else str(parse_phone(text))
 
 
 # As Ukrainian and Russian forms abbreviate them: жіноча/женский, чоловіча, мужской.
@@ -136,6 +138,10 @@ CLIENT_COLUMNS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+CLIENT_REQUIRED = {"first_name": gettext_lazy("A client needs a first name.")}
+UNKNOWN_USERNAME = gettext_lazy("No user has the username “%(value)s”.")
+
+
 def client_row_parse(row: Mapping[str, Any]) -> ParsedRow:
     """One row of a clients file → the client's field values, or the reasons it is refused.
 
@@ -149,7 +155,7 @@ def client_row_parse(row: Mapping[str, Any]) -> ParsedRow:
     """
     parsed = parse_row(
         row, CLIENT_COLUMNS, references=("assigned_manager",),
-        required={"first_name": _("A client needs a first name.")},
+        required=CLIENT_REQUIRED,
     )
     if parsed.blank:
         return parsed
@@ -285,7 +291,7 @@ class ClientResource(ClubResource):
         against the clients ``load`` found with the file's phones and e-mails."""
         self.set_reference(
             instance, parsed, errors, "assigned_manager", self.users,
-            _("No user has the username “%(value)s”."),
+            UNKNOWN_USERNAME,
         )
         self.keys = self.contact_keys(instance)  # the row's, once its values are set
         taken = zip(("phone", "email"), self.keys, (self.by_phone, self.by_email))
@@ -296,6 +302,10 @@ class ClientResource(ClubResource):
 
     def unique_in_file(self, instance):
         return dict(zip(("phone", "email"), self.keys))
+
+    def change_refused(self, instance):
+        """As the client's form: a client whose personal data were erased is not changed."""
+        return client_change_refusal(instance)
 
     def after_save_instance(self, instance, row, **kwargs):
         """Keep the loaded phones and e-mails up to date as the import changes them."""

@@ -105,8 +105,11 @@ class ClientAdmin(ImportExportAllOrNothingMixin, CreatedByAdminMixin, DirectorHi
                                     request, object_id)
 
     def has_change_permission(self, request, obj=None):
-        """A client whose personal data were erased is kept as it is (read only)."""
-        if obj is not None and obj.erased_at is not None:
+        """A client whose personal data were erased is kept as it is (read only):
+        ``client_change_refusal``, as on the client's form and in an imported file."""
+        from ..services import client_change_refusal
+
+        if obj is not None and client_change_refusal(obj):
             return False
         return super().has_change_permission(request, obj)
 

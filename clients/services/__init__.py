@@ -1,6 +1,6 @@
 """Write operations of the clients app (each validates and runs in one transaction)."""
 
-from .clients import client_for_new_record, client_save
+from .clients import client_change_refusal, client_for_new_record, client_save
 from .conversations import (
     LinkError,
     client_for_chat,
@@ -37,6 +37,7 @@ from .privacy import health_data_opened
 __all__ = [
     "AlreadyCheckedIn",
     "LinkError",
+    "client_change_refusal",
     "client_for_chat",
     "client_for_new_record",
     "client_request",

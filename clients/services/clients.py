@@ -26,15 +26,26 @@ def client_for_new_record(client: Client) -> Client:
     return locked
 
 
+def client_change_refusal(client: Client) -> str | None:
+    """Why the stored ``client`` may not be changed, by a form or an imported file alike; None
+    when they may. A client whose personal data were erased stays erased: nothing made before
+    the erasure brings the data back."""
+    if client.erased_at is not None:
+        return _("This client's personal data were erased on request: they cannot be changed.")
+    return None
+
+
 @transaction.atomic
 def client_save(*, client: Client, contraindications=None, user) -> Client:
-    """Validate and save a new or changed client with their health flags, in one transaction.
-    A client whose personal data were erased stays erased: a form opened before the erasure
-    cannot bring the data back (the row is locked, so a concurrent erasure is waited for)."""
+    """Validate and save a new or changed client with their health flags, in one transaction,
+    unless ``client_change_refusal`` refuses the change (the row is locked, so a concurrent
+    erasure is waited for)."""
     if client.pk is None:
         client.created_by = user
-    elif Client.objects.select_for_update().filter(pk=client.pk, erased_at__isnull=False).exists():
-        raise ValidationError(_("This client's personal data were erased on request: they cannot be changed."))
+    else:
+        stored = Client.objects.select_for_update().only("erased_at").filter(pk=client.pk).first()
+        if stored is not None and (refusal := client_change_refusal(stored)):
+            raise ValidationError(refusal)
     client.full_clean()
     client.save()
     if contraindications is not None:

@@ -6,19 +6,26 @@ import contextlib
 import logging
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
+from django.utils.decorators import method_decorator
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.results import RowResult
 from import_export.tmp_storages import CacheStorage, TempFolderStorage
 
 from core.capabilities import IMPORT_DATA, can
 
 from .errors import ImportFileError
-from .formats import IMPORT_FORMATS, check_size, size_refusal
+from .inserts import log_entries_insert
+from .formats import IMPORT_FORMATS, check_size, size_refusal, too_many_rows
+from .validated import validated_key, validated_take
 
 logger = logging.getLogger(__name__)
 
@@ -108,12 +115,15 @@ class ImportExportAllOrNothingMixin(ImportExportMixin):
     """Import and export buttons on the changelist: CSV or Excel .xlsx, columns and rules from
     the admin's resource (``resource_classes``).
 
-    Import is all or nothing. The preview (a dry run: nothing of it is kept) lists every refused
-    row with its number and reasons and offers no confirm button while any row is refused. The
-    confirmed import reads the file again and runs in one transaction, rolled back — and the
-    refused rows shown — if any row is refused then (a tampered confirmation, or data changed
-    since the preview): a file is imported whole or not at all, never in part. A file over the
-    limits (IMPORT_MAX_BYTES, IMPORT_MAX_ROWS) is refused before any row is parsed.
+    Import is all or nothing. The preview (a dry run: nothing of it is written) lists every
+    refused row with its number and reasons and offers no confirm button while any row is
+    refused; when none is, it keeps the rows it validated (``core.spreadsheets.validated``). The
+    confirmation reads the file back: the same file confirmed by the same person writes the
+    kept rows, set-based, in one transaction. Otherwise (another file, the rows no longer kept,
+    the database changed under them) it validates the file again and imports it in one
+    transaction, rolled back — and the refused rows shown — if any row is refused then: a file
+    is imported whole or not at all, never in part. A file over the limits (IMPORT_MAX_BYTES,
+    IMPORT_MAX_ROWS) is refused before any row is parsed, at the confirmation too.
 
     Directors and administrators who may add and change the model import; anyone who may
     view it exports (the rows they see).
@@ -135,7 +145,16 @@ class ImportExportAllOrNothingMixin(ImportExportMixin):
         return self.has_view_permission(request)
 
     def get_import_data_kwargs(self, **kwargs):
-        return super().get_import_data_kwargs(**kwargs) | {
+        """All or nothing; a preview keeps the rows it validates under the file's key."""
+        request, form = kwargs.get("request"), kwargs.get("form")
+        key = {}
+        if form is not None and (upload := form.cleaned_data.get("import_file")) is not None:
+            key["validated_key"] = validated_key(
+                b"".join(upload.chunks()), user=request.user,
+                resource_class=self.choose_import_resource_class(form, request),
+                file_format=form.cleaned_data["format"],
+            )
+        return super().get_import_data_kwargs(**kwargs) | key | {
             "use_transactions": True,
             "rollback_on_validation_errors": True,
         }
@@ -158,9 +177,42 @@ class ImportExportAllOrNothingMixin(ImportExportMixin):
         except ImportFileError as error:  # e.g. the storage refusing a file over the limit
             return self.import_refused(request, file_error=str(error))
 
+    @method_decorator(require_POST)
     def process_import(self, request, **kwargs):
+        """The confirmation: the rows the preview of this same file kept, only written; else
+        the file validated and imported again (django-import-export's own way)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_confirm_form(request)
         try:
-            return super().process_import(request, **kwargs)
+            if not form.is_valid():
+                return super().process_import(request, **kwargs)  # the form's errors
+            input_format = self.get_import_formats()[int(form.cleaned_data["format"])](encoding=self.from_encoding)
+            storage = self.get_tmp_storage_class()(
+                name=form.cleaned_data["import_file_name"],
+                encoding=None if input_format.is_binary() else self.from_encoding,
+                read_mode=input_format.get_read_mode(),
+                **self.get_tmp_storage_class_kwargs(),
+            )
+            data = storage.read()
+            check_size(len(data))
+            resource = self.choose_import_resource_class(form, request)(
+                **self.get_import_resource_kwargs(request, form=form, **kwargs)
+            )
+            kept = validated_take(validated_key(
+                data, user=request.user, resource_class=type(resource), file_format=form.cleaned_data["format"]
+            ))
+            result = None
+            if kept is not None:
+                if kept.total_rows > settings.IMPORT_MAX_ROWS:
+                    raise too_many_rows()
+                result = resource.import_validated(
+                    kept, user=request.user, file_name=form.cleaned_data["original_file_name"]
+                )
+            if result is None:
+                result = self.process_dataset(input_format.create_dataset(data), form, request, **kwargs)
+            storage.remove()
+            return self.process_result(result, request)
         except ImportFileError as error:
             return self.import_refused(request, file_error=str(error))
 
@@ -168,6 +220,22 @@ class ImportExportAllOrNothingMixin(ImportExportMixin):
         if result.has_errors() or result.has_validation_errors():
             return self.import_refused(request, result=result)  # rolled back already
         return super().process_result(result, request)
+
+    LOG_FLAGS = {RowResult.IMPORT_TYPE_NEW: ADDITION, RowResult.IMPORT_TYPE_UPDATE: CHANGE,
+                 RowResult.IMPORT_TYPE_DELETE: DELETION}
+
+    def generate_log_entries(self, result, request):
+        """The admin log's entries of the rows imported, as django-import-export writes them,
+        in a few statements (``log_entries_insert``) however many rows there are."""
+        if self.get_skip_admin_log():
+            return
+        imported: dict[str, list] = {}
+        for row in result:
+            if row.import_type in self.LOG_FLAGS:
+                imported.setdefault(row.import_type, []).append(row.instance)
+        for import_type, instances in imported.items():
+            message = "%s through import_export" % import_type  # django-import-export's words
+            log_entries_insert(request.user.pk, instances, self.LOG_FLAGS[import_type], gettext(message))
 
     def import_refused(self, request, **context) -> TemplateResponse:
         """The import page again, with a fresh upload form and why nothing was imported."""

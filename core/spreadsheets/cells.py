@@ -17,9 +17,11 @@ from django.core.validators import validate_email
 from django.db.models import TextChoices
 from django.utils import translation
 from django.utils.translation import gettext as _
+from phonenumber_field.phonenumber import PhoneNumber
 from phonenumber_field.phonenumber import to_python as phone_from_text
 
 from .errors import CellError
+from .phones import KnownPhone
 
 MAX_CELL_CHARS = 10_000  # longer cells are refused (nothing the club keeps is that long)
 
@@ -66,20 +68,21 @@ def parse_text(value: Any) -> str:
     return cell_text(value)
 
 
-def parse_phone(value: Any) -> str:
+def parse_phone(value: Any) -> KnownPhone | str:
     """A phone typed any way ("050 123 45 67", "+38 (050) 123-45-67", 380501234567) in E.164,
     with the club's region (PHONENUMBER_DEFAULT_REGION) for numbers without a country code;
-    "" for an empty cell."""
+    "" for an empty cell. Parsed, checked and formatted here once: the ``KnownPhone`` equals
+    its E.164 text and is never checked or formatted again on its way into the database."""
     text = cell_text(value)
     if not text:
         return ""
-    phone = phone_from_text(text)
-    if not (phone and phone.is_valid()):
+    phone = phone_from_text(text)  # not ``if phone``: a PhoneNumber's truth value formats it
+    if not (isinstance(phone, PhoneNumber) and phone.is_valid()):
         raise CellError(
             _("“%(value)s” is not a valid phone number; write it like 050 123 45 67 or +380 50 123 45 67.")
             % {"value": text}
         )
-    return phone.as_e164
+    return KnownPhone.of(phone)
 
 
 def parse_email(value: Any) -> str:

@@ -79,6 +79,19 @@ def q_fields(condition: Q) -> set[str]:
     return names
 
 
+_CONDITIONS: dict[int, tuple[CheckConstraint, Q, frozenset[str]]] = {}
+
+
+def _plain_condition(constraint: CheckConstraint) -> tuple[Q, frozenset[str]]:
+    """A check constraint's condition as a Q and the fields it reads, worked out once per
+    constraint (not once per row of a file). Keyed by identity: a constraint is not hashable."""
+    kept = _CONDITIONS.get(id(constraint))
+    if kept is None or kept[0] is not constraint:
+        condition = Q(constraint.condition)
+        kept = _CONDITIONS[id(constraint)] = (constraint, condition, frozenset(q_fields(condition)))
+    return kept[1], kept[2]
+
+
 def constraints_validate(instance, *, exclude: set[str], skip: Iterable[str] = ()) -> None:
     """``instance.validate_constraints()``, the same refusals with the same messages, but a
     check constraint of plain lookups is evaluated in Python rather than by a query (Django
@@ -93,9 +106,9 @@ def constraints_validate(instance, *, exclude: set[str], skip: Iterable[str] = (
         if constraint.name in skip:
             continue
         if isinstance(constraint, CheckConstraint):
-            condition = Q(constraint.condition)
+            condition, names = _plain_condition(constraint)
             try:
-                if q_fields(condition) & exclude:
+                if names & exclude:
                     continue
                 holds = q_holds(condition, values)
             except _NotInPython:

@@ -5,12 +5,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import CharField, ExpressionWrapper, F
 
-QUERY_CHUNK = 500  # values per `__in` lookup when loading what a file refers to
+QUERY_CHUNK = 500  # values per `__in` lookup when loading what a file refers to (SQLite: ≤ 999 parameters)
+QUERY_CHUNK_UNLIMITED = 5000  # where a statement's parameters are not limited (PostgreSQL): fewer round trips
 
 
-def chunked(values: Iterable[Any], size: int = QUERY_CHUNK) -> Iterable[list[Any]]:
+def chunked(values: Iterable[Any], size: int | None = None) -> Iterable[list[Any]]:
+    if size is None:
+        size = QUERY_CHUNK if connection.features.max_query_params else QUERY_CHUNK_UNLIMITED
     values = sorted(set(values) - {None, ""}, key=str)
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -18,7 +22,7 @@ def chunked(values: Iterable[Any], size: int = QUERY_CHUNK) -> Iterable[list[Any
 
 def with_phones_in(queryset, phones: Iterable[str]):
     """The rows of ``queryset`` (of a model with a ``phone`` field) with one of ``phones``
-    (E.164), in queries of QUERY_CHUNK phones: the column compared as the text it is, so that
+    (E.164), in queries of a chunk of phones (``chunked``): the column compared as the text it is, so that
     the values are not parsed again as phone numbers (which costs more than the query)."""
     queryset = queryset.alias(phone_text=ExpressionWrapper(F("phone"), output_field=CharField()))
     for chunk in chunked(phones):

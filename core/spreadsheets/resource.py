@@ -7,21 +7,26 @@ import contextlib
 import logging
 import re
 from collections.abc import Callable, Mapping
+from copy import deepcopy
 from typing import Any, ClassVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import resources
+from import_export.results import RowResult
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.models import TimeStampedModel
 
+from .accepted import AcceptedValues, BlankRows, set_related
 from .constraints import constraints_validate
 from .errors import ImportFileError
 from .formats import HEADER_ROWS
-from .preview import PreviewDiff, SpreadsheetResult
+from .preview import PREVIEW_ROWS, PreviewDiff, SpreadsheetResult
 from .rows import ParsedRow
+from .validated import ValidatedRows, validated_keep, validated_write
 from .widgets import NaturalKeyWidget, PlainNumberWidget, YesNoWidget, defused
 
 logger = logging.getLogger(__name__)
@@ -31,6 +36,11 @@ def column_key(header: Any) -> str:
     """ "First name", "first-name" and "first_name" all name the column first_name."""
     key = re.sub(r"[\s\-]+", "_", str(header or "").strip().lower())
     return {"e_mail": "email"}.get(key, key)
+
+
+# Messages formatted only for a refused row (a row that is fine costs no translation).
+REPEATED_IN_FILE = gettext_lazy("The same %(column)s is already in row %(row)d of this file.")
+CHANGED_TWICE_IN_FILE = gettext_lazy("Row %(row)d of this file already changes this same record.")
 
 
 class ClubResource(resources.ModelResource):
@@ -86,9 +96,30 @@ class ClubResource(resources.ModelResource):
         """Every column this import reads, in order."""
         return [import_field.column_name for import_field in super().get_import_fields()]
 
-    def import_data(self, dataset, *args, **kwargs):
+    def import_data(self, dataset, *args, validated_key: str | None = None, **kwargs):
+        """The file's rows; a preview (``dry_run``) given ``validated_key`` keeps the rows it
+        validated under it when every row is valid, for the confirmation to write."""
         self.file_columns = {column_key(header) for header in dataset.headers or ()}
-        return super().import_data(dataset, *args, **kwargs)
+        self.validated = ValidatedRows(total_rows=len(dataset))
+        result = super().import_data(dataset, *args, **kwargs)
+        if validated_key and kwargs.get("dry_run") and self._meta.use_bulk:
+            if not (result.has_errors() or result.has_validation_errors()):
+                self.validated.skipped = result.totals[RowResult.IMPORT_TYPE_SKIP]
+                validated_keep(validated_key, self.validated)
+        return result
+
+    def import_validated(self, rows: ValidatedRows, *, user, file_name: str):
+        """Write the rows a preview validated and kept (see ``import_data``), set-based, in one
+        transaction; None when the database changed under them meanwhile (nothing is written
+        then: the caller validates the file again)."""
+        self.user = user
+        self.change_reason = _("Import of %(file)s") % {"file": file_name or _("a file")}
+        return validated_write(self, rows)
+
+    def change_refused(self, instance) -> str | None:
+        """Why the row of the database ``instance`` may not be changed by an import (checked
+        when the row is validated, and again when kept rows are written); None: it may."""
+        return None
 
     def get_import_fields(self):
         """While importing, the fields of the file's columns only: the preview shows those, and
@@ -131,6 +162,8 @@ class ClubResource(resources.ModelResource):
             for number, cells in enumerate(dataset, start=1)
         }
         self.first_seen: dict[tuple[str, Any], int] = {}
+        self.accepted = AcceptedValues(self._meta.model)  # per import: see ``validate_instance``
+        self.blank_rows = BlankRows(self._meta.model)
         self.load([parsed for parsed in self.parsed_rows.values() if not parsed.blank])
 
     def load(self, rows: list[ParsedRow]) -> None:
@@ -153,6 +186,9 @@ class ClubResource(resources.ModelResource):
         self.parsed = self.parsed_rows[row_number]
         self.unchecked: set[str] = set()  # fields ``resolve`` could not fill for a refused row
 
+    def init_instance(self, row=None):
+        return self.blank_rows.new()
+
     def get_instance(self, instance_loader, row):
         return None if self.parsed.blank else self.existing(self.parsed)
 
@@ -165,15 +201,17 @@ class ClubResource(resources.ModelResource):
         for name, value in self.parsed.values.items():
             setattr(instance, name, value)
         self.resolve(instance, self.parsed, errors)
+        if instance.pk is not None and (refusal := self.change_refused(instance)):
+            errors.setdefault(NON_FIELD_ERRORS, []).append(refusal)
         repeated = False
         for column, value in self.unique_in_file(instance).items():
             repeated |= self.check_once(
-                column, value, errors, _("The same %(column)s is already in row %(row)d of this file.")
+                column, value, errors, REPEATED_IN_FILE
             )
         if instance.pk is not None and not repeated:
             self.check_once(
                 NON_FIELD_ERRORS, instance.pk, errors,
-                _("Row %(row)d of this file already changes this same record."),
+                CHANGED_TWICE_IN_FILE,
             )
         if errors:
             raise ValidationError(errors)
@@ -212,13 +250,17 @@ class ClubResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """``full_clean()``: field validators, ``clean()``, unique fields and constraints, for
-        the fields whose cells were valid; the constraints through ``constraints_validate``."""
+        the fields whose cells were valid (a value that passed its field's checks in an
+        earlier row is not checked again: ``AcceptedValues``); the constraints through
+        ``constraints_validate``."""
         errors = dict(import_validation_errors or {})
         exclude = set(errors) | self.unchecked
+        held, fresh = self.accepted.sort(instance, exclude)
         try:
-            instance.full_clean(exclude=exclude, validate_unique=validate_unique, validate_constraints=False)
+            instance.full_clean(exclude=exclude | held, validate_unique=validate_unique, validate_constraints=False)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        self.accepted.passed(fresh, errors)
         try:
             constraints_validate(
                 instance, exclude=(exclude | set(errors)) - {NON_FIELD_ERRORS},
@@ -235,7 +277,7 @@ class ClubResource(resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         if isinstance(instance, TimeStampedModel):
             if instance._state.adding:
-                instance.created_by = self.user
+                set_related(instance, "created_by", self.user)
             else:
                 instance.updated_at = timezone.now()  # a bulk update does not set it
         instance._change_reason = self.change_reason  # for django-simple-history
@@ -252,9 +294,11 @@ class ClubResource(resources.ModelResource):
         """The valid rows waiting to be written; none in the dry run: they have been validated
         as the import validates them, and writing 20,000 rows only to roll them back would
         double the wait (the database's own checks run at the confirmed import, rolled back
-        whole if they refuse anything). A failure is the import's error; the rows are
-        forgotten either way."""
+        whole if they refuse anything) — the dry run keeps them for the confirmation instead.
+        A failure is the import's error; the rows are forgotten either way."""
         try:
+            if dry_run:
+                self.validated.add(self, pending)
             yield [] if dry_run else pending
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
@@ -287,13 +331,49 @@ class ClubResource(resources.ModelResource):
         them, which on PostgreSQL races with rows other people add meanwhile)."""
 
     def import_row(self, row, instance_loader, **kwargs):
-        row_result = super().import_row(row, instance_loader, **kwargs)
-        row_result.blank = self.parsed.blank
-        for error in row_result.errors:  # a bug or the database: the page gives no details
-            logger.error(
-                "Importing %s, row %s failed", self._meta.model._meta.label,
-                kwargs.get("row_number"), exc_info=error.error,
-            )
+        """One row, as django-import-export imports it, without what a file of tens of
+        thousands of rows cannot afford: a new row is not copied to compare it with (there is
+        nothing before it; the preview's first PREVIEW_ROWS rows excepted), a blank row is
+        ignored. A failure of the code or the database is logged; the page gives no details."""
+        row_result = self.get_row_result_class()()
+        row_result.blank = False
+        self._meta.store_instance = self._meta.store_instance or kwargs.get("retain_instance_in_row_result", False)
+        try:
+            self.before_import_row(row, **kwargs)
+            if self.parsed.blank:
+                row_result.blank, row_result.import_type = True, RowResult.IMPORT_TYPE_SKIP
+                return row_result
+            instance, new = self.get_or_init_instance(instance_loader, row)
+            self.after_init_instance(instance, new, row, **kwargs)
+            row_result.import_type = RowResult.IMPORT_TYPE_NEW if new else RowResult.IMPORT_TYPE_UPDATE
+            original = None if new else deepcopy(instance)
+            instance._import_loaded_at = getattr(original, "updated_at", None)  # see ``validated``
+            shown = deepcopy(instance) if new and self.row_number <= PREVIEW_ROWS else original
+            diff = self.get_diff_class()(self, shown, new)
+            errors: dict = {}
+            try:
+                self.import_instance(instance, row, **kwargs)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+            if not new and self.skip_row(instance, original, row, errors):
+                row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            else:
+                self.validate_instance(instance, errors)
+                self.save_instance(instance, new, row, **kwargs)
+            row_result.add_instance_info(instance)
+            if self._meta.store_instance:
+                row_result.instance = instance
+            diff.compare_with(self, instance)
+            row_result.original = original
+            row_result.diff = diff.as_html()
+        except ValidationError as error:
+            row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+            row_result.validation_error = error
+        except Exception as error:
+            row_result.import_type = RowResult.IMPORT_TYPE_ERROR
+            row_result.errors.append(self.get_error_result_class()(error, row=row, number=kwargs["row_number"]))
+            logger.error("Importing %s, row %s failed", self._meta.model._meta.label,
+                         kwargs.get("row_number"), exc_info=error)
         return row_result
 
     def handle_import_error(self, result, error, raise_errors=False):

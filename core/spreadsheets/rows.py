@@ -62,6 +62,6 @@ def parse_row(
         (parsed.references if column in references else parsed.values)[column] = value
     for column, message in (required or {}).items():
         if column not in parsed.errors and parsed.given(column) in (None, ""):
-            parsed.add_error(column, message)
+            parsed.add_error(column, str(message))
     return parsed
 

@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 
 from clients.models import Client, Notification
 
+from . import import_case
 from .history import EMAIL_DOMAIN
 
 TARGET_MEDIAN_MS = 300
@@ -103,6 +104,7 @@ def measure(club, runs: int, skip_sweep: bool, out, *, schedule: bool = True) ->
         rows.append(summary(name, times, len(queries)))
         if name.startswith("dashboard") and not name.endswith("cached"):
             captured_sql[name] = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
+    rows += import_case.measure_import(min(import_case.IMPORT_ROWS, club.target), runs, out)
     for name, statements in captured_sql.items():
         per_statement: dict[int, list[float]] = {}
 

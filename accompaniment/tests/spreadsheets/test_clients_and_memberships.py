@@ -11,10 +11,8 @@ import csv
 import datetime
 import io
 import re
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -48,6 +46,7 @@ from core.tests.spreadsheets.support import (
     dry_run,
     export,
     import_file,
+    overwrite_upload,
     page_row,
     refused,
     sample,
@@ -172,21 +171,6 @@ def test_a_confirmation_forged_for_the_bad_sample_imports_nothing(desk):
     assert set(refused(response)) == set(BAD_ROWS_OF_THE_SAMPLE)
     assert not Client.objects.exists()
     assert not LogEntry.objects.exists()
-
-
-def overwrite_upload(preview, data: bytes) -> None:
-    """Change the uploaded file where the admin keeps it (Redis with REDIS_URL, else /tmp)."""
-    from django.core.cache import cache
-    from import_export.tmp_storages import CacheStorage
-
-    from core.spreadsheets.admin import uploaded_file_storage
-
-    name = preview.context["confirm_form"].initial["import_file_name"]
-    storage = uploaded_file_storage()
-    if issubclass(storage, CacheStorage):
-        cache.set(storage.CACHE_PREFIX + name, data, 60)
-    else:
-        (Path(tempfile.gettempdir()) / name).write_bytes(data)
 
 
 @pytest.mark.django_db

@@ -2,7 +2,7 @@
 property-based, over generated writings of real Ukrainian mobile numbers."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from clients.models import Client
@@ -91,7 +91,11 @@ def test_the_last_digits_find_the_client(two_clients, number, count, data):
     iryna, oksana = two_clients
     operator, subscriber = number
     numbers_of(iryna, oksana, operator, subscriber)
-    writing = data.draw(grouped((operator + subscriber)[-count:]))
+    digits = (operator + subscriber)[-count:]
+    # The digits match as a part of the number: Oksana's may hold them elsewhere (…0505050 holds 5050).
+    assume(all(part not in Client.objects.get(pk=oksana.pk).phone.as_e164
+               for part in {digits, digits.lstrip("0")} if len(part) >= 4))
+    writing = data.draw(grouped(digits))
     assert found(writing) == {"Iryna"}, writing
 
 

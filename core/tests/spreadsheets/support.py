@@ -5,6 +5,7 @@ core's: core/spreadsheets/)."""
 import csv
 import io
 import re
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -88,3 +89,18 @@ def export(client, model, resource, file_format: int = CSV) -> bytes:
     response = client.post(admin_url(model, "export"), data)
     assert response.status_code == 200
     return response.content
+
+
+def overwrite_upload(preview, data: bytes) -> None:
+    """Change the uploaded file where the admin keeps it (Redis with REDIS_URL, else /tmp)."""
+    from django.core.cache import cache
+    from import_export.tmp_storages import CacheStorage
+
+    from core.spreadsheets.admin import uploaded_file_storage
+
+    name = preview.context["confirm_form"].initial["import_file_name"]
+    storage = uploaded_file_storage()
+    if issubclass(storage, CacheStorage):
+        cache.set(storage.CACHE_PREFIX + name, data, 60)
+    else:
+        (Path(tempfile.gettempdir()) / name).write_bytes(data)
