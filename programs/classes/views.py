@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -174,10 +174,14 @@ def booking_cancel(request, booking_pk):
 
 
 @require_POST
-@requires(WORK_WITH_CLIENTS, DELIVER_SESSIONS)
+@requires(SEE_ALL_CLIENTS, DELIVER_SESSIONS)
 def booking_mark(request, booking_pk):
-    """Mark a booked client attended or no-show (the front desk, the class's specialist)."""
-    booking = get_object_or_404(ClassBooking, pk=booking_pk)
+    """Mark a booked client attended or no-show (the front desk, the class's specialist: the
+    bookings of their own classes only)."""
+    bookings = ClassBooking.objects.all()
+    if not services.runs_classes(request.user):
+        bookings = bookings.filter(occurrence__specialist__user=request.user)
+    booking = get_object_or_404(bookings, pk=booking_pk)
     try:
         services.class_mark(booking=booking, status=request.POST.get("status", ""), user=request.user)
     except ValidationError as error:
@@ -187,12 +191,10 @@ def booking_mark(request, booking_pk):
     return redirect("programs:class-occurrence", booking.occurrence_id)
 
 
-@requires(WORK_WITH_CLIENTS)
+@requires(SEE_ALL_CLIENTS)
 def occurrence_cancel(request, occurrence_pk):
     """Cancel the whole dated class with the reason (the front desk, the director)."""
     occurrence = get_object_or_404_occurrence(occurrence_pk)
-    if not services.runs_classes(request.user):
-        raise PermissionDenied
     form = ClassCancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
