@@ -12,7 +12,8 @@ Who sees what is the visibility rule of the clients (``clients.selectors.clients
 The feed costs the same few queries whatever the number of sessions, specialists or rooms
 (``FEED_QUERIES``; a test counts them at two sizes): the columns, the sessions (with their
 service, client, specialist and room joined, and whether the user sees the client as one
-subquery), and the working hours of the specialists in view (``staff.schedule.load_calendar``),
+subquery), the group classes of the columns (``classes.selectors.occurrences_between``: read only,
+the service and the places taken, never the clients' names — whoever looks), and the working hours of the specialists in view (``staff.schedule.load_calendar``),
 drawn behind the sessions.
 """
 
@@ -20,6 +21,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Value
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,14 +31,15 @@ from core.dates import day_bounds
 from staff.models import Room, StaffMember
 from staff.schedule import load_calendar
 
+from .classes.selectors import occurrences_between
 from .models import Session
 
 BY_SPECIALISTS, BY_ROOMS = "specialists", "rooms"
 DAY, WEEK = "day", "week"
 MAX_DAYS = 42  # the longest range one request may read (six weeks)
-# Queries of one feed: columns, sessions, and the hours behind them (opening hours, holidays,
-# working hours, exceptions; by rooms the club's hours only).
-FEED_QUERIES = {BY_SPECIALISTS: 6, BY_ROOMS: 4}
+# Queries of one feed: columns, sessions, group classes, and the hours behind them (opening hours,
+# holidays, working hours, exceptions; by rooms the club's hours only).
+FEED_QUERIES = {BY_SPECIALISTS: 7, BY_ROOMS: 5}
 LOCAL = "%Y-%m-%dT%H:%M:%S"  # the calendar reads club-local wall-clock times
 
 
@@ -166,6 +169,40 @@ def _event(session, *, by: str, may_plan: bool, program_id: int | None) -> dict:
     }
 
 
+def calendar_classes(flt: CalendarFilter, columns: list):
+    """The dated group classes (not cancelled) held by the columns' specialists (or in their rooms)
+    in the days, with their ``booked`` count — one query."""
+    first, _end = day_bounds(flt.start)
+    last = day_bounds(flt.end - datetime.timedelta(days=1))[1]
+    ids = [column.pk for column in columns]
+    rows = occurrences_between(first, last).filter(cancelled=False)
+    return rows.filter(room__in=ids) if flt.by == BY_ROOMS else rows.filter(specialist__in=ids)
+
+
+def _class_event(occurrence, *, by: str) -> dict:
+    """A class on the calendar: read only, its service and places taken, a link to its page."""
+    group_class = occurrence.group_class
+    places = f"{occurrence.booked}/{group_class.capacity}"
+    return {
+        "id": f"class-{occurrence.pk}",
+        "resourceIds": [str(occurrence.room_id if by == BY_ROOMS else occurrence.specialist_id)],
+        "start": _local(occurrence.starts_at),
+        "end": _local(occurrence.ends_at),
+        "title": f"{group_class.service.name} · {places}",
+        "classNames": ["ec-class"],
+        "editable": False, "startEditable": False, "durationEditable": False,
+        "extendedProps": {
+            "occurrence": occurrence.pk,
+            "url": reverse("programs:class-occurrence", args=[occurrence.pk]),
+            "service": group_class.service.name,
+            "places": places,
+            "specialist": str(occurrence.specialist),
+            "room": occurrence.room.name,
+            "editable": False,
+        },
+    }
+
+
 def _hours(flt: CalendarFilter, columns: list) -> list[dict]:
     """The working time drawn behind the sessions: each specialist's hours (by specialists), the
     club's opening hours (by rooms)."""
@@ -207,9 +244,10 @@ def calendar_feed(user, flt: CalendarFilter) -> dict:
     may_plan = can(user, PLAN_SCHEDULE)
     events = [_event(s, by=flt.by, may_plan=may_plan, program_id=flt.program_id)
               for s in calendar_sessions(user, flt, columns)] if columns else []
+    classes = [_class_event(o, by=flt.by) for o in calendar_classes(flt, columns)] if columns else []
     return {
         "resources": [_column(column, flt.by) for column in columns],
-        "events": _hours(flt, columns) + events,
+        "events": _hours(flt, columns) + events + classes,
     }
 
 

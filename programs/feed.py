@@ -1,14 +1,16 @@
 """A specialist's private calendar feed: an iCalendar (RFC 5545) address their phone's calendar
-subscribes to, listing their sessions from today for ``FEED_DAYS`` days.
+subscribes to, listing their sessions and the group classes they hold from today for ``FEED_DAYS``
+days.
 
 - **The address** holds the specialist's id and a random secret (``CalendarFeed.token``),
   compared in constant time; *Reset link* stores a new secret, so an address that leaked stops
   working at once (404, like a wrong one).
 - **What it tells** (whoever holds the address): the service, the room and the client's first name
   with the initial of the last name. Never contacts, health flags or notes — a phone's calendar
-  syncs to other servers and shows on a lock screen.
+  syncs to other servers and shows on a lock screen. A group class: the service, the room and the
+  places taken (no names at all).
 - Times in UTC (``DTSTART:…Z``): every calendar shows them in its own time zone.
-- A cancelled session leaves the feed (the phone drops the event on its next refresh).
+- A cancelled session or class leaves the feed (the phone drops the event on its next refresh).
 """
 
 import datetime
@@ -25,6 +27,7 @@ from icalendar import Calendar, Event
 from core.dates import day_start
 from staff.models import StaffMember
 
+from .classes.selectors import occurrences_between
 from .models import CalendarFeed, Session
 
 FEED_DAYS = 90
@@ -70,13 +73,36 @@ def feed_sessions(staff_member: StaffMember):
     )
 
 
+def feed_classes(staff_member: StaffMember):
+    """The dated group classes the specialist holds in the same days, not cancelled, with their
+    places taken (``booked``); one query."""
+    start = day_start(timezone.localdate())
+    return (occurrences_between(start, start + datetime.timedelta(days=FEED_DAYS))
+            .filter(specialist=staff_member, cancelled=False))
+
+
 def client_short_name(client) -> str:
     """"Iryna B.": the first name and the initial of the last name."""
     initial = f" {client.last_name[:1]}." if client.last_name else ""
     return f"{client.first_name}{initial}"
 
 
-def feed_calendar(staff_member: StaffMember, sessions) -> bytes:
+def _class_event(occurrence, *, host: str, now: datetime.datetime) -> Event:
+    capacity = occurrence.group_class.capacity
+    event = Event()
+    event.add("uid", f"class-{occurrence.pk}@{host}")
+    event.add("dtstamp", now)
+    event.add("dtstart", occurrence.starts_at.astimezone(datetime.timezone.utc))
+    event.add("dtend", occurrence.ends_at.astimezone(datetime.timezone.utc))
+    event.add("summary", f"{occurrence.group_class.service.name} · {occurrence.booked}/{capacity}")
+    event.add("description", _("Group class: %(booked)s of %(capacity)s places taken.") % {
+        "booked": occurrence.booked, "capacity": capacity})
+    event.add("location", occurrence.room.name)
+    event.add("status", "CONFIRMED")
+    return event
+
+
+def feed_calendar(staff_member: StaffMember, sessions, classes=()) -> bytes:
     """The feed's text (the fields in the module's docstring)."""
     calendar = Calendar()
     calendar.add("prodid", "-//Accompaniment CRM//sessions//EN")
@@ -98,4 +124,6 @@ def feed_calendar(staff_member: StaffMember, sessions) -> bytes:
             event.add("location", session.room.name)
         event.add("status", "CONFIRMED" if session.confirmed_at else "TENTATIVE")
         calendar.add_component(event)
+    for occurrence in classes:
+        calendar.add_component(_class_event(occurrence, host=host, now=now))
     return calendar.to_ical()

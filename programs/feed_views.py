@@ -11,17 +11,18 @@ from django.views.decorators.http import require_GET, require_POST
 from core.capabilities import DELIVER_SESSIONS, public, requires
 from staff.models import StaffMember
 
-from .feed import calendar_feed_reset, feed_calendar, feed_for, feed_sessions
+from .feed import calendar_feed_reset, feed_calendar, feed_classes, feed_for, feed_sessions
 
 
 @public
 @require_GET
 def calendar_feed(request, staff_member: int, token: str):
-    """Two queries: the feed and its sessions. A wrong or reset secret: 404."""
+    """Three queries: the feed, its sessions and its classes. A wrong or reset secret: 404."""
     feed = feed_for(staff_member, token)
     if feed is None:
         raise Http404
-    response = HttpResponse(feed_calendar(feed.staff_member, feed_sessions(feed.staff_member)),
+    response = HttpResponse(feed_calendar(feed.staff_member, feed_sessions(feed.staff_member),
+                                          feed_classes(feed.staff_member)),
                             content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="sessions.ics"'
     response["Cache-Control"] = "private, no-store"

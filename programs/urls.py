@@ -24,6 +24,8 @@ urlpatterns = [
     path("classes/<int:occurrence_pk>/", classes.occurrence_detail, name="class-occurrence"),
     path("classes/<int:occurrence_pk>/book/", classes.occurrence_book, name="class-book"),
     path("classes/bookings/<int:booking_pk>/cancel/", classes.booking_cancel, name="class-booking-cancel"),
+    path("classes/bookings/<int:booking_pk>/mark/", classes.booking_mark, name="class-booking-mark"),
+    path("classes/<int:occurrence_pk>/cancel/", classes.occurrence_cancel, name="class-cancel"),
     path("my-sessions/calendar-link/", feed_views.calendar_feed_reset_view, name="calendar-feed-reset"),
     path("feed/<int:staff_member>/<str:token>/sessions.ics", feed_views.calendar_feed, name="calendar-feed"),
 ]

@@ -12,3 +12,4 @@ MY_SESSIONS = health_data.register("sessions", _("Specialist's sessions"))
 
 SESSION_REMINDER = kinds.register("session_reminder", _("Session reminder"))
 CLASS_PLACE = kinds.register("class_place", _("Place in a group class"))
+CLASS_CANCELLED = kinds.register("class_cancelled", _("Group class cancelled"))

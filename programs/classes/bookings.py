@@ -30,12 +30,11 @@ from django.utils.translation import gettext as _
 
 from clients import rules
 from clients.messaging.outbox import message_for_client, outbox_write
-from clients.models import Client, Membership, MembershipPlan
+from clients.models import Client, Membership, MembershipPlan, Visit
 from clients.selectors import clients_visible_to
-from clients.services import visit_check_in
 
 from ..models import Session
-from ..scheduling.attendance import is_late_cancel
+from ..scheduling.attendance import is_late_cancel, visit_by_plan
 from ..scheduling.booking import when
 from ..vocabulary import CLASS_PLACE
 from .models import ClassBooking, ClassOccurrence
@@ -182,16 +181,9 @@ def _move_up(occurrence, after: int) -> None:
 
 def _use_visit(booking: ClassBooking, *, user, at) -> None:
     """A late cancel uses a visit of the booking's card when its plan says so (never past its limit)."""
-    card = booking.membership
-    if card is None or not card.plan.late_cancel_uses_visit:
-        return
-    note = _("Late cancel: %(session)s") % {"session": "{}, {}".format(
-        booking.occurrence.group_class.service.name, when(booking.occurrence.starts_at))}
-    try:
-        with transaction.atomic():
-            visit_check_in(client=booking.client, user=user, at=at, membership=card, again=True, note=note[:255])
-    except ValidationError:  # used up, frozen or erased meanwhile: the cancel stands all the same
-        pass
+    if booking.membership is not None:
+        visit_by_plan(client=booking.client, kind=Visit.Kind.LATE_CANCEL, card=booking.membership, user=user, at=at,
+                      what=booking.occurrence.group_class.service.name, starts_at=booking.occurrence.starts_at)
 
 
 @transaction.atomic

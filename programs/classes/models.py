@@ -149,6 +149,9 @@ class ClassBooking(TimeStampedModel):
 
     # A booking that holds a place or a turn.
     HOLDING = (Status.BOOKED, Status.WAITLISTED)
+    # A booking marked once the class has started; with a booked one, a place taken.
+    MARKED = (Status.ATTENDED, Status.NO_SHOW)
+    TAKEN = (Status.BOOKED, Status.ATTENDED, Status.NO_SHOW)
 
     occurrence = models.ForeignKey(
         ClassOccurrence, verbose_name=_("class"), on_delete=models.CASCADE, related_name="bookings")

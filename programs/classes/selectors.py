@@ -11,13 +11,14 @@ from .models import ClassBooking, ClassOccurrence
 
 def occurrences_between(start: datetime.datetime, end: datetime.datetime, *, department=None) -> QuerySet:
     """The occurrences starting in [start, end) (cancelled ones too: ``cancelled`` says), by time,
-    with their class, service, specialist and room, and ``booked`` / ``waiting`` counts; one query.
+    with their class, service, specialist and room, and ``booked`` (places taken: booked or
+    marked) / ``waiting`` counts; one query.
     ``department``: a department (or its pk) whose services' classes only."""
     rows = ClassOccurrence.objects.filter(starts_at__gte=start, starts_at__lt=end)
     if department is not None:
         rows = rows.filter(group_class__service__department=department)
     return (rows.select_related("group_class__service__department", "specialist", "room")
-            .annotate(booked=Count("bookings", filter=Q(bookings__status=ClassBooking.Status.BOOKED)),
+            .annotate(booked=Count("bookings", filter=Q(bookings__status__in=ClassBooking.TAKEN)),
                       waiting=Count("bookings", filter=Q(bookings__status=ClassBooking.Status.WAITLISTED)))
             .order_by("starts_at", "pk"))
 
@@ -30,7 +31,7 @@ def places_left(occurrence) -> int:
 def occurrence_for_page(pk) -> ClassOccurrence:
     """One occurrence with its counts and its roster (booked first, then the waiting list by turn);
     two queries."""
-    roster = (ClassBooking.objects.filter(status__in=ClassBooking.HOLDING)
+    roster = (ClassBooking.objects.filter(status__in=ClassBooking.HOLDING + ClassBooking.MARKED)
               .select_related("client__assigned_manager", "membership")
               .order_by("-status", "waitlist_position", "created_at", "pk"))
     return (occurrences_between(datetime.datetime.min.replace(tzinfo=datetime.timezone.utc),

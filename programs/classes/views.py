@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from clients.selectors import client_search_q, clients_visible_to
@@ -80,7 +81,7 @@ def roster_for(user, occurrence) -> Roster:
     else:
         own = StaffMember.objects.filter(user=user, pk=occurrence.specialist_id).exists()
         shown = {b.client_id for b in rows} if own else set()
-    booked = [b for b in rows if b.status == ClassBooking.Status.BOOKED]
+    booked = [b for b in rows if b.status in ClassBooking.TAKEN]
     waiting = [b for b in rows if b.status == ClassBooking.Status.WAITLISTED]
     return Roster(booked=[b for b in booked if b.client_id in shown],
                   waiting=[b for b in waiting if b.client_id in shown],
@@ -89,7 +90,7 @@ def roster_for(user, occurrence) -> Roster:
                   names=bool(shown))
 
 
-def _occurrence_page(request, pk, *, form=None):
+def _occurrence_page(request, pk, *, form=None, **extra):
     occurrence = get_object_or_404_occurrence(pk)
     occurrence.places_left = places_left(occurrence)
     query = (request.GET.get("q") or "").strip()
@@ -103,6 +104,10 @@ def _occurrence_page(request, pk, *, form=None):
         "closes_at": services.booking_closes_at(occurrence), "now": now,
         "open": not occurrence.cancelled and now < services.booking_closes_at(occurrence),
         "query": query, "found": found, "form": form or ClassBookForm(),
+        "marking": not occurrence.cancelled and occurrence.starts_at <= now and services.may_mark(request.user, occurrence),
+        "cancels": not occurrence.cancelled and now < occurrence.starts_at and services.runs_classes(request.user),
+        "open_for_cancel": now < occurrence.starts_at,
+        **extra,
     })
 
 
@@ -166,3 +171,39 @@ def booking_cancel(request, booking_pk):
             messages.success(request, _("The booking is cancelled."))
             return redirect("programs:class-occurrence", booking.occurrence_id)
     return render(request, "programs/classes/cancel.html", {"booking": booking, "form": form})
+
+
+@require_POST
+@requires(SEE_ALL_CLIENTS, DELIVER_SESSIONS)
+def booking_mark(request, booking_pk):
+    """Mark a booked client attended or no-show (the front desk, the class's specialist: the
+    bookings of their own classes only)."""
+    bookings = ClassBooking.objects.all()
+    if not services.runs_classes(request.user):
+        bookings = bookings.filter(occurrence__specialist__user=request.user)
+    booking = get_object_or_404(bookings, pk=booking_pk)
+    try:
+        services.class_mark(booking=booking, status=request.POST.get("status", ""), user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Marked."))
+    return redirect("programs:class-occurrence", booking.occurrence_id)
+
+
+@requires(SEE_ALL_CLIENTS)
+def occurrence_cancel(request, occurrence_pk):
+    """Cancel the whole dated class with the reason (the front desk, the director)."""
+    occurrence = get_object_or_404_occurrence(occurrence_pk)
+    form = ClassCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            told = services.class_occurrence_cancel(occurrence=occurrence, reason=form.cleaned_data["cancel_reason"],
+                                                    user=request.user)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, ngettext("The class is cancelled; %(n)s client is told.",
+                                               "The class is cancelled; %(n)s clients are told.", told) % {"n": told})
+            return redirect("programs:class-occurrence", occurrence.pk)
+    return render(request, "programs/classes/cancel_class.html", {"occurrence": occurrence, "form": form})

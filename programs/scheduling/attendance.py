@@ -26,11 +26,8 @@ from clients.services import visit_check_in
 
 from ..models import Session
 
-# Which plan field decides whether a session ending so uses a visit.
-VISIT_RULES = {
-    Session.Status.LATE_CANCELLED: "late_cancel_uses_visit",
-    Session.Status.MISSED: "no_show_uses_visit",
-}
+# Which plan field decides whether a late cancel or a no-show uses a visit.
+PLAN_RULES = {Visit.Kind.LATE_CANCEL: "late_cancel_uses_visit", Visit.Kind.NO_SHOW: "no_show_uses_visit"}
 # The kind of the visit it uses: it counts against the card, never as the client coming.
 VISIT_KINDS = {Session.Status.LATE_CANCELLED: Visit.Kind.LATE_CANCEL, Session.Status.MISSED: Visit.Kind.NO_SHOW}
 
@@ -62,26 +59,39 @@ def cancelled_status(session: Session, now: datetime.datetime) -> str:
     return Session.Status.LATE_CANCELLED if is_late_cancel(session, now) else Session.Status.CANCELLED
 
 
-def use_visit(session: Session, *, user, at: datetime.datetime) -> Visit | None:
-    """After a late cancel or a no-show (``session.status`` already saved): the visit it uses up on
-    the client's card when the card's plan says so, written at ``at`` through the check-in service
-    and kept on the session; None when the plan does not count it or no card is usable that day."""
-    rule = VISIT_RULES.get(session.status)
-    if rule is None or session.visit_id:
-        return None
-    card = rules.check_in_cards(session.client_id, timezone.localdate(at)).select_related("plan").first()
+def visit_by_plan(*, client, kind: str, what: str, starts_at: datetime.datetime, user, at: datetime.datetime,
+                  card=None) -> Visit | None:
+    """A late cancel or a no-show (``kind``: ``Visit.Kind.LATE_CANCEL`` / ``NO_SHOW``) of ``what``
+    (a service's name) starting at ``starts_at``: the visit it uses up when the plan of ``card`` (or
+    else of the card a check-in would count against that day) says so, written at ``at`` through the
+    check-in service; None when the plan does not count it or no card is usable. Sessions and group
+    classes both charge through here."""
+    rule = PLAN_RULES[kind]
+    if card is None:
+        card = rules.check_in_cards(client.pk, timezone.localdate(at)).select_related("plan").first()
     if card is None or not getattr(card.plan, rule):
         return None
     with translation.override(settings.LANGUAGE_CODE):
-        note = (_("Late cancel: %(session)s") if session.status == Session.Status.LATE_CANCELLED
+        note = (_("Late cancel: %(session)s") if kind == Visit.Kind.LATE_CANCEL
                 else _("No-show: %(session)s")) % {"session": "{}, {}".format(
-                    session.item.service.name,
-                    formats.date_format(timezone.localtime(session.scheduled_at), "SHORT_DATETIME_FORMAT"))}
+                    what, formats.date_format(timezone.localtime(starts_at), "SHORT_DATETIME_FORMAT"))}
     try:
         with transaction.atomic():
-            visit = visit_check_in(client=session.client, user=user, at=at, membership=card, again=True,
-                                   note=note[:255], kind=VISIT_KINDS[session.status])
-    except ValidationError:  # used up or erased meanwhile: the session is marked all the same
+            return visit_check_in(client=client, user=user, at=at, membership=card, again=True,
+                                  note=note[:255], kind=kind)
+    except ValidationError:  # used up or erased meanwhile: the booking is marked all the same
+        return None
+
+
+def use_visit(session: Session, *, user, at: datetime.datetime) -> Visit | None:
+    """After a late cancel or a no-show (``session.status`` already saved): the visit it uses up on
+    the client's card when the card's plan says so (``visit_by_plan``), kept on the session; None
+    when the plan does not count it or no card is usable that day."""
+    if session.status not in VISIT_KINDS or session.visit_id:
+        return None
+    visit = visit_by_plan(client=session.client, kind=VISIT_KINDS[session.status], what=session.item.service.name,
+                          starts_at=session.scheduled_at, user=user, at=at)
+    if visit is None:
         return None
     Session.objects.filter(pk=session.pk).update(visit=visit)
     session.visit = visit
@@ -108,4 +118,4 @@ def planned_cancel(sessions, *, user, late_rule: bool) -> int:
     return count + len(late)
 
 
-__all__ = ["cancelled_status", "is_late_cancel", "planned_cancel", "session_confirm", "use_visit"]
+__all__ = ["cancelled_status", "is_late_cancel", "planned_cancel", "session_confirm", "use_visit", "visit_by_plan"]

@@ -1,6 +1,7 @@
 """The specialist's private calendar feed: valid iCalendar (read back with the icalendar package),
 the specialist's sessions with the service, the room and the client's short name only, a secret
-that a reset revokes (404), and the same two queries however many sessions."""
+that a reset revokes (404), the group classes they hold (service, room, places taken, no names),
+and the same three queries however many sessions and classes."""
 
 import datetime
 
@@ -103,15 +104,41 @@ def test_a_specialist_who_left_has_no_feed(client, member):
     assert client.get(feed_path(feed)).status_code == 404
 
 
-def test_the_feed_costs_two_queries_at_any_size(client, member):
+def test_the_feed_costs_three_queries_at_any_size(client, member):
     feed = calendar_feed_reset(staff_member=member)
     item = pf.ProgramItemFactory(specialist=member)
+    group_class = pf.GroupClassFactory(specialist=member)
     counts = []
     for n in (1, 20):
         for i in range(n):
             pf.SessionFactory(item=item, specialist=member, room=stf.RoomFactory(),
                               scheduled_at=timezone.now() + datetime.timedelta(days=n, hours=i))
+            occurrence = pf.ClassOccurrenceFactory(
+                group_class=group_class, starts_at=timezone.now() + datetime.timedelta(days=n + 30, hours=i))
+            pf.ClassBookingFactory(occurrence=occurrence)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(feed_path(feed)).status_code == 200
         counts.append(len(queries))
-    assert counts == [2, 2]
+    assert counts == [3, 3]
+
+
+def test_the_feed_lists_the_specialists_classes_with_room_and_places_taken(client, member):
+    group_class = pf.GroupClassFactory(specialist=member, service__name="Pilates", room__name="Studio 2", capacity=8)
+    starts = (timezone.now() + datetime.timedelta(days=1)).replace(microsecond=0)
+    occurrence = pf.ClassOccurrenceFactory(group_class=group_class, starts_at=starts)
+    for name in ("Iryna", "Oksana", "Petro"):
+        pf.ClassBookingFactory(occurrence=occurrence, client=cf.ClientFactory(first_name=name))
+    pf.ClassBookingFactory(occurrence=occurrence, status="waitlisted", waitlist_position=1)
+    pf.ClassOccurrenceFactory(group_class=group_class, starts_at=starts + datetime.timedelta(days=2), cancelled=True)
+    pf.ClassOccurrenceFactory(starts_at=starts)  # another specialist's
+    feed = calendar_feed_reset(staff_member=member)
+
+    body = client.get(feed_path(feed)).content
+    (event,) = Calendar.from_ical(body).walk("VEVENT")
+
+    assert str(event["summary"]) == "Pilates · 3/8"
+    assert str(event["location"]) == "Studio 2"
+    assert str(event["description"]) == "Group class: 3 of 8 places taken."
+    assert event.decoded("dtstart") == starts and str(event["uid"]).startswith(f"class-{occurrence.pk}@")
+    assert event.decoded("dtend") - event.decoded("dtstart") == datetime.timedelta(minutes=60)
+    assert not any(name in body.decode() for name in ("Iryna", "Oksana", "Petro"))

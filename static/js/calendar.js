@@ -271,7 +271,11 @@
     eventSources: [{ events: function (info) { return feed(info).then(function (body) { return body.events; }); } }],
     eventDrop: moved,
     eventResize: moved,
-    eventClick: function (info) { openSession(info.event); },
+    eventClick: function (info) {
+      // A group class opens its own page (its roster, marking); a session opens the dialog.
+      if (info.event.extendedProps.url) { window.location.assign(info.event.extendedProps.url); return; }
+      openSession(info.event);
+    },
     select: function (info) { openBooking(info); ec.unselect(); },
     dateClick: function (info) { if (config.mayPlan) { openBooking({ start: info.date, resource: info.resource }); } },
     datesSet: rememberDates

@@ -94,14 +94,20 @@ def test_a_bad_range_is_named(params, field):
 
 
 def _more_sessions(spa, days: int):
-    """Another client of the manager's with a massage every day of the week at 15:00 (Nina), and
-    one more specialist and room."""
+    """Another client of the manager's with a massage every day of the week at 15:00 (Nina) and a
+    group class at noon, and one more specialist and room."""
     client = cf.ClientFactory(assigned_manager=spa.users.manager)
     item = pf.ProgramItemFactory(program__client=client, service=spa.massage, specialist=spa.masseurs[0])
     for offset in range(days):
         day = MONDAY + datetime.timedelta(days=offset)
         session_book(item=item, start=timezone.make_aware(datetime.datetime.combine(day, datetime.time(15))),
                      user=spa.users.manager)
+    group_class = pf.GroupClassFactory(service=spa.massage, specialist=spa.masseurs[0], room=spa.rooms[1])
+    for offset in range(days):  # and a class at noon every day, with a client booked
+        starts = timezone.make_aware(datetime.datetime.combine(MONDAY + datetime.timedelta(days=offset),
+                                                               datetime.time(12)))
+        occurrence = pf.ClassOccurrenceFactory(group_class=group_class, starts_at=starts)
+        pf.ClassBookingFactory(occurrence=occurrence, client=client)
     extra = stf.StaffMemberFactory(department=spa.department, role="massage")
     stf.WorkingHoursFactory(staff_member=extra, valid_from=MONDAY)
     stf.RoomFactory(department=spa.department)
