@@ -4,10 +4,10 @@ by database triggers): a backdated sale, visit or deletion shows at once, on SQL
 PostgreSQL alike; a write today leaves the cached figures alone, and reading them costs one query."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -30,7 +30,9 @@ def at(day: datetime.date, hour: int = 12) -> datetime.datetime:
 def closed(settings):
     """The month so far, compared with the same days of last month (closed); the cache on."""
     settings.DASHBOARD_CLOSED_CACHE_SECONDS = 3600
-    cache.clear()
+    # A cache key prefix of this test's own rather than cache.clear(): on Redis clear() is a
+    # FLUSHDB, which emptied the cache under a test of this file running in another worker.
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"closed-{uuid.uuid4().hex}"}}
     period = d.Period.of_preset("this_month", timezone.localdate())
     previous = period.previous()
     assert previous.end < period.today
@@ -40,8 +42,7 @@ def closed(settings):
     card = cf.MembershipFactory(client=client, plan=plan, start_date=previous.start - datetime.timedelta(days=40),
                                 end_date=period.today + datetime.timedelta(days=60))
     sf.SaleFactory(client=client, department=department, unit_price=Decimal(500), sold_at=at(previous.start))
-    yield {"period": period, "previous": previous, "department": department, "client": client, "card": card}
-    cache.clear()
+    return {"period": period, "previous": previous, "department": department, "client": client, "card": card}
 
 
 def shown(period) -> dict:
