@@ -161,10 +161,19 @@ class Board:
                  not_before=None, gap=datetime.timedelta(0)):
         """Every slot on ``day`` for any of ``specialist_ids`` (None: no specialist), by time."""
         found, zone = [], timezone.get_current_timezone()
+        duration = datetime.timedelta(minutes=service.duration_minutes)
+        taken = duration + datetime.timedelta(minutes=service.buffer_minutes)
         for specialist_id in specialist_ids or [None]:
+            # Every start tried lies on ``day`` (hours end by its midnight): the specialist's
+            # sessions around it are read once, and a start they block jumps past them.
+            busy = self.around(self.specialist_busy, specialist_id, None, day) if specialist_id else []
             for opens, closes in self.hours_of(specialist_id, day):
                 start = opens
-                while start + datetime.timedelta(minutes=service.duration_minutes) <= closes:
+                while start + duration <= closes:
+                    blocked = max((e for s, e in busy if s < start + taken and start < e), default=None)
+                    if blocked is not None:  # every start before ``blocked`` overlaps the same session
+                        start = opens + -((opens - blocked) // STEP) * STEP
+                        continue
                     if not_before is None or start >= not_before:
                         slot = self.fits(service=service, specialist_id=specialist_id, client_id=client_id,
                                          start=start, gap=gap, zone=zone)
