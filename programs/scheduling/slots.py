@@ -54,7 +54,7 @@ class Board:
     room_busy: dict[int, list[Interval]] = field(default_factory=lambda: defaultdict(list))
     client_busy: dict[int, list[Interval]] = field(default_factory=lambda: defaultdict(list))
     room_closed: dict[int, list[Interval]] = field(default_factory=lambda: defaultdict(list))
-    hours: dict = field(default_factory=dict, repr=False)  # (specialist or None, day) → intervals, read once
+    cache: dict = field(default_factory=dict, repr=False)  # worked out once: hours by (specialist, day), rooms
 
     @classmethod
     def load(cls, *, specialist_ids, client_ids, room_kinds, first: datetime.date, last: datetime.date,
@@ -113,10 +113,10 @@ class Board:
         """When ``specialist_id`` works on ``day`` (None: when the club is open), worked out once
         per board (the calendar does not change while the board is read)."""
         key = (specialist_id, day)
-        if key not in self.hours:
-            self.hours[key] = (self.calendar.working_hours(specialist_id, day) if specialist_id
+        if key not in self.cache:
+            self.cache[key] = (self.calendar.working_hours(specialist_id, day) if specialist_id
                                else self.calendar.club_hours(day))
-        return self.hours[key]
+        return self.cache[key]
 
     def sessions_of(self, specialist_id) -> int:
         return sum(len(v) for (key, _day), v in self.specialist_busy.items() if key == specialist_id)
@@ -136,9 +136,12 @@ class Board:
         """The room to use (None when the service needs none; False when none is free)."""
         if not service.room_kind:
             return None
-        rooms = [r for r in self.rooms if r.kind == service.room_kind]
-        preferred = [r for r in rooms if r.department_id == service.department_id] + \
-                    [r for r in rooms if r.department_id != service.department_id]
+        key = ("rooms", service.room_kind, service.department_id)
+        if key not in self.cache:  # the rooms to try, the service's department's first: sorted once
+            rooms = [r for r in self.rooms if r.kind == service.room_kind]
+            self.cache[key] = [r for r in rooms if r.department_id == service.department_id] + \
+                              [r for r in rooms if r.department_id != service.department_id]
+        preferred = self.cache[key]
         return next((room for room in preferred if self.room_free(room, start, until, day)), False)
 
     def fits(self, *, service: Service, specialist_id, client_id, start, gap=datetime.timedelta(0), zone=None):
