@@ -54,6 +54,7 @@ class Board:
     room_busy: dict[int, list[Interval]] = field(default_factory=lambda: defaultdict(list))
     client_busy: dict[int, list[Interval]] = field(default_factory=lambda: defaultdict(list))
     room_closed: dict[int, list[Interval]] = field(default_factory=lambda: defaultdict(list))
+    cache: dict = field(default_factory=dict, repr=False)  # worked out once: hours by (specialist, day), rooms
 
     @classmethod
     def load(cls, *, specialist_ids, client_ids, room_kinds, first: datetime.date, last: datetime.date,
@@ -102,47 +103,59 @@ class Board:
             self.client_busy[(client_id, day)].append((start, end + gap))
 
     @staticmethod
-    def around(busy: dict, key, start) -> list[Interval]:
-        """What is taken for ``key`` on the day of ``start`` and the day before (a late session)."""
-        day = timezone.localtime(start).date()
+    def around(busy: dict, key, start, day=None) -> list[Interval]:
+        """What is taken for ``key`` on the day of ``start`` (its club-local ``day`` when known) and
+        the day before (a late session)."""
+        day = day or timezone.localtime(start).date()
         return busy.get((key, day), []) + busy.get((key, day - datetime.timedelta(days=1)), [])
+
+    def hours_of(self, specialist_id, day: datetime.date) -> list[Interval]:
+        """When ``specialist_id`` works on ``day`` (None: when the club is open), worked out once
+        per board (the calendar does not change while the board is read)."""
+        key = (specialist_id, day)
+        if key not in self.cache:
+            self.cache[key] = (self.calendar.working_hours(specialist_id, day) if specialist_id
+                               else self.calendar.club_hours(day))
+        return self.cache[key]
 
     def sessions_of(self, specialist_id) -> int:
         return sum(len(v) for (key, _day), v in self.specialist_busy.items() if key == specialist_id)
 
-    def room_free(self, room: Room, start, until) -> bool:
+    def room_free(self, room: Room, start, until, day=None) -> bool:
         """Whether ``room`` has a place left at every moment of [start, until)."""
-        if overlaps(start, until, self.around(self.room_closed, room.pk, start)):
+        day = day or timezone.localtime(start).date()
+        if overlaps(start, until, self.around(self.room_closed, room.pk, start, day)):
             return False
-        busy = [(s, e) for s, e in self.around(self.room_busy, room.pk, start) if s < until and start < e]
+        busy = [(s, e) for s, e in self.around(self.room_busy, room.pk, start, day) if s < until and start < e]
         if room.capacity == 1 or not busy:
             return not busy
         moments = sorted({start} | {s for s, _ in busy if s > start})
         return all(sum(1 for s, e in busy if s <= moment < e) < room.capacity for moment in moments)
 
-    def free_room(self, service: Service, start, until) -> Room | None | bool:
+    def free_room(self, service: Service, start, until, day=None) -> Room | None | bool:
         """The room to use (None when the service needs none; False when none is free)."""
         if not service.room_kind:
             return None
-        rooms = [r for r in self.rooms if r.kind == service.room_kind]
-        preferred = [r for r in rooms if r.department_id == service.department_id] + \
-                    [r for r in rooms if r.department_id != service.department_id]
-        return next((room for room in preferred if self.room_free(room, start, until)), False)
+        key = ("rooms", service.room_kind, service.department_id)
+        if key not in self.cache:  # the rooms to try, the service's department's first: sorted once
+            rooms = [r for r in self.rooms if r.kind == service.room_kind]
+            self.cache[key] = [r for r in rooms if r.department_id == service.department_id] + \
+                              [r for r in rooms if r.department_id != service.department_id]
+        preferred = self.cache[key]
+        return next((room for room in preferred if self.room_free(room, start, until, day)), False)
 
-    def fits(self, *, service: Service, specialist_id, client_id, start, gap=datetime.timedelta(0)):
+    def fits(self, *, service: Service, specialist_id, client_id, start, gap=datetime.timedelta(0), zone=None):
         """The slot at ``start`` (with its room), or None: the rule in the module's docstring."""
         end = start + datetime.timedelta(minutes=service.duration_minutes)
         until = end + datetime.timedelta(minutes=service.buffer_minutes)
-        day = timezone.localtime(start).date()
-        hours = (self.calendar.working_hours(specialist_id, day) if specialist_id
-                 else self.calendar.club_hours(day))
-        if not covers(hours, start, end):
+        day = start.astimezone(zone or timezone.get_current_timezone()).date()
+        if not covers(self.hours_of(specialist_id, day), start, end):
             return None
-        if specialist_id and overlaps(start, until, self.around(self.specialist_busy, specialist_id, start)):
+        if specialist_id and overlaps(start, until, self.around(self.specialist_busy, specialist_id, start, day)):
             return None
-        if client_id and overlaps(start - gap, end + gap, self.around(self.client_busy, client_id, start)):
+        if client_id and overlaps(start - gap, end + gap, self.around(self.client_busy, client_id, start, day)):
             return None
-        room = self.free_room(service, start, until)
+        room = self.free_room(service, start, until, day)
         if room is False:
             return None
         return Slot(start, end, specialist_id, room.pk if room else None)
@@ -150,16 +163,23 @@ class Board:
     def slots_on(self, *, day: datetime.date, service: Service, specialist_ids, client_id,
                  not_before=None, gap=datetime.timedelta(0)):
         """Every slot on ``day`` for any of ``specialist_ids`` (None: no specialist), by time."""
-        found = []
+        found, zone = [], timezone.get_current_timezone()
+        duration = datetime.timedelta(minutes=service.duration_minutes)
+        taken = duration + datetime.timedelta(minutes=service.buffer_minutes)
         for specialist_id in specialist_ids or [None]:
-            hours = (self.calendar.working_hours(specialist_id, day) if specialist_id
-                     else self.calendar.club_hours(day))
-            for opens, closes in hours:
+            # Every start tried lies on ``day`` (hours end by its midnight): the specialist's
+            # sessions around it are read once, and a start they block jumps past them.
+            busy = self.around(self.specialist_busy, specialist_id, None, day) if specialist_id else []
+            for opens, closes in self.hours_of(specialist_id, day):
                 start = opens
-                while start + datetime.timedelta(minutes=service.duration_minutes) <= closes:
+                while start + duration <= closes:
+                    blocked = max((e for s, e in busy if s < start + taken and start < e), default=None)
+                    if blocked is not None:  # every start before ``blocked`` overlaps the same session
+                        start = opens + -((opens - blocked) // STEP) * STEP
+                        continue
                     if not_before is None or start >= not_before:
                         slot = self.fits(service=service, specialist_id=specialist_id, client_id=client_id,
-                                         start=start, gap=gap)
+                                         start=start, gap=gap, zone=zone)
                         if slot:
                             found.append(slot)
                     start += STEP
