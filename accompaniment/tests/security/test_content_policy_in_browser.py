@@ -36,9 +36,9 @@ def test_nothing_is_blocked_and_every_script_runs(browser_page, make_user):
     log_in(page, "director-csp")
 
     visit(page, "/dashboard/")
-    page.wait_for_function("window.dashboardCharts && window.dashboardCharts.length === 4")
+    page.wait_for_function("() => window.dashboardCharts && window.dashboardCharts.length === 4")
     visit(page, f"/clients/{client.pk}/")
-    page.wait_for_function("typeof Chart !== 'undefined' && Object.keys(Chart.instances).length > 0")
+    page.wait_for_function("() => typeof Chart !== 'undefined' && Object.keys(Chart.instances).length > 0")
     visit(page, f"/programs/new/{client.pk}/")
     before = int(page.locator("#id_items-TOTAL_FORMS").input_value())
     page.get_by_role("button", name="Add a service").click()

@@ -59,7 +59,7 @@ def test_a_managers_day(browser_page, club):
     page.get_by_role("link", name="Iryna Bondarenko").click()
     assert page.get_by_test_id("client-name").inner_text().startswith("Iryna")
     assert page.get_by_test_id("days-left").is_visible()
-    page.wait_for_function("window.measurementChart !== undefined")
+    page.wait_for_function("() => window.measurementChart !== undefined")
     screenshot(page, "03-client-card")
 
     # Build a program from a template: the contraindicated service is refused until confirmed.
