@@ -264,8 +264,19 @@ def chromium():
 @pytest.fixture
 def browser_page(chromium, live_server):
     """A fresh browser tab (laptop-sized) against the live test server; `.goto("/path")` works."""
+    yield from _browser_tab(chromium, live_server, viewport={"width": 1366, "height": 900})
+
+
+@pytest.fixture
+def tablet_page(chromium, live_server):
+    """A fresh tab of a touch tablet held landscape (1024 × 768, touch events, no mouse hover)."""
+    yield from _browser_tab(chromium, live_server, viewport={"width": 1024, "height": 768}, has_touch=True,
+                            is_mobile=True, device_scale_factor=2)
+
+
+def _browser_tab(chromium, live_server, **options):
     os.makedirs(SCREENSHOTS, exist_ok=True)
-    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 900})
+    context = chromium.new_context(base_url=live_server.url, **options)
     context.set_default_timeout(15_000)
     # Every breach of the content security policy is collected, from the browser's own event.
     context.add_init_script(

@@ -44,6 +44,7 @@ urlpatterns = [
     path("s/<str:token>/", staff_views.survey, name="survey"),
     path("me/<str:token>/", client_page_views.personal_page, name="personal-page"),
     path("r/<str:token>/", client_answer_views.session_answer, name="session-answer"),
+    path("r/class/<str:token>/", client_answer_views.class_place_answer, name="class-place-answer"),
     path("telegram/webhook/", client_side_views.telegram_webhook, name="telegram-webhook"),
     path("admin/", admin.site.urls),
 ]

@@ -16,9 +16,12 @@ from django.utils.translation import gettext_lazy
 from clients import rules
 from clients.models import Client, Interaction, Notification
 from clients.selectors import current_membership, memberships_for_card
+from programs import scheduling
+from programs.classes.bookings import class_cancel, class_place_confirm
+from programs.classes.models import ClassBooking
+from programs.classes.selectors import upcoming_bookings_for_client
 from programs.models import Session
 from programs.selectors import sessions_upcoming_for
-from programs import scheduling
 from staff import vocabulary as staff_vocabulary
 from staff.models import SurveyResponse
 from staff.services import SurveyLinkError, survey_answer, survey_read
@@ -67,6 +70,11 @@ def upcoming_sessions(client: Client, limit: int = 10) -> list[Session]:
     return list(sessions_upcoming_for(client, limit=limit))
 
 
+def upcoming_class_places(client: Client, limit: int = 10) -> list[ClassBooking]:
+    """The client's places and waiting-list turns in group classes still to come (one query)."""
+    return list(upcoming_bookings_for_client(client, now=timezone.now())[:limit])
+
+
 def _client_session(client: Client, session_pk) -> Session:
     """One of the client's own planned sessions still to come; ValidationError otherwise (an id
     of somebody else's session reads as not found)."""
@@ -76,11 +84,29 @@ def _client_session(client: Client, session_pk) -> Session:
     return session
 
 
-def _session_words(session: Session) -> str:
+def _booking_words(service, starts_at) -> str:
     from django.utils import formats
 
-    when = formats.date_format(timezone.localtime(session.scheduled_at), "SHORT_DATETIME_FORMAT")
-    return f"{session.item.service.name}, {when}"
+    when = formats.date_format(timezone.localtime(starts_at), "SHORT_DATETIME_FORMAT")
+    return f"{service.name}, {when}"
+
+
+def _session_words(session: Session) -> str:
+    return _booking_words(session.item.service, session.scheduled_at)
+
+
+def _client_reason(channel: str) -> str:
+    """The reason the schedule records for a client's own cancel, in the club's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(CANCEL_REASONS[channel])
+
+
+def _told_the_club(client: Client, channel: str, summary: str) -> None:
+    """What the client did, among the manager's messages from them."""
+    Interaction.objects.create(
+        client=client, kind=Interaction.Kind.MESSAGE, direction=Interaction.Direction.INBOUND, channel=channel,
+        summary=summary, occurred_at=timezone.now(),
+    )
 
 
 # The reason the schedule records for a client's own cancel, by the door they used.
@@ -95,11 +121,17 @@ def session_confirm(*, client: Client, session_pk, channel: str) -> Session:
     """The client confirms they will come: kept on the session (``programs.scheduling.session_confirm``),
     once (a second press says so)."""
     session = _client_session(client, session_pk)
+    return _once(lambda: scheduling.session_confirm(session=session, channel=channel),
+                 _("You have confirmed this session already."))
+
+
+def _once(confirm, already: str):
+    """Run ``confirm``; a second confirmation is told in the client's words (``already``)."""
     try:
-        return scheduling.session_confirm(session=session, channel=channel)
+        return confirm()
     except ValidationError as error:
         if error.code == "confirmed_already":
-            raise ValidationError(_("You have confirmed this session already.")) from None
+            raise ValidationError(already) from None
         raise
 
 
@@ -109,14 +141,43 @@ def session_cancel(*, client: Client, session_pk, channel: str) -> Session:
     reason in the club's language, and the manager finds it among the messages waiting."""
     session = _client_session(client, session_pk)
     words = _session_words(session)
-    with translation.override(settings.LANGUAGE_CODE):
-        reason = str(CANCEL_REASONS[channel])
-    session = scheduling.session_cancel(session=session, reason=reason, user=None)
-    Interaction.objects.create(
-        client=client, kind=Interaction.Kind.MESSAGE, direction=Interaction.Direction.INBOUND, channel=channel,
-        summary=_("Cancelled the session: %(session)s") % {"session": words}, occurred_at=timezone.now(),
-    )
+    session = scheduling.session_cancel(session=session, reason=_client_reason(channel), user=None)
+    _told_the_club(client, channel, _("Cancelled the session: %(session)s") % {"session": words})
     return session
+
+
+# --- A booked place in a group class (the reminder's links) ----------------------------------------
+def _client_place(client: Client, booking_pk) -> ClassBooking:
+    """One of the client's own class bookings; ValidationError otherwise."""
+    booking = (ClassBooking.objects.filter(pk=booking_pk, client=client)
+               .select_related("occurrence__group_class__service").first() if str(booking_pk).isdigit() else None)
+    if booking is None:
+        raise ValidationError(_("This place is not among your bookings."))
+    return booking
+
+
+@transaction.atomic
+def class_place_confirm_by_client(*, client: Client, booking_pk) -> ClassBooking:
+    """The client confirms they will come to their place (``class_place_confirm``), once."""
+    booking = _client_place(client, booking_pk)
+    return _once(lambda: class_place_confirm(booking=booking), _("You have confirmed this place already."))
+
+
+@transaction.atomic
+def class_place_give_up(*, client: Client, booking_pk, channel: str) -> ClassBooking:
+    """The client gives up their place: through ``class_cancel`` (its late-cancel rule; the first
+    on the waiting list takes the place and is told), and the manager finds it among the messages."""
+    booking = _client_place(client, booking_pk)
+    words = _booking_words(booking.occurrence.group_class.service, booking.occurrence.starts_at)
+    was_waiting = booking.status == ClassBooking.Status.WAITLISTED
+    booking = class_cancel(booking=booking, reason=_client_reason(channel), user=None, by_client=True)
+    if was_waiting:
+        summary = _("Left the waiting list of the group class: %(place)s")
+    else:
+        summary = _("Gave up the place in the group class: %(place)s")
+    _told_the_club(client, channel, summary % {"place": words})
+    booking.was_waiting = was_waiting
+    return booking
 
 
 # --- The survey ---------------------------------------------------------------------------------

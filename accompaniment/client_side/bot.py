@@ -7,8 +7,9 @@ at most once (a conditional UPDATE claims it). Then:
 - ``/start <token>`` ties the chat to the card the token was made for (signed, expiring,
   single-use); no token, a stale or a used one gets a polite answer and links nothing;
 - ``/stop`` unties the chat;
-- the buttons (``callback_data``): ``card``, ``sessions``, ``confirm:<session>``,
-  ``cancel:<session>``, ``survey``, ``nps:<0–10>``, ``renew``, ``freeze``, ``write``;
+- the buttons (``callback_data``): ``card``, ``sessions`` (sessions and group class places),
+  ``confirm:<session>``, ``cancel:<session>``, ``placeok:<booking>``, ``giveup:<booking>``,
+  ``survey``, ``nps:<0–10>``, ``renew``, ``freeze``, ``write``;
 - anything else the client writes is a message to their manager: a conversation entry on the
   card and *Messages waiting* on Today.
 
@@ -193,11 +194,24 @@ def _button(reply: Reply, client: Client | None, data: str) -> str:
             reply.say(card_text(client), menu())
         elif action == "sessions":
             sessions = actions.upcoming_sessions(client, limit=5)
-            if not sessions:
+            places = actions.upcoming_class_places(client, limit=5)
+            if not sessions and not places:
                 reply.say(_("You have no sessions planned."), menu())
             for session in sessions:
                 reply.say(session_text(session), [[(_("I'll come"), f"confirm:{session.pk}"),
                                                    (_("Cancel"), f"cancel:{session.pk}")]])
+            for place in places:
+                reply.say(place_text(place), [place_buttons(place)])
+        elif action == "placeok":
+            place = actions.class_place_confirm_by_client(client=client, booking_pk=argument)
+            reply.say(_("Thank you! See you: %(session)s") % {"session": place_text(place)})
+        elif action == "giveup":
+            place = actions.class_place_give_up(client=client, booking_pk=argument, channel=CHANNEL)
+            if place.was_waiting:
+                reply.say(_("You have left the waiting list: %(place)s") % {"place": place_text(place)})
+            else:
+                reply.say(_("You have given up your place: %(place)s. Thank you for telling us in time.")
+                          % {"place": place_text(place)})
         elif action == "confirm":
             session = actions.session_confirm(client=client, session_pk=argument, channel=CHANNEL)
             reply.say(_("Thank you! See you: %(session)s") % {"session": session_text(session)})
@@ -245,6 +259,25 @@ def card_text(client: Client) -> str:
     if card.frozen_until:
         lines.append(_("Frozen until %(date)s") % {"date": formats.date_format(card.frozen_until, "SHORT_DATE_FORMAT")})
     return "\n".join(lines)
+
+
+def place_text(place) -> str:
+    """A place (or a waiting-list turn) in a group class, as the chat lists it."""
+    occurrence = place.occurrence
+    when = formats.date_format(timezone.localtime(occurrence.starts_at), "SHORT_DATETIME_FORMAT")
+    who = f" · {occurrence.specialist.first_name}" if occurrence.specialist_id else ""
+    text = f"{occurrence.group_class.service.name} — {when}{who}"
+    if place.status == place.Status.WAITLISTED:
+        text += "\n" + _("On the waiting list, no. %(n)s") % {"n": place.waitlist_position}
+    return text
+
+
+def place_buttons(place) -> list[tuple[str, str]]:
+    """Confirm (a booked place not confirmed yet) and give up; a waiting turn can only be left."""
+    if place.status == place.Status.WAITLISTED:
+        return [(_("Leave the waiting list"), f"giveup:{place.pk}")]
+    confirm = [] if place.confirmed_at else [(_("I'll come"), f"placeok:{place.pk}")]
+    return [*confirm, (_("Give up the place"), f"giveup:{place.pk}")]
 
 
 def session_text(session) -> str:

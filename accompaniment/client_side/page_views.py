@@ -56,6 +56,16 @@ def personal_page(request, token):
                 actions.session_cancel(client=client, session_pk=request.POST.get("session"), channel=CHANNEL)
                 messages.success(request, _("The session is cancelled. Your manager will get in touch to find another time."))
                 return redirect("personal-page", token=token)
+            elif action == "class_confirm":
+                actions.class_place_confirm_by_client(client=client, booking_pk=request.POST.get("booking"))
+                messages.success(request, _("Thank you! Your place in the class is confirmed."))
+                return redirect("personal-page", token=token)
+            elif action == "class_give_up":
+                booking = actions.class_place_give_up(client=client, booking_pk=request.POST.get("booking"),
+                                                      channel=CHANNEL)
+                messages.success(request, _("You have left the waiting list.") if booking.was_waiting
+                                 else _("You have given up your place. Thank you for telling us in time."))
+                return redirect("personal-page", token=token)
             elif action == "survey":
                 actions.survey_give(client=client, score=request.POST.get("score"))
                 messages.success(request, _("Thank you for your answer!"))
@@ -74,6 +84,7 @@ def personal_page(request, token):
         "client": client,
         "card": actions.card_summary(client),
         "sessions": actions.upcoming_sessions(client),
+        "class_places": actions.upcoming_class_places(client),
         "survey_open": actions.open_survey_token(client) is not None,
         "scores": range(11),
         "thread": thread,

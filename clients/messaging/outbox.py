@@ -88,28 +88,53 @@ class Personal:
         return self.mark
 
 
-@functools.lru_cache(maxsize=128)
-def _stencil(template: str, language: str, html: bool, shared: tuple, personal: tuple, client_fields: tuple):
-    context = {**dict(shared), **{name: str(Personal(name)) for name in personal}}
-    context["client"] = types.SimpleNamespace(**{field: str(Personal(f"client.{field}")) for field in client_fields})
+class Shared(types.SimpleNamespace):
+    """An object a stencil's templates read fields of (``{{ membership.plan.name }}``), the same
+    for every recipient of the stencil: hashable, so that it keys the stencils' cache."""
+
+    def __hash__(self):
+        return hash(tuple(sorted(vars(self).items())))
+
+
+def _put_mark(context: dict, name: str) -> None:
+    """Put ``name``'s mark where the templates read it: ``card`` or ``membership.card_number``
+    (into a copy of the shared object, so the cached context is never changed)."""
+    head, *path = name.split(".")
+    if not path:
+        context[head] = str(Personal(name))
+        return
+    holder = context[head] = types.SimpleNamespace(**vars(context.get(head) or types.SimpleNamespace()))
+    for step in path[:-1]:
+        inner = types.SimpleNamespace(**vars(getattr(holder, step, None) or types.SimpleNamespace()))
+        setattr(holder, step, inner)
+        holder = inner
+    setattr(holder, path[-1], str(Personal(name)))
+
+
+@functools.lru_cache(maxsize=256)
+def _stencil(template: str, language: str, html: bool, shared: tuple, personal: tuple):
+    context = dict(shared)
+    for name in personal:
+        _put_mark(context, name)
     return render_message(template, context, language, html=html)
 
 
-def render_stencil(template: str, context: dict, language: str, html: bool, *, personal: dict[str, str],
-                   client, client_fields: tuple[str, ...]) -> tuple[str, str, str]:
+def render_stencil(template: str, context: dict, language: str, html: bool, *,
+                   personal: dict[str, str]) -> tuple[str, str, str]:
     """``render_message`` for a message sent to many: the templates are rendered once per
-    template, language and shared values (cached), with marks where the ``personal`` values and
-    the client's ``client_fields`` go; each recipient's values are then put in (escaped in the
-    HTML part). Only for templates that use no more of the client than ``client_fields``."""
+    template, language and shared values (``context``, hashable: ``Shared`` objects for what
+    the templates read fields of; cached), with marks where the ``personal`` values go (strings,
+    by the name the templates read them by: ``survey_url``, ``client.first_name``); each
+    recipient's values are then put in (escaped in the HTML part) and the subject's and the
+    text's spaces tidied as ``render_message`` tidies them. Only for templates that read those
+    values as they are (no filter, no condition on them) and nothing else of the recipient."""
     shared = tuple(sorted((key, value) for key, value in context.items() if key not in personal))
-    parts = _stencil(template, language, html, shared, tuple(sorted(personal)), client_fields)
-    values = {**personal, **{f"client.{field}": str(getattr(client, field)) for field in client_fields}}
-    filled = []
-    for index, part in enumerate(parts):
-        for name, value in values.items():
-            part = part.replace(str(Personal(name)), escape(value) if index == 2 else value)
-        filled.append(part)
-    return tuple(filled)
+    subject, text, body_html = _stencil(template, language, html, shared, tuple(sorted(personal)))
+    marks = [(str(Personal(name)), value) for name, value in personal.items()]
+    for mark, value in marks:
+        subject, text = subject.replace(mark, value), text.replace(mark, value)
+        body_html = body_html.replace(mark, escape(value))
+    return " ".join(subject.split()), text.strip(), body_html
 
 
 def message_for_client(
@@ -120,22 +145,24 @@ def message_for_client(
     first when given); a client who may be written to by no channel for the kind's purpose
     gets a row marked skipped, with the reason. With ``personal`` (the recipient's own values,
     strings, by name) the templates are rendered as a stencil (``render_stencil``) once for all
-    the recipients who share a language and the other values."""
+    the recipients who share a language and the other values (``context``, hashable), the
+    client's ``client_fields`` put in as their own values too."""
     purpose = kinds.purpose_of(kind)
     channel = channel_for(client, purpose=purpose, prefer=prefer)
     language = client.language or settings.LANGUAGE_CODE
     html = (channel or client.preferred_channel) == Channel.EMAIL
     shared = {**context, "club_name": settings.CLUB_NAME, "site_url": settings.SITE_URL}
     unsubscribe = unsubscribe_url(client.pk, channel, purpose) if channel else ""
-    if personal is not None and unsubscribe:
-        subject, text, html = render_stencil(
-            template, shared, language, html, client=client, client_fields=client_fields,
-            personal={**personal, "unsubscribe_url": unsubscribe},
-        )
+    if personal is not None:
+        own = {**personal, **{f"client.{field}": str(getattr(client, field)) for field in client_fields}}
+        if unsubscribe:
+            own["unsubscribe_url"] = unsubscribe
+        else:  # read by a condition: the same for every recipient without one
+            shared["unsubscribe_url"] = ""
+        subject, text, html = render_stencil(template, shared, language, html, personal=own)
     else:
         subject, text, html = render_message(
-            template, {**shared, **(personal or {}), "client": client, "unsubscribe_url": unsubscribe}, language,
-            html=html,
+            template, {**shared, "client": client, "unsubscribe_url": unsubscribe}, language, html=html,
         )
     row = Notification(
         client=client,

@@ -95,7 +95,7 @@ class ClassBookingAdmin(admin.ModelAdmin):
     search_fields = ("client__first_name", "client__last_name", "occurrence__group_class__service__name")
     date_hierarchy = "created_at"
     readonly_fields = ("occurrence", "client", "status", "waitlist_position", "membership", "cancel_reason",
-                       "cancelled_at", "promoted_at", "created_by", "created_at")
+                       "cancelled_at", "promoted_at", "confirmed_at", "created_by", "created_at")
     fields = readonly_fields
 
     def has_add_permission(self, request):

@@ -12,7 +12,10 @@
 - **Refused**: after booking closes (``GroupClass.closes_minutes`` before the start), for a
   cancelled class, a client already booked or waiting, or a client who is elsewhere then (a
   personal session or another class).
-- **Cancelling** (``class_cancel``) needs a reason. A booked place cancelled less than
+- **Confirming** (``class_place_confirm``): the client says, through the reminder's link, that
+  they will come; once, while the place is booked and the class still to come.
+- **Cancelling** (``class_cancel``) needs a reason; the client gives up their own place through
+  the reminder's signed link (``by_client``) under the same rules. A booked place cancelled less than
   ``LATE_CANCEL_HOURS`` before the start is a late cancel, and uses a visit of the card when its
   plan says so (``MembershipPlan.late_cancel_uses_visit``, as for sessions). A freed place goes at
   once to the first on the waiting list who is free then, who gets a message (the outbox, their
@@ -186,14 +189,35 @@ def _use_visit(booking: ClassBooking, *, user, at) -> None:
                       what=booking.occurrence.group_class.service.name, starts_at=booking.occurrence.starts_at)
 
 
+def class_place_confirm(*, booking: ClassBooking, now: datetime.datetime | None = None) -> ClassBooking:
+    """Record that the client will come to their booked place, once (a second confirmation is
+    refused with ``code="confirmed_already"``), while the class is still to come."""
+    now = now or timezone.now()
+    updated = ClassBooking.objects.filter(
+        pk=booking.pk, status=ClassBooking.Status.BOOKED, confirmed_at__isnull=True,
+        occurrence__cancelled=False, occurrence__starts_at__gt=now,
+    ).update(confirmed_at=now, updated_at=now)
+    booking.refresh_from_db()
+    if not updated:
+        if booking.status == ClassBooking.Status.BOOKED and booking.confirmed_at is not None:
+            raise ValidationError(_("This place is confirmed already."), code="confirmed_already")
+        raise ValidationError(_("Only a booked place in a class still to come can be confirmed."), code="not_booked")
+    return booking
+
+
 @transaction.atomic
-def class_cancel(*, booking: ClassBooking, reason: str, user, now: datetime.datetime | None = None) -> ClassBooking:
-    """Cancel a place or a turn with the reason; a freed place goes to the first on the waiting list."""
+def class_cancel(*, booking: ClassBooking, reason: str, user, now: datetime.datetime | None = None,
+                 by_client: bool = False) -> ClassBooking:
+    """Cancel a place or a turn with the reason; a freed place goes to the first on the waiting list.
+    ``by_client``: the client gives up their own place (the reminder's signed link said whose it
+    is; no staff user, ``user`` is None)."""
     now = now or timezone.now()
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"cancel_reason": _("Say why the booking is cancelled.")})
-    if not clients_visible_to(user).filter(pk=booking.client_id).exists():
+    if by_client and user is not None:
+        raise ValueError("A client's own cancel has no staff user.")
+    if not by_client and not clients_visible_to(user).filter(pk=booking.client_id).exists():
         raise ValidationError({"cancel_reason": _("You can cancel only the bookings of the clients you work with.")})
     occurrence = _locked(booking.occurrence_id)
     booking = ClassBooking.objects.select_for_update(of=("self",)).select_related(

@@ -164,6 +164,9 @@ class ClassBooking(TimeStampedModel):
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=255, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     promoted_at = models.DateTimeField(_("moved from the waiting list at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(
+        _("confirmed at"), null=True, blank=True, editable=False,
+        help_text=_("When the client confirmed through the reminder's link that they will come."))
 
     class Meta:
         ordering = ["occurrence", "status", "waitlist_position", "created_at", "id"]

@@ -45,3 +45,16 @@ def upcoming_bookings_for_client(client, *, now: datetime.datetime) -> QuerySet:
                                         occurrence__starts_at__gte=now, occurrence__cancelled=False)
             .select_related("occurrence__group_class__service", "occurrence__specialist", "occurrence__room")
             .order_by("occurrence__starts_at", "pk"))
+
+
+def places_unconfirmed_on(day: datetime.date, clients) -> QuerySet:
+    """The booked places in classes (not cancelled) on the club-local ``day`` of ``clients`` the
+    client has not confirmed (the manager's "tomorrow, not confirmed" on Today), by time."""
+    from core.dates import day_bounds
+
+    start, end = day_bounds(day)
+    return (ClassBooking.objects.filter(status=ClassBooking.Status.BOOKED, confirmed_at__isnull=True,
+                                        client__in=clients, occurrence__cancelled=False,
+                                        occurrence__starts_at__gte=start, occurrence__starts_at__lt=end)
+            .select_related("client", "occurrence__group_class__service", "occurrence__specialist")
+            .order_by("occurrence__starts_at", "pk"))

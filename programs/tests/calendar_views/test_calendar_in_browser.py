@@ -137,3 +137,36 @@ def test_a_click_on_an_empty_time_books_a_single_session(browser_page, spa):
     single = Session.objects.get(item__program__one_off=True)
     assert (single.client, single.specialist, local_start(single)) == (spa.mine, spa.masseurs[0], "15:00")
     assert page.js_errors == [] and page.csp_violations() == []
+
+
+def test_on_a_tablet_a_long_press_picks_a_session_up_and_a_finger_moves_it(tablet_page, spa):
+    """A touch tablet has no mouse: the finger rests on the session for longer than the calendar's
+    long press (half a second), then moves it to 14:00 in the other masseur's column, and lifts."""
+    page, session = tablet_page, spa.sessions[0]
+    log_in(page, "olena")
+    open_day(page)
+    mine = page.locator(".ec-event.ec-shown")
+    ten = box(page.locator(".ec-event.ec-busy"))["y"]
+    hour = box(page.locator(".ec-slot").nth(1))["height"]
+    head = box(page.locator(".ec-col-head").nth(0))  # Ihor's (the session is Nina's)
+    start = box(mine)
+    x, y = start["x"] + start["width"] / 2, start["y"] + 6
+    to_x, to_y = head["x"] + head["width"] / 2, ten + 4 * hour + 6
+    touch = page.context.new_cdp_session(page)  # Chromium's own touch input: touchstart … touchend
+
+    def finger(kind, *points):
+        touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": px, "y": py} for px, py in points]})
+
+    finger("touchStart", (x, y))
+    page.wait_for_timeout(800)  # held: the long press picks the session up
+    for step in range(1, 13):
+        finger("touchMove", (x + (to_x - x) * step / 12, y + (to_y - y) * step / 12))
+        page.wait_for_timeout(30)
+    finger("touchEnd")
+    alert = page.get_by_test_id("calendar-alert")
+    alert.locator("text=moved").wait_for()
+    assert local_start(session) == "14:00"
+    session.refresh_from_db()
+    assert session.specialist == spa.masseurs[1]
+    screenshot(page, "calendar-tablet")
+    assert page.js_errors == [] and page.csp_violations() == []

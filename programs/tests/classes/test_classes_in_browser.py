@@ -2,9 +2,11 @@
 client lands on the waiting list, visible on the class's page; at a phone's width too."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from clients.models import MembershipPlan
 from clients.tests import factories as cf
@@ -43,16 +45,17 @@ def test_booking_a_full_class_puts_the_client_on_the_waiting_list(browser_page, 
     log_in(page, "desk")
     page.goto(f"/programs/classes/?week={timezone.localtime(full_class.starts_at):%Y-%m-%d}")
     page.get_by_role("link", name="Functional training").click()
-    assert page.get_by_test_id("class-places").inner_text().startswith("Full")
+    expect(page.get_by_test_id("class-places")).to_have_text(re.compile(r"^\s*Full"))
 
     page.get_by_placeholder("Name, phone or card number").fill("Melnyk")
     page.get_by_placeholder("Name, phone or card number").press("Enter")
     page.get_by_role("button", name="Put on the waiting list").click()
 
-    assert "Petro Melnyk is on the waiting list, turn 1" in page.locator(".alert").inner_text()
+    expect(page.locator(".alert")).to_contain_text("Petro Melnyk is on the waiting list, turn 1")
     waiting = page.get_by_test_id("roster-waiting")
-    assert "Petro Melnyk" in waiting.inner_text() and "1" in waiting.inner_text()
-    assert "Iryna Bondarenko" in page.get_by_test_id("roster-booked").inner_text()
+    expect(waiting).to_contain_text("Petro Melnyk")
+    expect(waiting).to_contain_text("1")
+    expect(page.get_by_test_id("roster-booked")).to_contain_text("Iryna Bondarenko")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert not page.js_errors and not page.csp_violations()
     screenshot(page, f"classes-waiting-list-{width}")

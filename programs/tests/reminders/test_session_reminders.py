@@ -97,7 +97,9 @@ def test_the_confirm_link_asks_then_confirms_once_and_then_says_it_is_done(clien
     assert session.confirmed_at == first
 
 
-def test_the_cancel_link_cancels_once_even_after_a_confirmation(client):
+def test_the_cancel_link_cancels_once_even_after_a_confirmation(client, settings):
+    # Tomorrow at 10:00 is 10 to 34 hours away, whatever the hour the test runs at.
+    settings.LATE_CANCEL_HOURS = 6
     session, row = reminded()
     confirm, cancel = links_of(row)
     client.post(confirm)
@@ -108,6 +110,15 @@ def test_the_cancel_link_cancels_once_even_after_a_confirmation(client):
         again = client.post(link)
         assert (again.context["state"], again.context["done"]) == ("cancelled", False)
     assert "вже скасовано" in again.content.decode()  # "Це заняття вже скасовано."
+
+
+def test_the_cancel_link_inside_the_late_cancel_window_records_a_late_cancel(client, settings):
+    settings.LATE_CANCEL_HOURS = 48
+    session, row = reminded()
+    _confirm, cancel = links_of(row)
+    assert client.post(cancel).context["done"]
+    session.refresh_from_db()
+    assert session.status == Session.Status.LATE_CANCELLED
 
 
 def test_a_tampered_or_another_answers_link_is_refused(client):
