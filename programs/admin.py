@@ -230,6 +230,7 @@ class SessionAdmin(StatusThroughServiceAdminMixin, CreatedByAdminMixin, admin.Mo
     )
     date_hierarchy = "scheduled_at"
     autocomplete_fields = ("item", "specialist", "room")
+    readonly_fields = ("feedback",)  # left by the client after the session, never typed here
     service_fields = ("completed_at", "ends_at", "duration_minutes")
 
     def saves_through_service(self, request, obj):

@@ -18,6 +18,9 @@ class InteractionAdmin(ServiceSaveAdminMixin, CreatedByAdminMixin, admin.ModelAd
     search_fields = ("client__first_name", "client__last_name", "summary", "outcome")
     date_hierarchy = "occurred_at"
     autocomplete_fields = ("client", "manager")
+    # The message an interaction records is linked by the outbox, never typed (a list of every
+    # message ever sent would not fit a page).
+    readonly_fields = ("notification",)
 
     def service_save(self, request, form, change):
         from ..services import interaction_log

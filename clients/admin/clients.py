@@ -80,6 +80,9 @@ class MeasurementInline(admin.TabularInline):
     extra = 0
     show_change_link = True
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("client")  # each row's name reads it
+
 
 def _logging_health_data(response, request, client_id):
     """Log the look at a client's health data that a successful admin page gave."""

@@ -120,7 +120,12 @@ class Interaction(TimeStampedModel):
         indexes = [
             models.Index(fields=["client", "occurred_at"], name="interaction_client_time_idx"),
             models.Index(fields=["kind", "client"], name="interaction_kind_client_idx"),
-            models.Index(fields=["direction", "answered_at", "occurred_at"], name="interaction_waiting_idx"),
+            # The messages waiting for an answer (``clients.selectors.waiting_messages``) and only
+            # them: a few rows among every call and visit logged, found without reading the others.
+            models.Index(
+                fields=["occurred_at", "client"], name="interaction_waiting_idx",
+                condition=Q(direction="in", answered_at__isnull=True) & ~Q(channel=""),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
