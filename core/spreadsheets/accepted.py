@@ -15,6 +15,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import signals
 from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
 
 # Values compared by type and value: immutable, and checked by what they are, not where.
 REMEMBERED_TYPES = (str, bool, int, Decimal, datetime.date, datetime.datetime, type(None))
@@ -91,6 +93,27 @@ class BlankRows:
         for field in self.called:
             instance.__dict__[field.attname] = field.get_default()
         return instance
+
+
+def instances_of(model, attnames: tuple[str, ...], rows: list[tuple]) -> list:
+    """``[model(*values) for values in rows]`` (``attnames``: the model's concrete fields, in
+    order), without the model's ``__init__`` for each row when it has no ``pre_init``/
+    ``post_init`` receivers: the values go straight into each instance, but those of a field
+    whose attribute converts what it is given (a phone number's) are set through it."""
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return [model(*values) for values in rows]
+    plain = (DeferredAttribute, ForeignKeyDeferredAttribute)
+    converted = [(index, name) for index, name in enumerate(attnames)
+                 if type(getattr(model, name, None)) not in plain]
+    instances = []
+    for values in rows:
+        instance = model.__new__(model)
+        instance.__dict__.update(zip(attnames, values, strict=True))
+        instance._state = ModelState()
+        for index, name in converted:
+            setattr(instance, name, values[index])
+        instances.append(instance)
+    return instances
 
 
 def set_related(instance, name: str, related) -> None:

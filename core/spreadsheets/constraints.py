@@ -92,6 +92,26 @@ def _plain_condition(constraint: CheckConstraint) -> tuple[Q, frozenset[str]]:
     return kept[1], kept[2]
 
 
+_READS: dict[type, tuple[list, list[tuple[str, str]]]] = {}
+
+
+def _fields_read(model) -> list[tuple[str, str]]:
+    """(name, attname) of the fields the model's check constraints read, "pk" as the primary key:
+    the values ``constraints_validate`` gives ``q_holds`` (worked out once per model)."""
+    kept = _READS.get(model)
+    constraints = model._meta.constraints
+    if kept is None or kept[0] is not constraints:
+        names = set()
+        for constraint in constraints:
+            if isinstance(constraint, CheckConstraint):
+                names |= _plain_condition(constraint)[1]
+        read = [(f.name, f.attname) for f in model._meta.concrete_fields if f.name in names]
+        if "pk" in names:
+            read.append(("pk", model._meta.pk.attname))
+        kept = _READS[model] = (constraints, read)
+    return kept[1]
+
+
 def constraints_validate(instance, *, exclude: set[str], skip: Iterable[str] = ()) -> None:
     """``instance.validate_constraints()``, the same refusals with the same messages, but a
     check constraint of plain lookups is evaluated in Python rather than by a query (Django
@@ -99,8 +119,7 @@ def constraints_validate(instance, *, exclude: set[str], skip: Iterable[str] = (
     Constraints named in ``skip`` are the caller's to check; one that refers to an excluded
     field is not checked (as Django does)."""
     model = type(instance)
-    values = {f.name: getattr(instance, f.attname) for f in model._meta.concrete_fields}
-    values["pk"] = instance.pk
+    values = {name: getattr(instance, attname) for name, attname in _fields_read(model)}
     errors: dict[str, list] = {}
     for constraint in model._meta.constraints:
         if constraint.name in skip:

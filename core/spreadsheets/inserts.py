@@ -9,7 +9,9 @@ as ``bulk_create`` would. The statements are ``bulk_create``'s: a multi-row ``IN
 many rows a statement as the database takes parameters.
 """
 
+import datetime
 from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
 from typing import Any
 
 from django.contrib.admin.models import LogEntry
@@ -25,32 +27,57 @@ PLAIN_FIELDS = (
     models.PositiveSmallIntegerField, models.PositiveBigIntegerField, models.ForeignKey,
 )
 TEXT_FIELDS = (models.CharField, models.TextField, models.EmailField, models.SlugField)
+# Immutable values that one field prepares the same way whenever they are equal (by type and value).
+SAME_PREPARED = frozenset({type(None), str, bool, int, datetime.date})
 
 
-def _text(value):
-    return value if value is None or type(value) is str else str(value)
+def _texts(values: list) -> list:
+    return [value if type(value) is str or value is None else str(value) for value in values]
 
 
-def _preparer(field, connection, now) -> Callable[[Any], Any]:
-    """How one column's value is sent: as it is, as text, or through its field."""
+def _preparer(field, connection, now) -> Callable[[list], list] | None:
+    """How one column's values are sent: as they are (None), as text, or each through its field."""
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         stamp = field.get_db_prep_save(now, connection)
-        return lambda value: stamp
+        return lambda values: [stamp] * len(values)
     if type(field) in TEXT_FIELDS:
-        return _text
+        return _texts
     if type(field) in PLAIN_FIELDS:
-        return lambda value: value
-    return lambda value: field.get_db_prep_save(value, connection)
+        return None
+    prep = field.get_db_prep_save
+
+    def prepared(values: list) -> list:
+        done: dict = {}  # an immutable value's preparation, once (most are empty: None)
+        out = []
+        for value in values:
+            kind = type(value)
+            if kind in SAME_PREPARED:
+                key = (kind, value)
+                if key not in done:
+                    done[key] = prep(value, connection)
+                out.append(done[key])
+            else:
+                out.append(prep(value, connection))
+        return out
+
+    return prepared
 
 
 def rows_insert(model, fields: Sequence, rows: Iterable[Sequence], *, returning: bool = False) -> list:
     """Insert ``rows`` (each the values of ``fields``, in order) into ``model``'s table; the new
-    ids in the same order when ``returning``."""
+    ids in the same order when ``returning``. The values are prepared a column at a time, the
+    plain columns not at all."""
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     now = timezone.now()
-    prepare = [_preparer(field, connection, now) for field in fields]
-    rows = [[p(value) for p, value in zip(prepare, row, strict=True)] for row in rows]
+    rows = list(rows)
+    if not rows:
+        return []
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    for index, field in enumerate(fields):
+        if (prepare := _preparer(field, connection, now)) is not None:
+            columns[index] = prepare(columns[index])
+    rows = list(zip(*columns, strict=True))
     size = max(1, min(MOST_ROWS, connection.ops.bulk_batch_size(list(fields), rows) or MOST_ROWS))
     head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "
     one = f"({', '.join(['%s'] * len(fields))})"
@@ -59,7 +86,7 @@ def rows_insert(model, fields: Sequence, rows: Iterable[Sequence], *, returning:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
-            cursor.execute(head + ", ".join([one] * len(batch)) + tail, [value for row in batch for value in row])
+            cursor.execute(head + ", ".join([one] * len(batch)) + tail, list(chain.from_iterable(batch)))
             if returning:
                 ids += [row[0] for row in cursor.fetchall()]
     return ids

@@ -18,8 +18,10 @@ the meantime, or a record the database refuses (someone saved the same phone mea
 """
 
 import hashlib
+import operator
 import pickle
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +31,7 @@ from django.utils import timezone
 from import_export.results import RowResult
 from simple_history.utils import bulk_create_with_history, get_history_model_for_model
 
+from .accepted import instances_of
 from .inserts import rows_insert
 
 KEEP_SECONDS = 60 * 60  # as long as the upload waits (``UploadedFileCacheStorage``)
@@ -58,12 +61,22 @@ class ValidatedRows:
         if not self.update_fields:
             self.update_fields = [opts.get_field(name).attname for name in resource.get_bulk_update_fields()
                                   if name != "updated_at"]
+        created_values, changed_values = values_getter(self.fields), values_getter(self.update_fields)
         for instance in instances:
             if instance._state.adding:
-                self.created.append(tuple(getattr(instance, name) for name in self.fields))
+                self.created.append(created_values(instance))
             else:
-                values = tuple(getattr(instance, name) for name in self.update_fields)
-                self.changed.append((instance.pk, getattr(instance, "_import_loaded_at", None), values))
+                self.changed.append(
+                    (instance.pk, getattr(instance, "_import_loaded_at", None), changed_values(instance))
+                )
+
+
+def values_getter(names) -> Callable[[Any], tuple]:
+    """A function giving an instance's values of the attributes ``names``, as a tuple."""
+    if len(names) == 1:
+        one = operator.attrgetter(names[0])
+        return lambda instance: (one(instance),)
+    return operator.attrgetter(*names) if names else lambda instance: ()
 
 
 def validated_key(data: bytes, *, user, resource_class, file_format: Any) -> str:
@@ -149,7 +162,7 @@ def history_insert(model, pks: list, *, history_type: str, user, reason: str) ->
 def _created_insert(model, instances: list) -> None:
     """Insert the new rows ``instances`` (``rows_insert``) and give each its id."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    ids = rows_insert(model, fields, ([getattr(i, f.attname) for f in fields] for i in instances), returning=True)
+    ids = rows_insert(model, fields, map(values_getter([f.attname for f in fields]), instances), returning=True)
     for instance, pk in zip(instances, ids, strict=True):
         instance.pk = pk
         instance._state.adding, instance._state.db = False, router.db_for_write(model)
@@ -167,7 +180,7 @@ def validated_write(resource, rows: ValidatedRows):
     history = {"user": resource.user, "reason": resource.change_reason} if resource.has_history() else None
     try:
         with transaction.atomic():
-            created = [model(*values) for values in rows.created]
+            created = instances_of(model, rows.fields, rows.created)
             changed = _changed_instances(resource, rows)
             for instance in (*created, *changed):
                 resource.before_save_instance(instance, None)
