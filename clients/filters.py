@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from core.capabilities import SEE_ALL_CLIENTS, can
 
 from . import rules
-from .forms import ManagerChoiceField, managers_queryset
+from .forms import ClubManagerChoiceField, managers_queryset
 from .models import Client
 from .selectors import client_search_q
 
@@ -20,7 +20,7 @@ def _lapsed_label() -> str:
 
 
 class ManagerFilter(django_filters.ModelChoiceFilter):
-    field_class = ManagerChoiceField
+    field_class = ClubManagerChoiceField
 
 
 class ClientFilter(django_filters.FilterSet):
@@ -85,6 +85,9 @@ class ClientFilter(django_filters.FilterSet):
             "-created": _("Date added, newest first"),
         },
     )
+
+    # Filters that only order the rows (the others narrow them).
+    ORDER_ONLY = frozenset({"sort"})
 
     class Meta:
         model = Client

@@ -5,8 +5,8 @@ feedback and sales as well.
 """
 
 from django.contrib import messages
+from django.db.models import CharField, ExpressionWrapper, F
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,9 +17,11 @@ from django.views.decorators.http import require_POST
 
 from core.capabilities import ACCOMPANY_CLIENTS, SEE_ALL_CLIENTS, WORK_WITH_CLIENTS, can, requires
 from core.forms import apply_service_errors
+from core.pagination import CountedPaginator
 from . import health_data, services
 from .access import local_next_url, visible_client_or_404
 from .filters import ClientFilter
+from .list_rows import client_rows
 from .forms import (
     ClientForm,
     channel_warnings,
@@ -30,14 +32,24 @@ from .forms import (
 )
 from .models import Interaction, Measurement, Membership, Task
 from .selectors import (
+    client_list_columns,
     clients_visible_to,
-    current_membership_subquery,
-    last_visit_subquery,
     managers_of_hidden_matches,
     tasks_visible_to,
+    visible_clients_count,
 )
 
 PAGE_SIZE = 25
+# What the client list shows of a client: the rows read nothing more. The phone is read as
+# stored (``phone_as_stored``), as text: the field would parse every row's number when it is read
+# (``phone_link`` parses a number once); the manager's names beside the client's own columns
+# (``LIST_MANAGER``), not as a user instance of each row.
+LIST_COLUMNS = ("first_name", "last_name", "email", "stage", "assigned_manager")
+LIST_MANAGER = {
+    "manager_first_name": F("assigned_manager__first_name"),
+    "manager_last_name": F("assigned_manager__last_name"),
+    "manager_username": F("assigned_manager__username"),
+}
 
 
 def _card(client) -> str:
@@ -49,30 +61,32 @@ def client_list(request):
     today = timezone.localdate()
     queryset = (
         clients_visible_to(request.user)
-        .select_related("assigned_manager")
-        .annotate(
-            membership_end=current_membership_subquery("end_date", today),
-            membership_plan=current_membership_subquery("plan__name", today),
-            membership_card=current_membership_subquery("card_number", today),
-            last_visit=last_visit_subquery(),
-        )
+        .only(*LIST_COLUMNS)
+        .annotate(phone_as_stored=ExpressionWrapper(F("phone"), output_field=CharField()),
+                  **LIST_MANAGER, **client_list_columns(today))
         .order_by("last_name", "first_name", "id")
     )
     client_filter = ClientFilter(request.GET or None, queryset=queryset, user=request.user)
-    rows = client_filter.qs if client_filter.is_bound and client_filter.is_valid() else queryset
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    for client in page.object_list:
-        if client.membership_end is not None:
-            client.days_left = (client.membership_end - today).days
+    valid = client_filter.is_bound and client_filter.is_valid()
+    rows = client_filter.qs if valid else queryset
+    # Unfiltered, the list holds every client the user sees: counted from the clients per
+    # manager rather than row by row; a filter's rows are counted.
+    narrowed = valid and any(
+        value not in (None, "", False, [], ()) for name, value in client_filter.form.cleaned_data.items()
+        if name not in ClientFilter.ORDER_ONLY
+    )
+    count = None if narrowed else visible_clients_count(request.user)
+    page = CountedPaginator(rows, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    searched = client_filter.form.cleaned_data.get("q", "") if client_filter.is_bound and client_filter.is_valid() else ""
+    searched = client_filter.form.cleaned_data.get("q", "") if valid else ""
     return render(
         request,
         "clients/client_list.html",
         {
             "filter": client_filter,
             "page": page,
+            "rows": client_rows(page.object_list, today, show_manager=can(request.user, SEE_ALL_CLIENTS)),
             "other_managers": managers_of_hidden_matches(request.user, searched) if searched and not page.paginator.count else [],
             "query_string": query.urlencode(),
             "today": today,

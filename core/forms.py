@@ -1,6 +1,10 @@
 """Form pieces every app shares."""
 
+import copy
+from collections.abc import Iterable
+
 from django import forms
+from django_filters.widgets import BaseCSVWidget
 
 
 class DateInput(forms.DateInput):
@@ -37,3 +41,118 @@ class DataSelect(forms.Select):
         data = data or self.data_by_value.get(str(value), {})
         option["attrs"].update({f"data-{key}": item for key, item in data.items()})
         return option
+
+
+# --- A form field as crispy's bootstrap5 pack writes it, without its templates -------------------
+# Crispy renders a field through a dozen nested templates (and Django a select through one
+# template per option): about a millisecond per field, a third of a busy list page. For the
+# plain cases below the same markup is written here directly; anything else goes to crispy.
+_INPUT_TEMPLATE = "django/forms/widgets/{}.html"
+_SELECT_TEMPLATES = ("django/forms/widgets/select.html", "django/forms/widgets/select_option.html")
+
+
+def _plain_widget(widget) -> bool:
+    """Whether ``widget`` renders through Django's own input or select templates (no subclass
+    with a template or a ``render`` of its own but django-filter's CSV widgets, see ``_value``)."""
+    if type(widget).render not in (forms.Widget.render, BaseCSVWidget.render):
+        return False
+    if isinstance(widget, forms.Select):
+        return (widget.template_name, widget.option_template_name) == _SELECT_TEMPLATES
+    if isinstance(widget, forms.widgets.Input):
+        return widget.input_type != "file" and widget.template_name == _INPUT_TEMPLATE.format(widget.input_type)
+    return False
+
+
+def _value(widget, value):
+    """The value ``widget.render`` renders: django-filter's CSV widgets (the list's sort) render
+    one value or none as their select or input does (``BaseCSVWidget.render``), several as a text
+    input (``_MANY``: left to them)."""
+    if not isinstance(widget, BaseCSVWidget):
+        return value
+    values = value if isinstance(value, Iterable) and not isinstance(value, str) else [value]
+    if len(values) > 1:
+        return _MANY
+    return values[0] if values else ""
+
+
+_MANY = object()
+
+
+def _attributes(attrs: dict) -> str:
+    """Django's ``django/forms/widgets/attrs.html``: ``False`` left out, ``True`` as a bare name."""
+    from django.utils.html import escape
+
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(value)}"'
+        for name, value in attrs.items() if value is not False
+    )
+
+
+def _widget_html(bound_field, value, css_class: str) -> str:
+    """The widget as ``BoundField.as_widget`` renders it, with crispy's classes (the widget's
+    class name, then ``css_class``) added to its own as crispy's ``crispy_field`` does."""
+    from django.utils.html import escape
+
+    widget = copy.copy(bound_field.field.widget)
+    classes = widget.attrs.get("class", "")
+    kind = widget.__class__.__name__.lower()
+    classes = (f"{classes} {kind}" if kind not in classes else classes) if classes else kind
+    for name in css_class.split():
+        if name not in classes.split():
+            classes += " " + name
+    widget.attrs = {**widget.attrs, "class": classes}
+    if bound_field.field.localize:
+        widget.is_localized = True
+    attrs = bound_field.build_widget_attrs({}, widget)
+    if bound_field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", bound_field.auto_id)
+    context = widget.get_context(bound_field.html_name, value, attrs)["widget"]
+    if isinstance(widget, forms.Select):
+        options = []
+        for group_name, group, _index in context["optgroups"]:
+            if group_name:
+                options.append(f'<optgroup label="{escape(group_name)}">')
+            options += [
+                f'<option value="{escape(option["value"])}"{_attributes(option["attrs"])}>{escape(option["label"])}</option>'
+                for option in group
+            ]
+            if group_name:
+                options.append("</optgroup>")
+        return f'<select name="{escape(context["name"])}"{_attributes(context["attrs"])}>{"".join(options)}</select>'
+    value = f' value="{escape(context["value"])}"' if context["value"] is not None else ""
+    return f'<input type="{escape(context["type"])}" name="{escape(context["name"])}"{value}{_attributes(context["attrs"])}>'
+
+
+def bootstrap_field(bound_field):
+    """``bound_field`` as crispy's ``as_crispy_field`` writes it with the bootstrap5 pack (label,
+    widget and their classes; a checkbox in its ``form-check``), or None when crispy must: a
+    hidden field, one with errors or help text, a widget with a template of its own."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    field = bound_field.field
+    if bound_field.is_hidden or bound_field.errors or bound_field.help_text or not _plain_widget(field.widget):
+        return None
+    value = _value(field.widget, bound_field.value())
+    if value is _MANY:
+        return None
+    label = escape(bound_field.label) if bound_field.label else ""
+    label_for = f' for="{bound_field.id_for_label}"' if bound_field.id_for_label else ""
+    required = " requiredField" if field.required else ""
+    asterisk = '<span class="asteriskField">*</span>' if field.required else ""
+    extra = bound_field.css_classes()
+    extra = f" {extra}" if extra else ""
+    if isinstance(field.widget, forms.CheckboxInput):
+        return mark_safe(
+            f'<div class="mb-3"><div id="div_{bound_field.auto_id}" class="form-check{extra}">'
+            f'{_widget_html(bound_field, value, "form-check-input")}'
+            f'<label{label_for} class="form-check-label{required}">{label}{asterisk}</label>'
+            f"</div></div>"
+        )
+    css_class = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+    label_html = (
+        f'<label{label_for} class="form-label{required}">{label}{asterisk}</label>' if label else ""
+    )
+    return mark_safe(
+        f'<div id="div_{bound_field.auto_id}" class="mb-3{extra}">{label_html}{_widget_html(bound_field, value, css_class)}</div>'
+    )

@@ -1,3 +1,5 @@
+import functools
+
 from django import template
 from django.conf import settings
 from django.utils import formats
@@ -62,11 +64,16 @@ def phone(value, empty="—") -> str:
     """A phone as the club's region writes it: a number of PHONE_REGION in its national format
     (``067 000 0012`` in Ukraine), any other in the international one (``+48 512 345 678``);
     ``empty`` when there is none."""
-    import phonenumbers
-
     number = _phone_number(value)
     if number is None:
         return str(value) if value not in (None, "") else empty
+    return _as_written(number)
+
+
+def _as_written(number) -> str:
+    """A valid number (``_phone_number``) as ``phone`` writes it."""
+    import phonenumbers
+
     same_region = phonenumbers.region_code_for_number(number) == settings.PHONENUMBER_DEFAULT_REGION
     style = phonenumbers.PhoneNumberFormat.NATIONAL if same_region else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     return phonenumbers.format_number(number, style)
@@ -74,17 +81,35 @@ def phone(value, empty="—") -> str:
 
 @register.filter
 def phone_link(value, empty="—"):
-    """The phone (``phone``) as a tap-to-call link (``tel:`` with the full international number)."""
+    """The phone (``phone``) as a tap-to-call link (``tel:`` with the full international number).
+    A number as text (as stored: ``Client.phone`` read as a string) is parsed and written once per
+    process and region (``_phone_link_of_text``), the same link as its parsed field gives."""
+    if value in (None, ""):
+        return empty
+    if isinstance(value, str):
+        return _phone_link_of_text(value, settings.PHONENUMBER_DEFAULT_REGION)
+    return _phone_link(value)
+
+
+def _phone_link(value):
     import phonenumbers
     from django.utils.html import format_html
 
-    number = _phone_number(value)
+    number = _phone_number(value)  # validated once, for the link and the text
     if number is None:
-        return phone(value, empty)
+        return str(value)
     return format_html(
         '<a href="tel:{}" class="text-nowrap" data-testid="tel-link">{}</a>',
-        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), phone(number),
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), _as_written(number),
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _phone_link_of_text(text: str, region: str):
+    """``phone_link`` of a number as text: parsing and formatting with ``phonenumbers`` cost a
+    client list's page of 25 rows some 5 ms (issue #17); the region is the key's so that a
+    changed setting is obeyed."""
+    return _phone_link(text)
 
 
 @register.filter
@@ -95,3 +120,16 @@ def email_link(value, empty="—"):
     if not value:
         return empty
     return format_html('<a href="mailto:{}" class="text-break">{}</a>', value, value)
+
+
+# --- forms ------------------------------------------------------------------------------------
+@register.filter
+def as_field(bound_field):
+    """``{{ form.field|as_field }}``: the field as ``|as_crispy_field`` renders it (bootstrap5),
+    written directly for plain inputs, selects and checkboxes (``core.forms.bootstrap_field``),
+    through crispy for anything else (errors, help text, other widgets)."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    from core.forms import bootstrap_field
+
+    return bootstrap_field(bound_field) or as_crispy_field(bound_field)

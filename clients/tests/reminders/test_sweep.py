@@ -11,6 +11,7 @@ from django.utils import timezone
 from clients.messaging import kinds
 from clients.messaging.outbox import in_quiet_hours, quiet_hours_end
 from clients.models import Membership, Notification, Task
+from clients.reminders import lapsed_tasks
 from clients.tests import factories as cf
 from core.reminders import sweep as reminders_sweep
 
@@ -173,6 +174,27 @@ def test_a_lapsed_client_is_a_task_for_the_manager_not_a_message(manager):
 
 
 @pytest.mark.django_db
+def test_a_lapse_that_has_its_task_is_left_out_by_the_statement_itself(manager):
+    """The lapsed clients' statement leaves out those whose lapse has its task (the dedup key
+    computed in SQL as in Python: the last visit's club-local day, here just after local
+    midnight, still the day before in UTC; or never), so a long lapse costs nothing day after day."""
+    today = timezone.localdate()
+    late = datetime.datetime.combine(today - datetime.timedelta(days=30), datetime.time(0, 30), tzinfo=KYIV)
+    came, never = (consenting_client(assigned_manager=manager) for _ in range(2))
+    for client in (came, never):
+        cf.MembershipFactory(client=client, start_date=today - datetime.timedelta(days=60),
+                             end_date=today + datetime.timedelta(days=40))
+    cf.VisitFactory(client=came, checked_in_at=late)
+    assert {task.dedup_key for task in lapsed_tasks(today)} == {
+        f"lapsed:{came.pk}:{late.date().isoformat()}", f"lapsed:{never.pk}:never"}
+    reminders_sweep(on=today)
+    assert Task.objects.filter(kind=Task.Kind.LAPSED).count() == 2
+    assert lapsed_tasks(today) == [] and lapsed_tasks(today + datetime.timedelta(days=1)) == []
+    cf.VisitFactory(client=came, checked_in_at=late + datetime.timedelta(days=1))  # a new lapse, from that visit
+    assert [task.client_id for task in lapsed_tasks(today)] == [came.pk]
+
+
+@pytest.mark.django_db
 def test_a_second_sweep_for_the_same_day_queues_nothing_new(manager):
     for days in (14, 7, 1, -3):
         membership_ending_in(days, client=consenting_client(assigned_manager=manager))
@@ -231,3 +253,52 @@ def test_quiet_hours_end_at_nine_local_across_the_spring_dst_change():
 def test_the_club_date_is_the_local_one_around_midnight():
     just_after_midnight = datetime.datetime(2026, 11, 21, 22, 30, tzinfo=datetime.UTC)
     assert timezone.localdate(just_after_midnight) == datetime.date(2026, 11, 22)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "ru", "uk"])
+@pytest.mark.parametrize("channel", ["email", "sms", None])
+def test_the_card_and_birthday_messages_rendered_as_stencils_read_as_rendered_for_the_client_alone(
+        settings, language, channel):
+    """Expiry, renewal offer, visits left and birthday are rendered once per language and group
+    as stencils, each card's number and client's name put in: every message is the very one
+    rendered for that client and card alone (a name and a card number that need escaping in the
+    HTML; a client with no consented channel too, whose row is skipped without an unsubscribe link)."""
+    from clients.messaging.links import unsubscribe_url
+    from clients.messaging.outbox import render_message
+
+    consents = ({"consent_email": True, "consent_sms": True} if channel
+                else {"service_email": False, "service_sms": False, "service_telegram": False})
+    client = cf.ClientFactory(first_name="Anna <O'Neil> & Co", language=language, preferred_channel=channel or "email",
+                              email="anna@example.com", phone="+380501234567", birth_date=datetime.date(1990, 11, 22),
+                              **consents)
+    plan = cf.MembershipPlanFactory(name="Gym & <SPA>", visit_limit=8)
+    expiring = membership_ending_in(7, client=client, plan=plan, card_number="A&<1>")
+    ended = membership_ending_in(-3, client=client, plan=plan, card_number="B'2")
+    pack = membership_ending_in(20, client=client, plan=plan, card_number="C\"3")
+    Membership.objects.filter(pk=pack.pk).update(visits_used=8 - settings.REMINDER_VISITS_LEFT)
+    reminders_sweep(on=ON)
+    expected = {
+        kinds.MEMBERSHIP_EXPIRY: ("membership_expiry", {"membership": expiring, "days": 7}),
+        kinds.RENEWAL_OFFER: ("renewal_offer", {"membership": ended}),
+        kinds.VISIT_PACK: ("visit_pack", {"membership": Membership.objects.get(pk=pack.pk),
+                                          "left": settings.REMINDER_VISITS_LEFT}),
+        kinds.BIRTHDAY: ("birthday", {}),
+    }
+    rows = Notification.objects.filter(client=client, kind__in=expected)
+    assert sorted(row.kind for row in rows) == sorted(expected)
+    for row in rows:
+        template, context = expected[row.kind]
+        purpose = kinds.purpose_of(row.kind)
+        # the link as the row holds it (its signature carries the second it was signed in)
+        unsubscribe = next((word for word in row.body.split() if "/u/" in word), "")
+        signed = unsubscribe_url(client.pk, row.channel, purpose) if unsubscribe else ""
+        assert unsubscribe.rsplit(":", 2)[0] == signed.rsplit(":", 2)[0]  # this client, channel and purpose
+        alone = render_message(template, {
+            **context, "client": client, "club_name": settings.CLUB_NAME, "site_url": settings.SITE_URL,
+            "unsubscribe_url": unsubscribe,
+        }, language, html=row.channel == "email")
+        assert (row.subject, row.body, row.body_html) == alone, row.kind
+        assert (row.status == Notification.Status.SKIPPED) == (channel is None)
+        assert (row.channel == "email") == bool(row.body_html) == (channel != "sms")
+    assert "Anna <O'Neil> & Co" in rows.get(kind=kinds.BIRTHDAY).body

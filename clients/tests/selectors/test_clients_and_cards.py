@@ -9,12 +9,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from core import roles
-from clients.models import Client, Membership
+from clients.models import Client, ManagerCover, Membership
 from clients.selectors import (
     client_search_q,
     clients_visible_to,
     current_membership,
     memberships_for_card,
+    visible_clients_count,
 )
 from clients.tests import factories as cf
 
@@ -43,6 +44,44 @@ def test_each_role_sees_its_own_share_of_clients(make_user, role, sees):
     cf.ClientFactory(first_name="theirs", assigned_manager=other_manager)
     cf.ClientFactory(first_name="nobodys")
     assert set(clients_visible_to(user).values_list("first_name", flat=True)) == sees
+
+
+@pytest.mark.parametrize("role", [roles.DIRECTOR, roles.ADMINISTRATOR, roles.MANAGER, roles.SPECIALIST, None])
+def test_the_count_of_visible_clients_read_from_the_rollup_is_what_the_rule_sees(make_user, role):
+    """``visible_clients_count`` (the clients per manager, kept by triggers) says how many clients
+    ``clients_visible_to`` lets the user see: their own, those of a manager they cover for today
+    (not of one they covered yesterday), everybody's for whoever sees all."""
+    user = make_user(role)
+    absent, before, other = make_user(roles.MANAGER), make_user(roles.MANAGER), make_user(roles.MANAGER)
+    ManagerCover.objects.create(absent=absent, covering=user, starts_on=day(-1), ends_on=day(1))
+    ManagerCover.objects.create(absent=before, covering=user, starts_on=day(-5), ends_on=day(-1))
+    for manager, many in ((user, 3), (absent, 2), (before, 4), (other, 1), (None, 2)):
+        cf.ClientFactory.create_batch(many, assigned_manager=manager)
+    moved = Client.objects.filter(assigned_manager=other).first()
+    moved.assigned_manager = user
+    moved.save()
+    Client.objects.filter(assigned_manager=before).first().delete()
+    assert visible_clients_count(user) == clients_visible_to(user).count()
+    assert visible_clients_count(user) == {roles.DIRECTOR: 11, roles.ADMINISTRATOR: 11, roles.MANAGER: 6}.get(role, 0)
+
+
+def test_statements_writing_many_clients_at_once_keep_the_counts_per_manager(make_user):
+    """An import's bulk insert and a bulk delete write many clients of several managers in one
+    statement (counted once per statement on PostgreSQL, per row on SQLite): the counts stay
+    those of the rows, and a manager left with none has no row."""
+    from clients.models import ClientsPerManager
+
+    first, second = make_user(roles.MANAGER), make_user(roles.MANAGER)
+    Client.objects.bulk_create([
+        Client(first_name=f"Bulk{n}", last_name="Client", phone=f"+38050700{n:04d}", assigned_manager=manager)
+        for n, manager in enumerate([first] * 7 + [second] * 3 + [None] * 2)
+    ])
+    counts = dict(ClientsPerManager.objects.values_list("manager_id", "clients"))
+    assert (counts[first.pk], counts[second.pk], counts[0]) == (7, 3, 2)
+    Client.objects.exclude(assigned_manager=first).delete()  # the second manager's and nobody's
+    Client.objects.filter(assigned_manager=first, first_name__in=["Bulk0", "Bulk1"]).delete()
+    assert dict(ClientsPerManager.objects.values_list("manager_id", "clients")) == {first.pk: 5}
+    assert visible_clients_count(first) == clients_visible_to(first).count() == 5
 
 
 def test_a_superuser_sees_every_client(make_user):

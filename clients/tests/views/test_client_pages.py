@@ -2,6 +2,7 @@
 save nothing half-done; actions do what the card promises."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from clients.models import Client, Freeze, Interaction, Measurement, Membership, Task, Visit
 from clients.tests import factories as cf
+from core import roles
 
 TODAY = timezone.localdate()
 
@@ -149,6 +151,28 @@ def test_the_client_list_filters_expiring_and_expired(as_manager, manager):
     assert listed(membership="expired") == {gone.pk}
     assert listed(membership="active") == {soon.pk, later.pk}
     assert len(listed(membership="none")) == 1
+
+
+def test_the_client_list_says_how_many_clients_it_holds_filtered_or_not(client, director, manager, make_user):
+    """Unfiltered (or only sorted) the count comes from the clients per manager, filtered it is
+    counted: either way it is the number of clients listed, for the director and a manager."""
+    other = make_user(roles.MANAGER)
+    for who, many in ((manager, 3), (other, 2), (None, 1)):
+        cf.ClientFactory.create_batch(many, assigned_manager=who, stage=Client.Stage.TRUST)
+    cf.ClientFactory(assigned_manager=manager, stage=Client.Stage.LOYALTY)
+
+    def count(user, **params):
+        client.force_login(user)
+        response = client.get(reverse("clients:list"), params)
+        shown = re.search(r'data-testid="client-count">(\d+)<', response.content.decode()).group(1)
+        assert int(shown) == response.context["page"].paginator.count
+        return int(shown)
+
+    assert count(director) == count(director, sort="-created") == count(director, q="", stage="") == 7
+    assert count(director, stage="trust") == 6
+    assert count(director, manager=other.pk) == 2
+    assert count(manager) == count(manager, sort="name") == 4
+    assert count(manager, stage="loyalty") == 1
 
 
 def test_a_bad_filter_value_is_explained_not_a_500(as_manager):

@@ -44,3 +44,17 @@ def test_an_email_is_a_mailto_link_and_escaped():
     assert email_link("olena@example.com") == '<a href="mailto:olena@example.com" class="text-break">olena@example.com</a>'
     assert "&lt;" in email_link("a<b@example.com")
     assert email_link("") == "—"
+
+
+@pytest.mark.parametrize("stored", ["+380670000012", "+48512345678", "+380123", "12<b>", "abc"])
+def test_a_phone_as_stored_text_is_linked_as_its_parsed_field_is(stored):
+    from phonenumber_field.phonenumber import to_python
+
+    assert str(phone_link(stored)) == str(phone_link(to_python(stored)))  # to_python: the field's reading
+    assert str(phone_link(stored)) == str(phone_link(stored))  # written once, then remembered
+
+
+def test_a_remembered_phone_follows_a_changed_region(settings):
+    assert "067 000 0012" in phone_link("+380670000012")
+    settings.PHONENUMBER_DEFAULT_REGION = "PL"
+    assert "+380 67 000 0012" in phone_link("+380670000012")
