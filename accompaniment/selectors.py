@@ -9,8 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from clients import rules
 from clients.models import Interaction, Task
 from clients.messaging.waiting import answer_due_at
-from clients.selectors import clients_visible_to, last_contact_on, tasks_visible_to, waiting_messages
+from clients.selectors import (
+    clients_visible_to,
+    covered_manager_ids,
+    last_contact_on,
+    tasks_visible_to,
+    waiting_messages,
+)
 from core.dates import day_start
+from programs.classes.selectors import places_unconfirmed_on
 from programs.selectors import sessions_of_the_day, sessions_unconfirmed_on
 from sales.selectors import pending_recommendations_for
 from staff.models import Feedback
@@ -31,7 +38,7 @@ def _section(queryset, limit=AGENDA_ROWS):
 def _at_risk_section(clients, on: datetime.date, limit=AGENDA_ROWS) -> dict:
     """The dashboard's at-risk clients (``accompaniment.dashboard.at_risk_client_sets``: the same
     rule, order and reasons) among ``clients``, as a section."""
-    at_risk = at_risk_summary(Period(on, on), limit=limit, clients=clients)
+    at_risk = at_risk_summary(Period(on, on), limit=limit, clients=clients, by_manager=False)
     for client in at_risk["rows"]:  # at most ``limit``
         client.reason_labels = [at_risk_reason_label(reason) for reason in client.reasons]
     return {"rows": at_risk["rows"], "count": at_risk["total"], "more": at_risk["total"] > len(at_risk["rows"])}
@@ -104,7 +111,8 @@ def new_clients_without_intro(clients: QuerySet, today: datetime.date) -> QueryS
 
 
 def _today_sections(user, today: datetime.date) -> dict:
-    mine = clients_visible_to(user)
+    covered = covered_manager_ids(user)  # read once: a list of ids in every statement below
+    mine = clients_visible_to(user, covered)
     from staff.services import complaints_overdue_since
 
     return {
@@ -112,11 +120,12 @@ def _today_sections(user, today: datetime.date) -> dict:
         "waiting": _waiting_section(mine),  # not "messages": that name is the messages framework's
         "sessions_today": _section(sessions_of_the_day(today, mine)),
         "unconfirmed_tomorrow": _section(sessions_unconfirmed_on(today + datetime.timedelta(days=1), mine)),
+        "unconfirmed_places_tomorrow": _section(places_unconfirmed_on(today + datetime.timedelta(days=1), mine)),
         "overdue_since": complaints_overdue_since(),
         "expiring_days": rules.EXPIRING_SOON_DAYS,
         "complaints": _section(complaints_to_resolve().filter(client__in=mine)),
         "expiring": _section(expiring_cards(today).filter(client__in=mine)),
-        "tasks": _section(tasks_due(tasks_visible_to(user), today)),
+        "tasks": _section(tasks_due(tasks_visible_to(user, covered=covered), today)),
         "recommendations": _section(pending_recommendations_for(mine)),
         "at_risk": _at_risk_section(mine, today),
         "birthdays": _section(birthdays(mine, today)),

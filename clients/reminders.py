@@ -12,7 +12,8 @@ import datetime
 from functools import partial
 
 from django.conf import settings
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext, override
 
@@ -21,7 +22,7 @@ from core.dates import day_bounds
 
 from . import rules
 from .messaging import kinds
-from .messaging.outbox import Pending, bulk_insert_new, existing_keys, message_for_client, outbox_write
+from .messaging.outbox import Pending, Shared, bulk_insert_new, existing_keys, message_for_client, outbox_write
 from .models import Client, Membership, MembershipPlan, Notification, Task, Visit
 
 
@@ -66,6 +67,13 @@ def memberships_due_for_expiry_reminder(on: datetime.date, days: int, plan_ids) 
     )
 
 
+def card_shared(membership: Membership) -> Shared:
+    """What the card's messages read of it that is the same for every card of a sweep's group
+    (its plan's name, its end date): they are rendered once per group and language as stencils
+    (``render_stencil``), the card's number and the client's first name put in."""
+    return Shared(plan=Shared(name=membership.plan.name), end_date=membership.end_date)
+
+
 @produces_messages("membership expiry")
 def expiry_messages(on: datetime.date) -> list[Notification]:
     rows = []
@@ -78,7 +86,9 @@ def expiry_messages(on: datetime.date) -> list[Notification]:
                 kind=kinds.MEMBERSHIP_EXPIRY,
                 dedup_key=key,
                 template="membership_expiry",
-                context={"membership": membership, "days": days},
+                context={"membership": card_shared(membership), "days": days},
+                personal={"membership.card_number": str(membership.card_number)},
+                client_fields=("first_name",),
                 related=membership,
             )))
     return rows
@@ -126,7 +136,9 @@ def renewal_offers(on: datetime.date) -> list[Notification]:
             kind=kinds.RENEWAL_OFFER,
             dedup_key=f"renewal-offer:{membership.pk}:{membership.end_date}",
             template="renewal_offer",
-            context={"membership": membership},
+            context={"membership": card_shared(membership)},
+            personal={},
+            client_fields=("first_name",),
             related=membership,
         ))
         for membership in memberships
@@ -152,7 +164,9 @@ def visit_pack_messages(on: datetime.date) -> list[Notification]:
             kind=kinds.VISIT_PACK,
             dedup_key=f"visits-left:{membership.pk}:{left}",
             template="visit_pack",
-            context={"membership": membership, "left": left},
+            context={"left": left},
+            personal={"membership.card_number": str(membership.card_number)},
+            client_fields=("first_name",),
             related=membership,
         ))
         for membership in memberships
@@ -174,6 +188,8 @@ def birthday_messages(on: datetime.date) -> list[Notification]:
             dedup_key=f"birthday:{client.pk}:{on.year}",
             template="birthday",
             context={},
+            personal={},
+            client_fields=("first_name",),
             related=client,
         ))
         for client in birthday_clients(on)
@@ -219,27 +235,38 @@ def onboarding_tasks(on: datetime.date) -> list[Task]:
 @produces_tasks("lapsed clients")
 def lapsed_tasks(on: datetime.date) -> list[Task]:
     """A lapsed client (``rules.lapsed_q``: no visit for LAPSED_DAYS while a card runs): a task
-    for the manager (never a message to the client). Once per lapse: a new visit starts a new one."""
+    for the manager (never a message to the client). Once per lapse: a new visit starts a new one.
+
+    A lapse lasts many days, so most lapsed clients already have their task: the statement
+    leaves them out by the task's dedup key (``lapsed:<client>:<last visit's club-local day>``,
+    computed in SQL the way ``lapse_key`` computes it), and reads ids only, so a day's cost
+    follows its new lapses, not the club's lapsed clients."""
     from .selectors import last_visit_subquery
 
+    day_of_last_visit = Coalesce(Cast(TruncDate("last_visit"), CharField()), Value("never"))
     clients = (
         Client.objects.filter(rules.lapsed_q(on))
         .filter(assigned_manager__isnull=False)
         .annotate(last_visit=last_visit_subquery())
-        .select_related("assigned_manager")
+        .annotate(key=Concat(Value("lapsed:"), Cast("pk", CharField()), Value(":"), day_of_last_visit,
+                             output_field=CharField()))
+        .exclude(Exists(Task.objects.filter(dedup_key=OuterRef("key"))))
+        .values_list("pk", "assigned_manager_id", "last_visit")
     )
     with override(settings.LANGUAGE_CODE):
         days = rules.LAPSED_DAYS
         title = ngettext(
             "No visits for %(days)d day: call the client", "No visits for %(days)d days: call the client", days
         ) % {"days": days}
-    tasks = []
-    for client in clients:
-        since = timezone.localdate(client.last_visit).isoformat() if client.last_visit else "never"
-        tasks.append(
-            Task(
-                client=client, assigned_to=client.assigned_manager, kind=Task.Kind.LAPSED,
-                title=title, due_date=on, dedup_key=f"lapsed:{client.pk}:{since}",
-            )
+    return [
+        Task(
+            client_id=client_id, assigned_to_id=manager_id, kind=Task.Kind.LAPSED,
+            title=title, due_date=on, dedup_key=lapse_key(client_id, last_visit),
         )
-    return tasks
+        for client_id, manager_id, last_visit in clients
+    ]
+
+
+def lapse_key(client_id: int, last_visit: datetime.datetime | None) -> str:
+    """The dedup key of a lapse: the client and their last visit's club-local day."""
+    return f"lapsed:{client_id}:{timezone.localdate(last_visit).isoformat() if last_visit else 'never'}"

@@ -1,17 +1,19 @@
-"""The visits' rollups (``core.rollups``): visits per club-local day and plan
+"""The clients' rollups (``core.rollups``): visits per club-local day and plan
 (``DailyVisits``) and each client's last visit (``ClientLastVisit``), kept by triggers on the
 visits (and on a card whose plan changes), so that every door — check-in, the admin site, the
 import, erasure, a deleted or backdated visit, a bulk insert — keeps them equal to the raw rows.
 Both count the visits the client came to (``Visit.Kind.ATTENDED``): a late cancel or a no-show
-that used up a visit counts against the card, not as a visit here."""
+that used up a visit counts against the card, not as a visit here. And the clients each manager
+holds (``ClientsPerManager``), kept by triggers on the clients."""
 
+from clients.models import FiguresVersion
 from clients.rules import RENEWAL_WINDOW_DAYS
 from core.rollups import EVERYTHING, FIGURES, Dialect, Rollup, bump, dated_follower, follow, register
 
-VISIT, MEMBERSHIP = "clients_visit", "clients_membership"
+VISIT, MEMBERSHIP, CLIENT = "clients_visit", "clients_membership", "clients_client"
 # Only visits the client came to count (a late cancel or no-show that used a visit does not).
 ATTENDED = "'attended'"
-DAILY, LAST = "clients_dailyvisits", "clients_clientlastvisit"
+DAILY, LAST, PER_MANAGER = "clients_dailyvisits", "clients_clientlastvisit", "clients_clientspermanager"
 
 
 def _daily_add(d: Dialect, row: str, sign: str) -> str:
@@ -88,12 +90,83 @@ register(Rollup(
 ))
 
 
+
+# --- The clients per manager (``ClientsPerManager``; 0: the clients without one) -----------------
+def _manager_key(row: str) -> str:
+    return f"COALESCE({row}.assigned_manager_id, 0)"
+
+
+def _per_manager_add(d: Dialect, row: str, sign: str) -> str:
+    return (
+        f"INSERT INTO {PER_MANAGER} (manager_id, clients) VALUES ({_manager_key(row)}, {sign}1) "
+        f"{d.adding(PER_MANAGER, ('manager_id',), ('clients',))}"
+    )
+
+
+def _per_manager_tidy(row: str) -> str:
+    return f"DELETE FROM {PER_MANAGER} WHERE manager_id = {_manager_key(row)} AND clients = 0"
+
+
+def client_triggers(d: Dialect) -> list[str]:
+    """A client added or deleted counts for their manager; one reassigned moves to the new one.
+    On PostgreSQL an INSERT or a DELETE counts once per statement, per manager (its transition
+    table grouped): a row trigger adding 1 to the same manager's row for each of the 20,000
+    clients an import inserts would update that row 20,000 times in one transaction, each update
+    slower than the last."""
+    removed = [_per_manager_add(d, "OLD", "-"), _per_manager_tidy("OLD")]
+    moved = d.trigger("clients_client_counts_upd", CLIENT, {"UPDATE": [*removed, _per_manager_add(d, "NEW", "")]},
+                      of="assigned_manager_id", when=d.differs("assigned_manager_id"))
+    if not d.postgresql:
+        return d.trigger("clients_client_counts", CLIENT,
+                         {"INSERT": [_per_manager_add(d, "NEW", "")], "DELETE": removed}) + moved
+
+    def counted(rows: str, sign: str) -> str:
+        return (
+            f"INSERT INTO {PER_MANAGER} (manager_id, clients) SELECT {_manager_key(rows)}, {sign}COUNT(*) "
+            f"FROM {rows} GROUP BY 1 {d.adding(PER_MANAGER, ('manager_id',), ('clients',))}"
+        )
+
+    tidy = (f"DELETE FROM {PER_MANAGER} WHERE clients = 0 "
+            f"AND manager_id IN (SELECT {_manager_key('old_rows')} FROM old_rows)")
+    return d.statement_trigger("clients_client_counts", CLIENT, {
+        "INSERT": [counted("new_rows", "")], "DELETE": [counted("old_rows", "-"), tidy],
+    }) + moved
+
+
+register(Rollup(
+    name="clients per manager", table=PER_MANAGER, columns=("manager_id", "clients"),
+    compared=("manager_id", "clients"), source=CLIENT,
+    recompute=lambda d: (
+        f"SELECT COALESCE(assigned_manager_id, 0) AS manager_id, COUNT(*) AS clients FROM {CLIENT} GROUP BY 1"
+    ),
+    triggers=client_triggers,
+    trigger_names=(("clients_client_counts", CLIENT), ("clients_client_counts_upd", CLIENT)),
+))
+
+
 # --- The versions of the months' figures (``FiguresVersion``, ``core.rollups.follow``) ------------
-CLIENT, FREEZE, PLAN = "clients_client", "clients_freeze", "clients_membershipplan"
+FREEZE, PLAN = "clients_freeze", "clients_membershipplan"
 CARD_STATE = ("start_date", "end_date", "status", "plan_id", "client_id", "cancelled_on")
 
 dated_follower("figures: visits", VISIT, ("checked_in_at",))
 dated_follower("figures: new clients", CLIENT, ("created_at",))
+
+
+def manager_triggers(d: Dialect) -> list[str]:
+    """A client moved to another accompaniment manager (or to none), whatever the door — the
+    card's form, the admin site, the import, a cover, erasure, a manager's user deleted — bumps
+    the version of the figures kept per manager (``FiguresVersion.MANAGERS``): a closed month's
+    revenue or renewals of a manager are those of the clients the manager holds now."""
+    return d.trigger(
+        "clients_client_manager_figures", CLIENT, {"UPDATE": [bump(f"'{FiguresVersion.MANAGERS}'")]},
+        of="assigned_manager_id", when=d.differs("assigned_manager_id"),
+    )
+
+
+follow(Rollup(
+    name="figures: managers", table=FIGURES, columns=(), compared=(), source=CLIENT, recompute=None,
+    triggers=manager_triggers, trigger_names=(("clients_client_manager_figures", CLIENT),),
+))
 
 
 def card_triggers(d: Dialect) -> list[str]:

@@ -109,10 +109,30 @@ class Dialect:
         operator = "IS DISTINCT FROM" if self.postgresql else "IS NOT"
         return f"OLD.{column} {operator} NEW.{column}"
 
+    def statement_trigger(self, name: str, table: str, events: dict[str, list[str]]) -> list[str]:
+        """PostgreSQL: a trigger on ``table`` running ``events[op]`` once after each INSERT /
+        UPDATE / DELETE statement, whatever the number of rows it wrote; the statements read
+        the rows written as the tables ``new_rows`` and ``old_rows`` (one trigger per event:
+        PostgreSQL gives transition tables to single-event triggers only)."""
+        transition = {"INSERT": "NEW TABLE AS new_rows", "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+                      "DELETE": "OLD TABLE AS old_rows"}
+        statements = self.drop(name, table)
+        for op, lines in events.items():
+            trigger = f"{name}_{op.lower()}"
+            statements += [
+                f"CREATE FUNCTION {trigger}_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"{' '.join(s + ';' for s in lines)} RETURN NULL; END $$",
+                f"CREATE TRIGGER {trigger} AFTER {op} ON {table} REFERENCING {transition[op]} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {trigger}_fn()",
+            ]
+        return statements
+
     def drop(self, name: str, table: str) -> list[str]:
+        """The trigger ``name`` dropped, whether made by ``trigger`` or ``statement_trigger``."""
+        per_event = [f"{name}_{op}" for op in ("insert", "update", "delete")]
         if self.postgresql:
-            return self.drop_trigger(name, table)
-        return [f"DROP TRIGGER IF EXISTS {name}_{op}" for op in ("insert", "update", "delete")]
+            return [statement for trigger in (name, *per_event) for statement in self.drop_trigger(trigger, table)]
+        return [f"DROP TRIGGER IF EXISTS {trigger}" for trigger in per_event]
 
 
 _registry: dict[str, Rollup] = {}
@@ -234,16 +254,37 @@ def bump(month: str, when: str = "") -> str:
     )
 
 
+def bump_months(months: str) -> str:
+    """Bump the version of each month that the query ``months`` (of a column ``m``) names, once."""
+    return (
+        f"INSERT INTO {FIGURES} (month, version) SELECT DISTINCT m, 1 FROM ({months}) x WHERE m IS NOT NULL "
+        f"ON CONFLICT (month) DO UPDATE SET version = {FIGURES}.version + 1"
+    )
+
+
 def dated_follower(name: str, table: str, moments: tuple[str, ...]) -> Rollup:
     """A follower bumping the club-local months of the moments ``moments`` of the old and the new
-    row of each write on ``table``."""
+    row of each write on ``table``. On PostgreSQL once per statement, each month it touches once:
+    a row trigger bumping the same month for each of 20,000 rows an import inserts updates one row
+    20,000 times in one transaction, each update slower than the last (8 of an import's 10 seconds
+    in the database)."""
 
     def triggers(d: Dialect) -> list[str]:
-        def months(row: str) -> list[str]:
+        if d.postgresql:
+            def months(*rows: str) -> list[str]:
+                return [bump_months(" UNION ".join(
+                    f"SELECT {d.month(d.day(f'{row}.{column}'))} AS m FROM {row}" for row in rows for column in moments
+                ))]
+
+            return d.statement_trigger(f"{table}_figures", table, {
+                "INSERT": months("new_rows"), "UPDATE": months("old_rows", "new_rows"), "DELETE": months("old_rows"),
+            })
+
+        def row_months(row: str) -> list[str]:
             return [bump(d.month(d.day(f"{row}.{column}"))) for column in moments]
 
         return d.trigger(f"{table}_figures", table, {
-            "INSERT": months("NEW"), "UPDATE": months("OLD") + months("NEW"), "DELETE": months("OLD"),
+            "INSERT": row_months("NEW"), "UPDATE": row_months("OLD") + row_months("NEW"), "DELETE": row_months("OLD"),
         })
 
     return follow(Rollup(

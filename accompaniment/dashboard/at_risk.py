@@ -76,28 +76,44 @@ def _compiled(queryset: QuerySet) -> tuple[str, list]:
 def _at_risk_cte(period: Period, clients: QuerySet[Client] | None = None) -> tuple[str, list]:
     """``risk``: one row per at-risk client of the department (``at_risk_client_sets``), and of
     ``clients`` when given, with a 0/1 column per reason. Each reason's set is computed once, as a
-    subquery of a UNION ALL."""
+    subquery of a UNION ALL, already narrowed to the department's and ``clients``' ids: a
+    manager's 5,000 clients are looked up by their index instead of every reason being computed
+    for the whole club and filtered afterwards."""
     names = list(AT_RISK_REASON_NAMES)
-    parts, params = [], []
-    for name, ids in at_risk_client_sets(period).items():
-        sql, part_params = _compiled(ids.order_by())
-        flags = ", ".join(f"{int(other == name)} AS {other}" for other in names)
-        parts.append(f"SELECT s.client_id, {flags} FROM ({sql}) s")
-        params += part_params
     scopes = []
     if period.department is not None:
         scopes.append(Client.objects.filter(client_scope(period.department)))
     if clients is not None:
         scopes.append(clients)
-    conditions = []
-    for queryset in scopes:
-        scope_sql, scope_params = _compiled(queryset.order_by().values("pk"))
-        conditions.append(f"r.client_id IN ({scope_sql})")
-        params += scope_params
-    scope = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    parts, params = [], []
+    narrowed, narrowed_params = _narrowed_to(scopes)  # the same condition in every set
+    for name, ids in at_risk_client_sets(period).items():
+        if narrowed is None:  # not PostgreSQL: a plain IN (subquery) in each set
+            for queryset in scopes:
+                ids = ids.filter(client_id__in=queryset.order_by().values("pk"))
+        sql, part_params = _compiled(ids.order_by())
+        flags = ", ".join(f"{int(other == name)} AS {other}" for other in names)
+        parts.append(f"SELECT s.client_id, {flags} FROM ({sql}) s{narrowed or ''}")
+        params += part_params + narrowed_params
     maxima = ", ".join(f"MAX({name}) AS {name}" for name in names)
     union = " UNION ALL ".join(parts)
-    return f"risk AS (SELECT r.client_id, {maxima} FROM ({union}) r{scope} GROUP BY r.client_id)", params
+    return f"risk AS (SELECT r.client_id, {maxima} FROM ({union}) r GROUP BY r.client_id)", params
+
+
+def _narrowed_to(scopes: list[QuerySet[Client]]) -> tuple[str | None, list]:
+    """On PostgreSQL, a reason's set narrowed to the clients of ``scopes`` (a manager's, a
+    department's) by ``client_id = ANY(ARRAY(their ids))``: the ids are read once (by the
+    managers' index alone) and each set's rows are found by the client's index — for a manager's
+    5,000 clients, half the time of the semi-join PostgreSQL chooses for ``IN (subquery)``, which
+    reads every running card of the club and hashes the manager's clients. None elsewhere."""
+    if connection.vendor != "postgresql":
+        return None, []
+    conditions, params = [], []
+    for queryset in scopes:
+        sql, scope_params = _compiled(queryset.order_by().values("pk"))
+        conditions.append(f"s.client_id = ANY(ARRAY({sql}))")
+        params += scope_params
+    return (f" WHERE {' AND '.join(conditions)}" if conditions else ""), params
 
 
 # The order of the reasons: the most urgent first.
@@ -106,7 +122,8 @@ AT_RISK_REASON_NAMES = ("open_complaint", "low_nps", "expiring", "lapsed")
 AT_RISK_REASONS_SHOWN = ("lapsed", "expiring", "open_complaint", "low_nps")
 
 
-def at_risk_summary(period: Period, limit: int = AT_RISK_LIMIT, clients: QuerySet[Client] | None = None) -> dict:
+def at_risk_summary(period: Period, limit: int = AT_RISK_LIMIT, clients: QuerySet[Client] | None = None,
+                    by_manager: bool = True) -> dict:
     """The at-risk clients (see ``at_risk_client_sets``; only those among ``clients`` when given)
     in two queries: the ``limit`` most urgent (an open complaint and a low score before an
     expiring card and a lapse; within the same reasons, the longest without a visit,
@@ -116,6 +133,8 @@ def at_risk_summary(period: Period, limit: int = AT_RISK_LIMIT, clients: QuerySe
     One statement computes the reasons' sets once and reads them twice (top rows and counts per
     manager, UNION ALL); a second loads the shown clients with their manager, last visit and
     membership end. Python only reorders those ``limit`` rows."""
+    # ``by_manager=False`` leaves the counts per manager out (``by_manager`` is then empty): a
+    # manager's Today has no use for them, and they join every at-risk client to the clients.
     names = AT_RISK_REASON_NAMES
     cte, params = _at_risk_cte(period, clients)
     flags = ", ".join(f"risk.{name}" for name in names)
@@ -127,16 +146,19 @@ def at_risk_summary(period: Period, limit: int = AT_RISK_LIMIT, clients: QuerySe
         f"SELECT * FROM (SELECT 0 AS part, risk.client_id, {flags}, CAST(NULL AS BIGINT) AS manager_id, "
         f"COUNT(*) OVER () AS n FROM risk LEFT OUTER JOIN {last_visit} lv ON lv.client_id = risk.client_id "
         f"ORDER BY {urgency}, lv.checked_in_at ASC NULLS FIRST, "
-        f"risk.client_id LIMIT %s) top_rows "
-        f"UNION ALL "
-        f"SELECT 1 AS part, CAST(NULL AS BIGINT), {zeros}, c.assigned_manager_id, COUNT(*) FROM risk "
-        f"INNER JOIN {Client._meta.db_table} c ON c.id = risk.client_id GROUP BY c.assigned_manager_id"
+        f"risk.client_id LIMIT %s) top_rows"
     )
+    if by_manager:
+        sql += (
+            f" UNION ALL "
+            f"SELECT 1 AS part, CAST(NULL AS BIGINT), {zeros}, c.assigned_manager_id, COUNT(*) FROM risk "
+            f"INNER JOIN {Client._meta.db_table} c ON c.id = risk.client_id GROUP BY c.assigned_manager_id"
+        )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit])
         rows = cursor.fetchall()
     top = [row for row in rows if row[0] == 0]
-    by_manager = {row[2 + len(names)]: row[3 + len(names)] for row in rows if row[0] == 1}
+    counts = {row[2 + len(names)]: row[3 + len(names)] for row in rows if row[0] == 1}
     reasons = {}
     for row in top:  # at most ``limit`` rows; reasons listed in their definition's order
         flags = dict(zip(names, row[2:2 + len(names)]))
@@ -152,4 +174,4 @@ def at_risk_summary(period: Period, limit: int = AT_RISK_LIMIT, clients: QuerySe
         client = clients[pk]
         client.reasons = client_reasons
         ordered.append(client)
-    return {"rows": ordered, "total": top[0][-1] if top else 0, "by_manager": by_manager}
+    return {"rows": ordered, "total": top[0][-1] if top else 0, "by_manager": counts}

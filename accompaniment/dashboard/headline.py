@@ -8,15 +8,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .closed import closed_values
+from .closed import closed_and_running, closed_values
 from .kpis import (
-    active_members,
+    card_counts,
     feedback_counts,
-    members_in_period,
-    memberships_expiring,
     new_clients_and_referrals,
     nps,
     offers,
+    percent,
     renewal_rate,
     retention,
     revenue,
@@ -56,21 +55,34 @@ KPIS = [
     ("referrals", _("Referrals"), "count", "up", _("New clients referred by another client.")),
 ]
 
+def _renewal_rate(period: Period) -> dict:
+    """``renewal_rate`` of a period that runs into the current month, the counts of its closed
+    months read from the closed-period cache (``closed.py``: a card's write bumps the months it
+    touches, a renewal the months of the cards it renews) and only the running month's computed
+    anew: ended and renewed are counts of cards by their end date, so the two parts add up."""
+    closed, running = closed_and_running(period)
+    if closed is None or running is None:  # a closed period is kept whole by its caller
+        return renewal_rate(period)
+    parts = [closed_values(closed, renewal_rate, kind="renewals"), renewal_rate(running)]
+    ended, renewed = (sum(part[name] for part in parts) for name in ("ended", "renewed"))
+    return {"ended": ended, "renewed": renewed, "rate": percent(renewed, ended)}
+
+
 def kpi_values(period: Period) -> dict:
     """Every headline number of one period, keyed as in KPIS (about a dozen queries)."""
-    members = members_in_period(period)
+    cards = card_counts(period)
+    members = cards["members"]
     revenue_total = revenue(period)
-    expiring = memberships_expiring(period.as_of, period.department)
-    renewals = renewal_rate(period)
+    renewals = _renewal_rate(period)
     kept = retention(period)
     offered = offers(period)
     growth = new_clients_and_referrals(period)
     feedback = feedback_counts(period)
     return {
-        "active_members": active_members(period.as_of, period.department),
+        "active_members": cards["active"],
         "new_clients": growth["new_clients"],
-        "expiring_14": expiring[14],
-        "expiring_30": expiring[30],
+        "expiring_14": cards["expiring_14"],
+        "expiring_30": cards["expiring_30"],
         "renewal_rate": renewals["rate"],
         "retention": kept["retention"],
         "churn": kept["churn"],

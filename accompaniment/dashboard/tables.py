@@ -3,19 +3,23 @@ block arithmetic (the pay report's), and the staff's quality."""
 
 from __future__ import annotations
 
+import datetime
+import functools
+import operator
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from clients import rules
-from clients.models import Client
+from clients.models import Client, ClientsPerManager, FiguresVersion
 from core import roles
 from sales import finance
 from sales.models import Offer
 from staff.models import Department, Feedback, StaffMember
 
 from .at_risk import at_risk_summary
+from .closed import closed_and_running, closed_values
 from .kpis import memberships_ended, open_complaint_q, sales_in
 from .period import Period
 from .scope import client_scope, feedback_scope, membership_scope, offer_scope
@@ -40,6 +44,10 @@ def managers_table(period: Period, at_risk_by_manager: dict | None = None) -> li
 
     ``at_risk_by_manager`` is ``at_risk_summary``'s count per manager, when the caller has it.
     """
+    # The figures summed over the period's days (ended, renewed, offers, revenue, complaints
+    # resolved) of its closed months are read from the closed-period cache (``closed.py``: the
+    # months' versions and that of the clients' managers, bumped by a client moved to another
+    # manager); only those of the running month are computed anew.
     department = period.department
     managers = list(
         get_user_model()
@@ -47,61 +55,95 @@ def managers_table(period: Period, at_risk_by_manager: dict | None = None) -> li
         .order_by("last_name", "first_name", "username")
     )
     ids = [manager.pk for manager in managers]
-    complaints = Feedback.objects.filter(feedback_scope(department), kind=Feedback.Kind.COMPLAINT)
-    open_q = open_complaint_q(period.moment)
-    resolved_q = Q(
-        status=Feedback.Status.RESOLVED, resolved_at__gte=period.since, resolved_at__lt=period.until
-    )
-    in_period = Q(offered_at__gte=period.since, offered_at__lt=period.until)
+    closed, running = closed_and_running(period)
     # One GROUP BY per table, each narrowed to these managers: a fixed number of queries, and
     # every set (at risk, renewed…) built once for all managers rather than once per manager.
     tables = [
-        _per_manager(
-            Client.objects.filter(client_scope(department)), "assigned_manager", ids,
-            clients=Count("pk"),
-        ),
+        _clients_per_manager(department, ids),
         _per_manager(
             rules.expiring_unrenewed(period.as_of, RENEWALS_DUE_DAYS).filter(
                 membership_scope(department)
             ),
             "client__assigned_manager", ids, renewals_due=Count("pk"),
         ),
+        *(_summed_over_days(running, ids) if running else []),
+        _complaints(department, ids, running, open_at=period.moment),
+    ]
+    if closed is not None:  # every manager's, so that a manager added later finds theirs
+        tables += closed_values(
+            closed, lambda part: [*_summed_over_days(part), _complaints(part.department, None, part)],
+            kind="managers", keys=(FiguresVersion.MANAGERS,),
+        )
+    if at_risk_by_manager is None:
+        at_risk_by_manager = at_risk_summary(period, limit=0)["by_manager"]
+    for manager in managers:  # one row per manager (a handful)
+        manager.at_risk = at_risk_by_manager.get(manager.pk, 0)
+        values = {}
+        for defaults, rows in tables:  # a figure of the closed months and the running one: summed
+            for name, value in {**defaults, **rows.get(manager.pk, {})}.items():
+                values[name] = values.get(name, 0) + (value or 0)
+        for name, value in values.items():
+            setattr(manager, name, value)
+        manager.revenue = finance.money(manager.revenue)
+    return managers
+
+
+def _summed_over_days(period: Period, ids: list[int] | None = None) -> list[tuple[dict, dict]]:
+    """The managers' figures that are sums over the days of ``period`` (three queries): ended
+    and renewed, offers, revenue (every manager's when ``ids`` is None)."""
+    in_period = Q(offered_at__gte=period.since, offered_at__lt=period.until)
+    return [
         _per_manager(
             memberships_ended(period), "client__assigned_manager", ids,
             ended=Count("pk"), renewed=Count("pk", filter=Q(rules.renewed_within())),
         ),
         _per_manager(
-            Offer.objects.filter(offer_scope(department)).filter(in_period), "manager", ids,
+            Offer.objects.filter(offer_scope(period.department)).filter(in_period), "manager", ids,
             offers_made=Count("pk"),
             offers_accepted=Count("pk", filter=Q(outcome=Offer.Outcome.ACCEPTED)),
         ),
         _per_manager(sales_in(period), "client__assigned_manager", ids, revenue=Sum("amount")),
-        _per_manager(
-            complaints.filter(open_q | resolved_q), "client__assigned_manager", ids,
-            complaints_open=Count("pk", filter=open_q),
-            complaints_resolved=Count("pk", filter=resolved_q),
-        ),
     ]
-    if at_risk_by_manager is None:
-        at_risk_by_manager = at_risk_summary(period, limit=0)["by_manager"]
-    for manager in managers:  # one row per manager (a handful)
-        manager.at_risk = at_risk_by_manager.get(manager.pk, 0)
-        for defaults, rows in tables:
-            for name, value in {**defaults, **rows.get(manager.pk, {})}.items():
-                setattr(manager, name, value)
-        manager.revenue = finance.money(manager.revenue)
-    return managers
 
 
-def _per_manager(queryset: QuerySet, field: str, ids: list[int], **aggregates) -> tuple[dict, dict]:
-    """``aggregates`` of ``queryset`` grouped by the manager in ``field`` (one query):
-    (zeros for a manager without rows, {manager id: {name: value}})."""
-    rows = (
-        queryset.filter(**{f"{field}__in": ids})
-        .order_by()
-        .values(field)
-        .annotate(**aggregates)
+def _complaints(department, ids: list[int] | None, resolved_in: Period | None,
+                open_at: datetime.datetime | None = None) -> tuple[dict, dict]:
+    """Complaints of the managers' clients resolved in ``resolved_in`` (when given) and, with
+    ``open_at``, those open at that moment: one query."""
+    aggregates, wanted = {}, []
+    if open_at is not None:
+        open_q = open_complaint_q(open_at)
+        aggregates["complaints_open"] = Count("pk", filter=open_q)
+        wanted.append(open_q)
+    if resolved_in is not None:
+        resolved_q = Q(
+            status=Feedback.Status.RESOLVED, resolved_at__gte=resolved_in.since, resolved_at__lt=resolved_in.until
+        )
+        aggregates["complaints_resolved"] = Count("pk", filter=resolved_q)
+        wanted.append(resolved_q)
+    complaints = Feedback.objects.filter(feedback_scope(department), kind=Feedback.Kind.COMPLAINT)
+    return _per_manager(complaints.filter(functools.reduce(operator.or_, wanted)), "client__assigned_manager", ids,
+                        **aggregates)
+
+
+def _clients_per_manager(department, ids: list[int]) -> tuple[dict, dict]:
+    """The clients each manager holds (of the department): without one, the rollup the triggers
+    keep (``clients.ClientsPerManager``), a dozen rows; with one, a count of the clients."""
+    if department is None:
+        rows = ClientsPerManager.objects.filter(manager__in=ids).values_list("manager", "clients")
+        return {"clients": 0}, {manager: {"clients": n} for manager, n in rows}
+    return _per_manager(
+        Client.objects.filter(client_scope(department)), "assigned_manager", ids, clients=Count("pk"),
     )
+
+
+def _per_manager(queryset: QuerySet, field: str, ids: list[int] | None, **aggregates) -> tuple[dict, dict]:
+    """``aggregates`` of ``queryset`` grouped by the manager in ``field`` (one query):
+    (zeros for a manager without rows, {manager id: {name: value}}); every manager's (and the
+    rows without one, under None) when ``ids`` is None."""
+    if ids is not None:
+        queryset = queryset.filter(**{f"{field}__in": ids})
+    rows = queryset.order_by().values(field).annotate(**aggregates)
     found = {row.pop(field): row for row in rows}
     return {name: 0 for name in aggregates}, found
 

@@ -6,12 +6,13 @@ from .membership import Freeze, Membership, MembershipPlan
 from .notification import Notification
 from .preference import UserPreference
 from .privacy import ClientErasure, HealthDataAccess
-from .rollups import ClientLastVisit, DailyVisits, FiguresVersion
+from .rollups import ClientLastVisit, ClientsPerManager, DailyVisits, FiguresVersion
 
 __all__ = [
     "Channel",
     "Client",
     "ClientLastVisit",
+    "ClientsPerManager",
     "ClientLink",
     "ClientErasure",
     "Contraindication",

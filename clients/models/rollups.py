@@ -3,6 +3,7 @@ written by the product's code, read by the dashboard, Today and the at-risk rule
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +42,22 @@ class ClientLastVisit(models.Model):
         indexes = [models.Index(fields=["checked_in_at"], name="lastvisit_time_idx")]
 
 
+class ClientsPerManager(models.Model):
+    """How many clients each accompaniment manager holds — ``manager`` 0 (no user has that id)
+    counts the clients without one — so that the client list shows how many clients it holds
+    without counting them (``clients.selectors.visible_clients_count``)."""
+
+    manager = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("accompaniment manager"), primary_key=True,
+        on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+    )
+    clients = models.IntegerField(_("clients"))
+
+    class Meta:
+        verbose_name = _("clients of a manager")
+        verbose_name_plural = _("clients per manager")
+
+
 class FiguresVersion(models.Model):
     """A version per calendar month ('YYYY-MM', club-local) that database triggers bump whenever a
     write lands on a day of that month — a sale, a visit, a new client, an offer, a survey
@@ -49,9 +66,11 @@ class FiguresVersion(models.Model):
     bounds (a card cancelled, moved or backdated, a freeze, a plan edited, the rollups rebuilt).
     The dashboard keeps a closed period's figures under the sum of its months' versions: the
     figures stay cached until a backdated write touches them, and a write today (this month)
-    leaves them alone."""
+    leaves them alone. ``MANAGERS`` ('manager') is bumped whenever a client moves to another
+    accompaniment manager (or to none): the figures kept per manager read it too."""
 
     EVERYTHING = "*"
+    MANAGERS = "manager"
 
     month = models.CharField(_("month"), max_length=7, primary_key=True)
     version = models.BigIntegerField(_("version"), default=0)
@@ -61,9 +80,10 @@ class FiguresVersion(models.Model):
         verbose_name_plural = _("versions of the months' figures")
 
     @classmethod
-    def of(cls, first, last) -> int:
-        """The version of the figures of the days ``first``..``last``: one query."""
-        months, month = [cls.EVERYTHING], first.replace(day=1)
+    def of(cls, first, last, *keys: str) -> int:
+        """The version of the figures of the days ``first``..``last`` (and of ``keys``, e.g.
+        ``MANAGERS``): one query."""
+        months, month = [cls.EVERYTHING, *keys], first.replace(day=1)
         while month <= last:
             months.append(f"{month:%Y-%m}")
             month = (month + datetime.timedelta(days=32)).replace(day=1)

@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -380,6 +381,22 @@ def test_at_risk_clients_with_their_reasons_most_urgent_first(club):
     assert d.at_risk_summary(october(), limit=2)["total"] == 5
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("department", [None, "fitness", "spa"])
+def test_the_at_risk_list_narrowed_to_some_clients_is_the_clubs_list_filtered(club, department):
+    """The narrowing (a department, a manager's clients) is applied inside each reason's set: the
+    rows, their order, reasons and total are the whole list's, filtered."""
+    period = october(club[department] if department else None)
+    whole = d.at_risk_summary(period)
+    for username in ("olena", "andrii"):
+        mine = Client.objects.filter(assigned_manager__username=username)
+        narrowed = d.at_risk_summary(period, clients=mine, by_manager=False)
+        expected = [(c.pk, c.reasons) for c in whole["rows"] if c.assigned_manager.username == username]
+        assert [(c.pk, c.reasons) for c in narrowed["rows"]] == expected
+        assert narrowed["total"] == whole["by_manager"].get(mine.first().assigned_manager_id, 0) == len(expected)
+        assert narrowed["by_manager"] == {}
+
+
 # --- The page --------------------------------------------------------------------------------------------
 @pytest.mark.django_db
 @pytest.mark.parametrize("role, status", [
@@ -563,9 +580,9 @@ def test_a_director_sees_the_charts_drawn(browser_page, make_user):
     log_in(page, "halyna")
     assert page.url.endswith("/dashboard/")
     page.wait_for_function("() => window.dashboardCharts && window.dashboardCharts.length === 4")
-    assert page.get_by_role("heading", name="Club dashboard").is_visible()
-    assert page.get_by_test_id("kpi-active_members").is_visible()
-    assert page.get_by_role("heading", name="Revenue by month").is_visible()
+    expect(page.get_by_role("heading", name="Club dashboard")).to_be_visible()
+    expect(page.get_by_test_id("kpi-active_members")).to_be_visible()
+    expect(page.get_by_role("heading", name="Revenue by month")).to_be_visible()
     screenshot(page, "20-dashboard")
     page.get_by_label("Period").select_option("last_12_months")
     page.get_by_role("button", name="Show").click()
@@ -575,7 +592,7 @@ def test_a_director_sees_the_charts_drawn(browser_page, make_user):
     page.get_by_label("To", exact=True).fill("2025-10-01")
     page.get_by_label("To", exact=True).dispatch_event("change")
     page.get_by_role("button", name="Show").click()
-    assert page.get_by_text("The end of the period cannot be before its start.").is_visible()
+    expect(page.get_by_text("The end of the period cannot be before its start.")).to_be_visible()
     assert page.js_errors == []
 
 

@@ -1,7 +1,7 @@
 """The rollups (``core.rollups``: daily revenue per department, daily visits per plan, each
-client's last visit) stay equal to their recomputation from the raw rows whatever the doors
+client's last visit, the clients per manager) stay equal to their recomputation from the raw rows whatever the doors
 write: a random sequence of sales, refunds, backdated, moved and deleted sales and visits, cards
-moved to another plan and erasures, through the services and straight through the ORM (the admin
+moved to another plan, erasures, clients added, reassigned and deleted, through the services and straight through the ORM (the admin
 site's and the import's way), on SQLite and PostgreSQL alike. ``manage.py rollups`` finds drift
 and repairs it."""
 
@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accompaniment.services import client_erase
-from clients.models import ClientLastVisit, DailyVisits, Membership, Visit
-from clients.services import visit_check_in
+from clients.models import Client, ClientLastVisit, DailyVisits, Membership, Visit
+from clients.services import clients_reassign, visit_check_in
 from clients.tests.factories import ClientFactory, MembershipFactory, MembershipPlanFactory, VisitFactory
-from core import rollups
+from core import roles, rollups
 from sales.models import DailyRevenue, Sale
 from sales.services import sale_record
 from sales.tests.factories import SaleFactory
@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 moments = st.tuples(st.integers(0, 400), st.sampled_from([0, 1, 60, 119, 121, 600, 1319, 1381, 1439]))
 WRITES = ["sell", "sell by hand", "refund", "backdate sale", "delete sale", "visit", "check in", "move visit",
           "delete visit", "delete visits of a day", "change plan", "delete card", "erase", "no-show", "late cancel",
-          "no-show by hand", "change kind"]
+          "no-show by hand", "change kind", "new client", "reassign", "reassign by hand", "delete client"]
 # A late cancel or a no-show that used up a visit: a visit row of that kind, never counted as coming.
 USED_UP = {"no-show": Visit.Kind.NO_SHOW, "late cancel": Visit.Kind.LATE_CANCEL}
 # (what, which row or client, when, a small number: quantity, department, card or not)
@@ -50,16 +50,17 @@ def moment(value) -> datetime.datetime:
 
 
 @pytest.fixture
-def club(director):
+def club(director, make_user):
     departments = [DepartmentFactory(code="fitness", name="Fitness"), DepartmentFactory(code="spa", name="SPA")]
     services = [ServiceFactory(department=d, price=Decimal("350.50")) for d in departments]
     plans = [MembershipPlanFactory(name="Gym", department_code="fitness", category="gym", duration_days=900),
              MembershipPlanFactory(name="Spa", department_code="spa", category="spa", duration_days=900)]
-    clients = [ClientFactory() for _ in range(6)]
+    managers = [make_user(roles.MANAGER), make_user(roles.MANAGER)]
+    clients = [ClientFactory(assigned_manager=managers[i % 2] if i % 3 else None) for i in range(6)]
     start = timezone.localdate() - datetime.timedelta(days=420)
     cards = [MembershipFactory(client=c, plan=plans[i % 2], start_date=start) for i, c in enumerate(clients)]
     return {"director": director, "departments": departments, "services": services, "plans": plans,
-            "clients": clients, "cards": cards}
+            "clients": clients, "cards": cards, "managers": [*managers, None]}
 
 
 def pick(queryset, index):
@@ -122,6 +123,14 @@ def apply(club, operation) -> None:
         Membership.objects.filter(client=client).update(plan=club["plans"][k % 2])
     elif name == "delete card":
         Membership.objects.filter(client=client, sales__isnull=True).delete()
+    elif name == "new client":
+        ClientFactory(assigned_manager=club["managers"][k % 3])
+    elif name == "reassign":  # the director's page, one client at a time
+        clients_reassign(clients=Client.objects.filter(pk=client.pk), to=club["managers"][k % 2], by=club["director"])
+    elif name == "reassign by hand":  # the admin site's way, and a manager's clients left without one
+        Client.objects.filter(pk=pick(Client.objects, n)).update(assigned_manager=club["managers"][k % 3])
+    elif name == "delete client" and (pk := pick(Client.objects.exclude(pk__in=[c.pk for c in club["clients"]]), n)):
+        Client.objects.filter(pk=pk).delete()
     elif name == "erase":
         Membership.objects.filter(client=client).update(
             end_date=timezone.localdate() - datetime.timedelta(days=1))

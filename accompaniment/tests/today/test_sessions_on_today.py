@@ -1,5 +1,5 @@
-"""Today shows the manager's own clients' sessions of the day and tomorrow's sessions the client
-has not confirmed, in a fixed number of queries."""
+"""Today shows the manager's own clients' sessions of the day and tomorrow's sessions and places in
+group classes the client has not confirmed, in a fixed number of queries."""
 
 import datetime
 
@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.tests import factories as cf
+from programs.classes.models import ClassBooking
 from programs.models import Session
 from programs.tests import factories as pf
 
@@ -33,6 +34,33 @@ def client_with_sessions(manager, n: int = 0):
     return today, unconfirmed
 
 
+def client_with_places(manager, n: int = 0) -> ClassBooking:
+    """Tomorrow: a place not confirmed (the one returned), a confirmed one, a turn on a waiting
+    list, a place in a cancelled class; and one the day after."""
+    client = cf.ClientFactory(assigned_manager=manager, first_name=f"Member{n}")
+    place = pf.ClassBookingFactory(client=client, occurrence__starts_at=at(1, 8))
+    pf.ClassBookingFactory(client=client, occurrence__starts_at=at(1, 9), confirmed_at=timezone.now())
+    pf.ClassBookingFactory(client=client, occurrence__starts_at=at(1, 11), status=ClassBooking.Status.WAITLISTED,
+                           waitlist_position=1)
+    pf.ClassBookingFactory(client=client, occurrence__starts_at=at(1, 13), occurrence__cancelled=True)
+    pf.ClassBookingFactory(client=client, occurrence__starts_at=at(2, 8))
+    return place
+
+
+def test_today_lists_tomorrows_unconfirmed_places_in_group_classes_of_my_clients_only(client, manager, make_user):
+    from core import roles
+
+    place = client_with_places(manager)
+    client_with_places(make_user(roles.MANAGER, username="other"))
+    client.force_login(manager)
+    response = client.get(reverse("home"))
+    assert [b.pk for b in response.context["unconfirmed_places_tomorrow"]["rows"]] == [place.pk]
+    html = response.content.decode()
+    assert 'data-testid="place-unconfirmed"' in html and "Group classes tomorrow, not confirmed" in html
+    client.cookies["django_language"] = "uk"
+    assert "Групові заняття завтра, не підтверджені" in client.get(reverse("home")).content.decode()
+
+
 def test_today_lists_the_days_sessions_and_tomorrows_unconfirmed_ones_of_my_clients_only(client, manager, make_user):
     from core import roles
 
@@ -52,12 +80,15 @@ def test_today_lists_the_days_sessions_and_tomorrows_unconfirmed_ones_of_my_clie
 def test_the_sessions_on_today_take_a_fixed_number_of_queries(client, manager, django_assert_num_queries):
     client.force_login(manager)
     client_with_sessions(manager)
+    client_with_places(manager)
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("home"))
     for n in range(1, 20):
         client_with_sessions(manager, n)
+        client_with_places(manager, n)
     with django_assert_num_queries(len(small)):
         response = client.get(reverse("home"))
     assert response.context["sessions_today"]["count"] == 20
     assert response.context["unconfirmed_tomorrow"]["count"] == 20
     assert len(response.context["unconfirmed_tomorrow"]["rows"]) == 15  # capped like every section
+    assert response.context["unconfirmed_places_tomorrow"]["count"] == 20
