@@ -12,7 +12,9 @@ exists, the slot proposal for a 16-session program) and the reminder sweep in dr
 each: the median and 95th percentile time and the query count. The dashboard's SQL is also
 captured and replayed alone through a cursor: page ÷ raw SQL says how much the Python side adds.
 At the full size, requests per second under gunicorn (``bench/throughput.py``); then, the club
-grown to ``--memberships``, the real sweep in rolled-back runs.
+grown to ``--memberships``, the real sweep in rolled-back runs: today, then, every day up to the
+next quarter's eve swept and kept as the daily pipeline would, that eve (a normal day) and the
+quarter's first day side by side (``measure.real_sweeps``).
 
 It measures twice: once the club has ``--small`` clients (default half), after ``VACUUM ANALYZE``
 on PostgreSQL, and again at the full size; the table shows both side by side, with each case's

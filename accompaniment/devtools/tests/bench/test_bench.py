@@ -1,6 +1,7 @@
 """``manage.py bench`` (``accompaniment.devtools.bench``): a small club seeded the bench's way
 keeps the product's rules, and every page is timed on it."""
 
+import datetime
 import json
 from collections import Counter
 from io import StringIO
@@ -12,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from clients import rules
-from clients.models import Membership, Notification, Visit
+from clients.models import Membership, Notification, Task, Visit
 from programs.models import Program, Session
 from sales.models import Sale
 from sales.services import department_for_plan
@@ -60,15 +61,25 @@ def test_the_bench_seeds_a_club_that_keeps_the_rules_and_times_every_page(tmp_pa
     # The real sweep where the club holds --memberships memberships, each run rolled back.
     sweeps = report["sweeps"]
     assert sweeps["memberships"] >= 450 and Membership.objects.count() == sweeps["memberships"]
-    assert [row["name"] for row in sweeps["results"]] == ["sweep, normal day (real)", "sweep, quarter's 1st day (real)"]
-    assert all(row["rows_written"] > 0 for row in sweeps["results"])
-    # The day before swept for real and kept (today is then a normal day); the timed runs rolled back.
+    assert [row["name"] for row in sweeps["results"]] == [
+        "sweep, today (real)", "sweep, normal day (real)", "sweep, quarter's 1st day (real)"]
+    today, eve, quarter_first = (datetime.date.fromisoformat(row["day"]) for row in sweeps["results"])
+    assert today == timezone.localdate() and quarter_first.day == 1 and quarter_first.month in (1, 4, 7, 10)
+    assert eve == quarter_first - datetime.timedelta(days=1) and today <= eve
+    assert sweeps["results"][0]["rows_written"] > 0 and sweeps["results"][2]["rows_written"] > 0
+    # The day before today swept for real and kept, then every day from today to the quarter's
+    # eve (exclusive), as the daily pipeline leaves a club; the timed runs rolled back.
     assert "for real (kept: the daily pipeline's day before)" in out.getvalue()
+    assert f"Sweeping {today} to {eve - datetime.timedelta(days=1)} for real, kept" in out.getvalue()
     assert Notification.objects.count() == sweeps["outbox_rows"] > 0
+    assert not Task.objects.filter(due_date__gte=eve).exists()
     assert {row["name"] for row in report["targets_met"]} >= {
         "slot proposal, 16 sessions: p95 ms", "sweep: quarter's 1st day ÷ normal day", "sweep: the same query count, dry", "sweep: query count, real",
         "sweep: each p95 s"}
     assert "Targets:" in out.getvalue() and "The real sweep at" in out.getvalue()
+    # The import's target is preview + confirm ÷ the floor: the table's own ratio
+    import_target = next(row for row in report["targets_met"] if row["name"] == "import ÷ its floor (median)")
+    assert import_target["value"] == next(row["ratio"] for row in report["results"] if row["name"] == "import ÷ floor")
 
     # Each card: its row in the ledger as membership_sell writes it; its visits counted, on days
     # the check-in rule allows.

@@ -2,13 +2,16 @@
 and confirmed through the admin's pages beside the floor, each timed with its queries, and
 nothing of it kept."""
 
+import csv
 from io import StringIO
 
+import phonenumbers
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 
-from accompaniment.devtools.bench.import_case import IMPORT_TARGET_RATIO, measure_import
+from accompaniment.devtools.bench.history import PHONE_PREFIX
+from accompaniment.devtools.bench.import_case import IMPORT_TARGET_RATIO, SAMPLE, measure_import
 from clients.models import Client
 
 pytestmark = pytest.mark.django_db
@@ -32,3 +35,13 @@ def test_the_import_is_timed_beside_its_floor_and_nothing_is_kept():
     assert "import 200 rows: preview + confirm" in out.getvalue() and "ratio" in out.getvalue()
     assert not Client.objects.exists() and not Client.history.exists() and not LogEntry.objects.exists()
     assert not get_user_model().objects.filter(username="bench-import-desk").exists()
+
+
+def test_no_phone_of_the_import_sample_is_one_the_bench_club_gives_its_clients():
+    """The floor bulk-inserts every sample row: a sample phone among the bench club's would break
+    the full-size bench (a unique phone) instead of measuring it."""
+    with SAMPLE.open(encoding="utf-8") as sample:
+        phones = [phonenumbers.format_number(phonenumbers.parse(row["phone"], "UA"), phonenumbers.PhoneNumberFormat.E164)
+                  for row in csv.DictReader(sample)]
+    assert len(phones) == 20_000
+    assert not [phone for phone in phones if phone.startswith(PHONE_PREFIX)]

@@ -1,5 +1,6 @@
 """The daily sweep at constant cost: its query count is the same for a small club and one three
-times its size (the bench's club, seeded the product's way), dry or real; the quarterly survey
+times its size (the bench's club, seeded the product's way, with tomorrow's personal sessions and
+booked places in group classes to remind of), dry or real; the quarterly survey
 is spread over the quarter's days, each client on a stable day of their own."""
 
 import datetime
@@ -12,7 +13,10 @@ from django.utils import timezone
 
 from accompaniment.devtools.bench.club import BenchClub
 from clients.models import Notification
+from clients.tests import factories as cf
 from core import reminders
+from programs.classes.models import ClassBooking
+from programs.tests import factories as pf
 from staff.reminders import SURVEY_SPREAD_PRIME, quarter_bounds, surveys_quarterly
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +28,19 @@ def sweep_queries(on: datetime.date, *, dry_run: bool) -> tuple[int, dict]:
     return len(queries), report
 
 
+def book_tomorrow(clients: int) -> None:
+    """``clients`` more clients each with a personal session and a booked place in a new group
+    class tomorrow, and as many on that class's waiting list (reminded of nothing)."""
+    start = timezone.make_aware(datetime.datetime.combine(timezone.localdate() + datetime.timedelta(days=1),
+                                                          datetime.time(10)))
+    occurrence = pf.ClassOccurrenceFactory(starts_at=start)
+    for n in range(clients):
+        client = cf.ClientFactory(preferred_channel="email", consent_email=True)
+        pf.SessionFactory(item__program__client=client, scheduled_at=start + datetime.timedelta(hours=2))
+        pf.ClassBookingFactory(occurrence=occurrence, client=client)
+        pf.ClassBookingFactory(occurrence=occurrence, status=ClassBooking.Status.WAITLISTED, waitlist_position=n + 1)
+
+
 def test_the_sweeps_query_count_does_not_grow_with_the_club(settings):
     settings.SURVEY_SPREAD_OVER_QUARTER = True
     club = BenchClub(clients=240, seed=7, stdout=StringIO(), portfolio=40)
@@ -32,22 +49,30 @@ def test_the_sweeps_query_count_does_not_grow_with_the_club(settings):
     first, _length = quarter_bounds(today)
     days = [today, first]  # a normal day and the quarter's first day
     club.seed(upto=80)
+    book_tomorrow(2)
     small = {day: sweep_queries(day, dry_run=True) for day in days}
     club.seed()
+    book_tomorrow(6)
     large = {day: sweep_queries(day, dry_run=True) for day in days}
     for day in days:
         assert small[day][0] == large[day][0], f"{day}: {small[day][0]} queries with 80 clients, {large[day][0]} with 240"
         assert sum(large[day][1].values()) > sum(small[day][1].values())  # more rows, the same queries
     assert small[today][0] == small[first][0]  # a quarter's first day costs what any day does
+    assert large[today][1]["session reminders"] == large[today][1]["class reminders"] == 8  # not the waiting
     # Writing adds one INSERT per producer that has new rows, whatever their number (on SQLite,
-    # whose statements take at most 999 parameters, one per batch).
+    # whose statements take at most 999 parameters, one per batch), and for each reminder producer
+    # the personal-page links of its new rows, issued at once: the clients locked and the links
+    # inserted (on PostgreSQL within a savepoint: two statements more).
     real, report = sweep_queries(today, dry_run=False)
     writing = sum(1 for n in report.values() if n)
-    assert writing and Notification.objects.exists()
+    links = 2 * sum(1 for name in ("session reminders", "class reminders") if report[name])
+    assert writing and Notification.objects.filter(kind="class_reminder").count() == 8
     if connection.vendor == "postgresql":
-        assert real <= large[today][0] + writing + 2  # + fixed look-ups made once (content types)
+        # + the content types of the rows' related models (memberships, clients, sessions, class
+        # bookings), looked up once per process
+        assert real <= large[today][0] + writing + 2 * links + 4
     else:
-        assert large[today][0] + writing <= real
+        assert large[today][0] + writing + links <= real
 
 
 def test_the_quarterly_survey_asks_each_client_on_their_own_day_of_the_quarter(settings):
