@@ -5,6 +5,7 @@ import datetime
 import os
 
 import pytest
+from playwright.sync_api import expect
 from django.utils import timezone
 
 from clients.models import Interaction
@@ -39,16 +40,16 @@ def test_the_client_writes_from_the_phone_and_the_manager_answers_from_the_card(
     _link, token = page_link_issue(client=olena, by=olena.assigned_manager)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"/me/{token}/")
-    assert page.get_by_test_id("days-left").is_visible()
+    expect(page.get_by_test_id("days-left")).to_be_visible()
     assert page.get_by_test_id("session").count() == 2
     html = page.content()
     assert "Knee surgery" not in html and "Varicose" not in html
     page.get_by_label("Message to your manager").fill("Could we move Thursday's class to the evening?")
     page.get_by_role("button", name="Send").click()
-    assert page.get_by_text("Your manager has your message").is_visible()
+    expect(page.get_by_text("Your manager has your message")).to_be_visible()
     page.get_by_test_id("session").first.get_by_role("button", name="I'll come").click()
-    assert page.get_by_text("We look forward to seeing you").is_visible()
-    assert page.get_by_test_id("session").first.get_by_test_id("confirmed").is_visible()
+    expect(page.get_by_text("We look forward to seeing you")).to_be_visible()
+    expect(page.get_by_test_id("session").first.get_by_test_id("confirmed")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the personal page scrolls sideways on a phone ({width}px)"
     assert page.csp_violations() == [] and page.js_errors == []
@@ -61,17 +62,18 @@ def test_the_client_writes_from_the_phone_and_the_manager_answers_from_the_card(
     assert page.get_by_test_id("waiting-message").count() == 2
     page.get_by_test_id("waiting-message").first.get_by_role("link", name="Olena Koval").click()
     thread = page.get_by_test_id("thread")
-    assert "move Thursday" in thread.inner_text() and "timetable.jpg" in thread.inner_text()
+    expect(thread).to_contain_text("move Thursday")
+    expect(thread).to_contain_text("timetable.jpg")
     page.get_by_placeholder("Answer the client…").fill("Yes, 19:00 works. The sauna closes at 21:00.")
     page.get_by_test_id("reply").click()
-    assert page.get_by_text("Answer queued for Olena.").is_visible()
+    expect(page.get_by_text("Answer queued for Olena.")).to_be_visible()
     assert page.get_by_test_id("conversation-out").count() == 1
     assert not Interaction.objects.filter(direction="in", answered_at__isnull=True).exists()
     screenshot(page, "09-client-card-with-conversation")
     page.set_viewport_size({"width": 1100, "height": 900})
     page.locator("#conversation").screenshot(path=os.path.join(SCREENSHOTS, "09-conversation-on-the-card.png"))
     page.get_by_test_id("telegram-link").click()
-    assert page.get_by_test_id("qr").locator("svg").is_visible()
+    expect(page.get_by_test_id("qr").locator("svg")).to_be_visible()
     assert page.get_by_test_id("link-url").input_value().startswith("https://t.me/club_test_bot?start=")
     screenshot(page, "11-telegram-link")
 
@@ -84,6 +86,6 @@ def test_the_personal_page_speaks_the_clients_language_on_a_phone(browser_page, 
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"/me/{token}/")
-    assert page.get_by_text(greeting).is_visible()
+    expect(page.get_by_text(greeting)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, f"10-personal-page-phone-{language}")

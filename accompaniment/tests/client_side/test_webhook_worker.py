@@ -27,6 +27,7 @@ from .support import message_update
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 POSTS = 20
+LATEST = 60  # seconds for one message, on a machine busy with other work (the median is asserted < 5 s)
 
 
 @pytest.mark.redis
@@ -57,6 +58,7 @@ def test_a_webhook_post_reaches_today_through_a_real_worker_and_the_time_is_meas
     on_today = waiting_messages(clients_visible_to(manager))
     previous_routes = app.conf.task_routes
     app.conf.task_routes = {"accompaniment.telegram_update": {"queue": queue}}
+    _read_routes_again()
     try:
         _wait_for_worker(queue)
         answered, reached = [], []
@@ -70,13 +72,19 @@ def test_a_webhook_post_reaches_today_through_a_real_worker_and_the_time_is_meas
                 assert response.status == 200
             answered.append(time.perf_counter() - start)
             while not on_today.filter(client=chats[chat_id]).exists():  # Today's own query
-                assert time.perf_counter() - start < 30, "the worker did not store the message within 30 s"
+                if time.perf_counter() - start > LATEST:
+                    worker.terminate()
+                    said, _ = worker.communicate(timeout=30)
+                    pytest.fail(f"the worker did not store message {len(reached) + 1} within {LATEST} s; "
+                                f"the worker said:\n{said}")
                 time.sleep(0.005)
             reached.append(time.perf_counter() - start)
     finally:
         app.conf.task_routes = previous_routes
-        worker.terminate()
-        output, _ = worker.communicate(timeout=30)
+        _read_routes_again()
+        if worker.poll() is None:
+            worker.terminate()
+            output, _ = worker.communicate(timeout=30)
         fake.shutdown()
     waiting = today_agenda(manager)["waiting"]
     assert waiting["count"] == POSTS, output
@@ -90,6 +98,13 @@ def test_a_webhook_post_reaches_today_through_a_real_worker_and_the_time_is_meas
     }
     print("\nwebhook → Today with a real worker over Redis:", figures)
     assert statistics.median(reached) < 5
+
+
+def _read_routes_again() -> None:
+    """Celery reads `task_routes` once: a process that has sent a task keeps its router (a cached
+    property of `app.amqp` holding the routes' list). Read them again and build a new router."""
+    app.amqp.flush_routes()
+    del app.amqp.router
 
 
 def _wait_for_worker(queue: str, timeout: float = 60) -> None:

@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 from django.utils import timezone
 
 from clients.models import Visit
@@ -44,15 +45,16 @@ def test_find_by_card_check_in_and_sell_a_plan_with_a_discount(browser_page, clu
     page.keyboard.type("20261234")
     page.keyboard.press("Enter")
     page.wait_for_load_state()
-    assert page.get_by_test_id("desk-client-name").inner_text() == "Iryna Bondarenko"
-    assert "Ends on" in page.get_by_test_id("desk-warning").first.inner_text()  # 2 days left
+    expect(page.get_by_test_id("desk-client-name")).to_have_text("Iryna Bondarenko")
+    expect(page.get_by_test_id("desk-warning").first).to_contain_text("Ends on")  # 2 days left
 
     # One click checks her in; the desk comes back with her open and the search box ready.
     page.get_by_test_id("desk-check-in").click()
     page.wait_for_load_state()
-    assert "Iryna Bondarenko checked in on card 20261234. Visits left: 11." in page.locator(".alert-success").inner_text()
+    expect(page.locator(".alert-success")).to_contain_text(
+        "Iryna Bondarenko checked in on card 20261234. Visits left: 11.")
     assert Visit.objects.get().membership == club["card"]
-    assert page.get_by_test_id("desk-arrivals").get_by_text("Iryna Bondarenko").is_visible()
+    expect(page.get_by_test_id("desk-arrivals").get_by_text("Iryna Bondarenko")).to_be_visible()
     screenshot(page, "09-front-desk")
 
     # Renew: her plan is chosen already; a discount of 150 shows the total before selling.
@@ -60,10 +62,10 @@ def test_find_by_card_check_in_and_sell_a_plan_with_a_discount(browser_page, clu
     form = page.get_by_test_id("desk-sell-plan")
     assert form.get_by_label("Plan").input_value() == str(club["plan"].pk)
     form.get_by_label("Discount").fill("150")
-    assert form.get_by_test_id("sell-total").inner_text() == "To pay: 1,350.00\u00a0UAH"
+    expect(form.get_by_test_id("sell-total")).to_have_text("To pay: 1,350.00\u00a0UAH")
     form.get_by_role("button", name="Sell").click()
     page.wait_for_load_state()
-    assert "sold" in page.locator(".alert-success").inner_text()
+    expect(page.locator(".alert-success")).to_contain_text("sold")  # not the check-in's alert before it
 
     sale = Sale.objects.get(kind="membership")
     assert (sale.unit_price, sale.discount, sale.amount, sale.seller) == (
@@ -77,6 +79,6 @@ def test_the_desk_at_a_phones_width(browser_page, club):
     log_in(page, "daryna")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/desk/?q=050+123+45+67")
-    assert page.get_by_test_id("desk-client-name").is_visible()
+    expect(page.get_by_test_id("desk-client-name")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "10-front-desk-phone")

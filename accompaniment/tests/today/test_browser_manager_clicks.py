@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 from django.utils import timezone
 
 from clients.tests import factories as cf
@@ -48,7 +49,7 @@ def test_log_call_from_today_comes_back_to_today_marked(browser_page, club):
     page.wait_for_load_state()
 
     assert page.url.endswith("/#expiring")
-    assert "call today" in page.get_by_test_id("section-expiring").get_by_test_id("contacted-today").inner_text()
+    expect(page.get_by_test_id("section-expiring").get_by_test_id("contacted-today")).to_contain_text("call today")
     assert page.get_by_test_id("section-expiring").get_by_role("link", name="Log call").count() == 0
 
 
@@ -78,10 +79,9 @@ def test_the_program_form_offers_providers_and_warns_before_sending(browser_page
     service.select_option(label="Swimming lesson · Fitness")
     assert line.locator("[data-program-specialist] option:not([hidden])").all_inner_texts() == [
         "---------", "Pavlo Pool · Fitness"]
-    assert not line.locator("[data-contraindication-warning]").is_visible()
-
+    expect(line.locator("[data-contraindication-warning]")).to_be_hidden()
     service.select_option(label="⚠ Deadlift class · Fitness — contraindicated: Spinal hernia")
-    assert line.locator("[data-contraindication-warning]").is_visible()
+    expect(line.locator("[data-contraindication-warning]")).to_be_visible()
     assert "Spinal hernia" in line.locator("[data-contraindication-warning]").inner_text()
     assert line.locator("[data-program-specialist] option:not([hidden])").all_inner_texts() == [
         "---------", "Taras Coach · Fitness"]

@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from playwright.sync_api import expect
 from django.utils import timezone
 
 from core import roles
@@ -48,7 +49,7 @@ def club(make_user):
 def test_a_managers_day(browser_page, club):
     page = browser_page
     log_in(page, "olena")
-    assert page.get_by_role("heading", name=re.compile("Today")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Today"))).to_be_visible()
     screenshot(page, "01-today")
 
     # Find a client by a phone typed with spaces and dashes, open the card.
@@ -57,8 +58,8 @@ def test_a_managers_day(browser_page, club):
     page.get_by_role("button", name="Search").click()
     screenshot(page, "02-client-list")
     page.get_by_role("link", name="Iryna Bondarenko").click()
-    assert page.get_by_test_id("client-name").inner_text().startswith("Iryna")
-    assert page.get_by_test_id("days-left").is_visible()
+    expect(page.get_by_test_id("client-name")).to_have_text(re.compile(r"^Iryna"))
+    expect(page.get_by_test_id("days-left")).to_be_visible()
     page.wait_for_function("() => window.measurementChart !== undefined")
     screenshot(page, "03-client-card")
 
@@ -69,7 +70,7 @@ def test_a_managers_day(browser_page, club):
     assert page.get_by_label("Name").input_value() == "Light legs, 4 weeks"
     page.get_by_role("button", name="Save the program").click()
     refusal = page.get_by_text(re.compile("is contraindicated for this client \\(Varicose veins\\)"))
-    assert refusal.is_visible()
+    expect(refusal).to_be_visible()
     screenshot(page, "04-program-refused")
     assert not Program.objects.exists()
     page.get_by_label("Reason to go ahead despite contraindications").fill(
@@ -81,7 +82,7 @@ def test_a_managers_day(browser_page, club):
     plan.get_by_test_id("confirm-plan").click()
     page.get_by_test_id("plan-confirmed").wait_for()
     page.get_by_test_id("plan-panel").get_by_role("link").first.click()
-    assert page.get_by_test_id("program-status").inner_text() == "Active"
+    expect(page.get_by_test_id("program-status")).to_have_text("Active")
     screenshot(page, "05-program")
     program = Program.objects.get()
     assert program.items.get().contraindication_override.startswith("Cleared")
@@ -94,9 +95,9 @@ def test_a_managers_day(browser_page, club):
     page.get_by_label("Follow-up task").fill("Call after the second session")
     page.get_by_label("Due").fill((TODAY + datetime.timedelta(days=3)).isoformat())
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Interaction logged.").is_visible()
-    assert page.locator("#timeline").get_by_text("Asked how the legs feel").is_visible()
-    assert page.locator("#tasks").get_by_text("Call after the second session").is_visible()
+    expect(page.get_by_text("Interaction logged.")).to_be_visible()
+    expect(page.locator("#timeline").get_by_text("Asked how the legs feel")).to_be_visible()
+    expect(page.locator("#tasks").get_by_text("Call after the second session")).to_be_visible()
     assert Interaction.objects.filter(client=club["iryna"]).count() == 1
     assert Task.objects.get().assigned_to == club["manager"]
 
@@ -104,8 +105,8 @@ def test_a_managers_day(browser_page, club):
     page.goto(f"/clients/{club['petro'].pk}/")
     page.get_by_test_id("check-in").click()
     alert = page.locator(".alert-danger")
-    assert "Check-in refused" in alert.inner_text()
-    assert "EXP-001 expired on" in alert.inner_text()
+    expect(alert).to_contain_text("Check-in refused")
+    expect(alert).to_contain_text("EXP-001 expired on")
     screenshot(page, "06-check-in-refused")
     assert not club["petro"].visits.exists()
     assert page.js_errors == []
@@ -120,7 +121,7 @@ def test_creating_a_client_normalizes_the_phone_and_refuses_a_duplicate(browser_
     page.get_by_label("Phone").fill("(067) 765-43-21")
     page.get_by_label("E-mail", exact=True).fill("oksana@example.com")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Client Oksana Tkachenko added.").is_visible()
+    expect(page.get_by_text("Client Oksana Tkachenko added.")).to_be_visible()
     assert Client.objects.get(first_name="Oksana").phone.as_e164 == "+380677654321"
     screenshot(page, "07-new-client")
 
@@ -128,9 +129,9 @@ def test_creating_a_client_normalizes_the_phone_and_refuses_a_duplicate(browser_
     page.get_by_label("First name").fill("Someone")
     page.get_by_label("Phone").fill("+38 050 123 45 67")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("This client is already in the database:").is_visible()
+    expect(page.get_by_text("This client is already in the database:")).to_be_visible()
     page.get_by_role("link", name="Iryna Bondarenko").click()
-    assert page.get_by_test_id("client-name").inner_text().startswith("Iryna")
+    expect(page.get_by_test_id("client-name")).to_have_text(re.compile(r"^Iryna"))
 
 
 def test_the_workspace_works_on_a_phone(browser_page, club):
@@ -138,7 +139,7 @@ def test_the_workspace_works_on_a_phone(browser_page, club):
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, "olena")
     page.goto(f"/clients/{club['iryna'].pk}/")
-    assert page.get_by_test_id("days-left").is_visible()
+    expect(page.get_by_test_id("days-left")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the card scrolls sideways on a phone ({width}px)"
     screenshot(page, "08-client-card-phone")

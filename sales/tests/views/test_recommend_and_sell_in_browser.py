@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 from django.utils import timezone
 
 from core import roles
@@ -37,15 +38,15 @@ def test_a_recommendation_becomes_a_sale_on_the_card(browser_page, make_user):
     page.get_by_label("Product").select_option(label="Home-care cream")
     page.get_by_label("Why the client needs it").fill("Dry skin after the peeling")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_test_id("recommendation-status").inner_text() == "Waiting for the manager"
+    expect(page.get_by_test_id("recommendation-status")).to_have_text("Waiting for the manager")
 
     log_in(page, "olena")
     page.locator("#recommendations").get_by_role("link", name="Decide").click()
     page.get_by_label("Accept: the client bought it").check()
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Decision saved.").is_visible()
+    expect(page.get_by_text("Decision saved.")).to_be_visible()
     sales = page.locator("#sales")
-    assert sales.get_by_text("Home-care cream").first.is_visible()
+    expect(sales.get_by_text("Home-care cream").first).to_be_visible()
     assert "650.00" in sales.inner_text()
     screenshot(page, "12-sale-on-card")
     sale = Sale.objects.get()
