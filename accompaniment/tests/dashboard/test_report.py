@@ -89,3 +89,38 @@ def test_an_ungrouped_table_is_shown_as_it_is():
     table = Table("t", "T", ["Month", "Sales"], [Row([Cell("Jan"), Cell(3, "count")])], numeric=[False, True])
     assert [label for label, _ in table.header] == ["Month", "Sales"]
     assert [(h, [c.display for c in cells]) for h, cells in table.page_rows] == [("", ["Jan", "3"])]
+
+
+def test_the_page_writes_each_row_of_a_table_escaped_with_its_links_badges_and_group_headings():
+    from accompaniment.dashboard.report import Cell, Row, Table, at_risk_reason_label
+
+    lapsed = at_risk_reason_label("lapsed")  # "Lapsed: no visit for 14 days", by the setting
+    table = Table("at_risk", "At risk", ["List", "Client", "Visits", "Reasons"], [
+        Row([Cell("Best"), Cell("<b>Anna</b> & Co", url="/clients/1/?a=1&b=2"), Cell(1234, "count"),
+             Cell(["lapsed", "open_complaint"], "reasons")], group="Best"),
+        Row([Cell("Best"), Cell("Boris"), Cell(None, "count"), Cell([], "reasons")], group="Best"),
+    ], numeric=[False, False, True, False])
+
+    assert table.body_html() == (
+        '<tr class="table-group"><th scope="rowgroup" colspan="3" class="table-secondary fw-semibold">Best</th></tr>\n'
+        '<tr><td class=""><a href="/clients/1/?a=1&amp;b=2">&lt;b&gt;Anna&lt;/b&gt; &amp; Co</a></td>'
+        '<td class="text-end text-nowrap">1,234</td>'
+        '<td class=""><span class="badge bg-warning-subtle text-warning-emphasis me-1">' + lapsed + '</span>'
+        '<span class="badge bg-warning-subtle text-warning-emphasis me-1">Open complaint</span></td></tr>\n'
+        '<tr><td class="">Boris</td><td class="text-end text-nowrap">—</td><td class=""></td></tr>'
+    )
+
+
+@pytest.mark.parametrize("language, nothing", [
+    ("en", "Nothing to show for this period."),
+    ("ru", "За этот период данных нет."),
+    ("uk", "За цей період даних немає."),
+])
+def test_an_empty_table_says_so_across_its_columns_in_the_readers_language(language, nothing):
+    from django.utils import translation
+
+    from accompaniment.dashboard.report import Table
+
+    table = Table("nps", "NPS", ["Month", "Answers", "NPS"], [], numeric=[False, True, True])
+    with translation.override(language):
+        assert table.body_html() == f'<tr><td colspan="3" class="text-body-secondary">{nothing}</td></tr>'
