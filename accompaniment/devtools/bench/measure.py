@@ -46,19 +46,39 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def time_runs(action, runs: int) -> tuple[list[float], list[dict]]:
-    """One warm-up run with its SQL captured, then ``runs`` timed runs without logging."""
+def warm_up(action) -> list[dict]:
+    """One untimed run of ``action``: the SQL it runs."""
     reset_queries()  # a request resets the log: start the capture from an empty one
     with CaptureQueriesContext(connection) as captured:
         action()
-    queries = list(captured.captured_queries)  # before the next request resets the log
-    times = []
+    return list(captured.captured_queries)  # before the next request resets the log
+
+
+def time_runs(action, runs: int) -> tuple[list[float], list[dict]]:
+    """One warm-up run with its SQL captured, then ``runs`` timed runs without logging."""
+    return time_interleaved({"action": action}, runs)["action"]
+
+
+def time_interleaved(actions: dict, runs: int, out=None) -> dict[str, tuple[list[float], list[dict]]]:
+    """Each of ``actions`` (name: a callable) run once with its SQL captured, in their order,
+    then ``runs`` rounds of one timed run of each, without logging — the order reversed every
+    other round, as the real sweeps' days are timed: a burst of the shared machine's load falls
+    on the cases that are compared (a page and the card) alike, instead of on whichever case
+    happened to be running then. Per name: the times and the captured queries."""
+    queries = {}
+    for name, action in actions.items():
+        if out is not None:
+            out.write(f"Measuring {name} …")
+        queries[name] = warm_up(action)
+    times: dict[str, list[float]] = {name: [] for name in actions}
+    names = list(actions)
     with debug_off():
-        for _ in range(runs):
-            began = time.perf_counter()
-            action()
-            times.append((time.perf_counter() - began) * 1000)
-    return times, queries
+        for run in range(runs):
+            for name in names if run % 2 == 0 else names[::-1]:
+                began = time.perf_counter()
+                actions[name]()
+                times[name].append((time.perf_counter() - began) * 1000)
+    return {name: (times[name], queries[name]) for name in actions}
 
 def measure(club, runs: int, skip_sweep: bool, out, *, schedule: bool = True) -> dict:
     """Each case's times and queries, and the dashboard's SQL replayed alone."""
@@ -98,9 +118,9 @@ def measure(club, runs: int, skip_sweep: bool, out, *, schedule: bool = True) ->
         cases.append(("reminder sweep (dry run)", lambda: reminders.sweep(on=club.today, dry_run=True)))
         cases.append(("sweep, quarter's 1st day (dry)", lambda: reminders.sweep(on=quarter_first, dry_run=True)))
     rows, captured_sql, raw_rows, slowest = [], {}, [], []
-    for name, action in cases:
-        out.write(f"Measuring {name} …")
-        times, queries = time_runs(action, runs)
+    timed = time_interleaved(dict(cases), runs, out)
+    out.write(f"  timed: {runs} rounds of one run of each case above, the order reversed every other round")
+    for name, (times, queries) in timed.items():
         rows.append(summary(name, times, len(queries)))
         if name.startswith("dashboard") and not name.endswith("cached"):
             captured_sql[name] = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]

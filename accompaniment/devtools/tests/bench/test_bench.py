@@ -127,3 +127,25 @@ def test_the_bench_refuses_to_run_with_debug_off_unless_forced(settings):
     with pytest.raises(CommandError, match="refuses to run"):
         call_command("bench", "--clients", "300", stdout=StringIO())
     assert not Membership.objects.exists()
+
+
+def test_the_pages_are_timed_side_by_side_round_by_round_after_one_warm_up_each():
+    from accompaniment.devtools.bench.measure import time_interleaved
+    from clients.models import Client
+
+    calls = []
+
+    def case(name):
+        def run():
+            calls.append(name)
+            Client.objects.count()  # one query, captured on the warm-up only
+        return run
+
+    timed = time_interleaved({"card": case("card"), "dashboard": case("dashboard"), "today": case("today")}, runs=3)
+    warm_ups, rounds = calls[:3], calls[3:]
+    assert warm_ups == ["card", "dashboard", "today"]
+    # A round times each case once, the order reversed every other round: whatever load the
+    # machine has during a round falls on every case of it.
+    assert rounds == ["card", "dashboard", "today", "today", "dashboard", "card", "card", "dashboard", "today"]
+    assert {name: (len(times), len(queries)) for name, (times, queries) in timed.items()} == {
+        "card": (3, 1), "dashboard": (3, 1), "today": (3, 1)}
