@@ -139,6 +139,17 @@ def _fresh_content_type_cache():
 
 
 @pytest.fixture(autouse=True)
+def _helper_connections_closed():
+    """A page read side by side (``core.parallel``, PostgreSQL outside a transaction) leaves its
+    helper thread's connection open; close it after the test, before PostgreSQL is asked to
+    drop the test database (which it refuses while a connection to it is open)."""
+    yield
+    from core.parallel import close_helpers
+
+    close_helpers()
+
+
+@pytest.fixture(autouse=True)
 def _the_clubs_language():
     """Each test starts in the club's language: a request (LocaleMiddleware) leaves the language
     it chose active in its thread, and the next test's direct calls would speak it."""

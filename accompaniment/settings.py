@@ -411,6 +411,9 @@ DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 # A closed period's figures (the one the dashboard compares with) stay cached until a backdated
 # write touches them (accompaniment/dashboard/closed.py); this bounds how long (0: not kept).
 DASHBOARD_CLOSED_CACHE_SECONDS = env.int("DASHBOARD_CLOSED_CACHE_SECONDS", default=24 * 60 * 60)
+# Connections one page may read through at once on PostgreSQL (core/parallel.py: the dashboard's
+# and Today's at-risk set beside their other figures); 1 reads everything one after another.
+PARALLEL_READS = env.int("PARALLEL_READS", default=2)
 
 # ---------------------------------------------------------------------------------------------
 # Importing spreadsheets in the admin site: larger files are refused before any row is parsed.

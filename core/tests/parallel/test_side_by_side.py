@@ -1,0 +1,106 @@
+"""Reads side by side (``core.parallel``): on PostgreSQL, outside a transaction, the calls after
+the first run on a helper thread with its own connection; inside a transaction, or with
+``PARALLEL_READS`` = 1, or on SQLite, one after another in the caller's thread."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from clients.models import Client
+from clients.tests import factories as cf
+from core.parallel import can_run_side_by_side, close_helpers, side_by_side
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the helper's own connection: PostgreSQL only"
+)
+
+
+def thread_name():
+    return threading.current_thread().name
+
+
+def backend_pid():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def connections_to_this_database() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_the_calls_run_one_after_another_in_the_callers_thread():
+    assert connection.in_atomic_block and not can_run_side_by_side()
+    assert side_by_side(thread_name, thread_name, thread_name) == [thread_name()] * 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_one_connection_allowed_the_calls_run_in_the_callers_thread(settings):
+    settings.PARALLEL_READS = 1
+    assert not can_run_side_by_side()
+    assert side_by_side(thread_name, thread_name) == [thread_name()] * 2
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_second_call_runs_on_another_connection_and_sees_committed_rows():
+    cf.ClientFactory.create_batch(3)
+    assert can_run_side_by_side()
+    (mine, my_count), (theirs, their_count) = side_by_side(
+        lambda: (backend_pid(), Client.objects.count()),
+        lambda: (backend_pid(), Client.objects.count()),
+    )
+    assert mine == backend_pid() and theirs != mine
+    assert my_count == their_count == 3
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_helper_speaks_the_callers_language_in_the_callers_time_zone():
+    def where():
+        return translation.get_language(), timezone.get_current_timezone_name(), thread_name()
+
+    with translation.override("uk"), timezone.override(datetime.timezone(datetime.timedelta(hours=5))):
+        here, there = side_by_side(where, where)
+    assert there[:2] == here[:2] == ("uk", "UTC+05:00")
+    assert there[2] != here[2]
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_an_error_in_the_helper_is_raised_to_the_caller():
+    def broken():
+        raise LookupError("no such figure")
+
+    with pytest.raises(LookupError, match="no such figure"):
+        side_by_side(lambda: 1, broken)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_helpers_statements_are_counted_with_the_callers():
+    cf.ClientFactory()
+    with CaptureQueriesContext(connection) as captured:
+        side_by_side(lambda: Client.objects.count(), lambda: list(Client.objects.values_list("last_name")))
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert len(statements) == 2
+    assert any("COUNT(*)" in sql for sql in statements)
+    assert any('"last_name"' in sql and "COUNT" not in sql for sql in statements)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_closing_the_helpers_closes_their_connections():
+    before = connections_to_this_database()
+    side_by_side(backend_pid, backend_pid)
+    assert connections_to_this_database() == before + 1  # the helper's connection is kept…
+    close_helpers()
+    assert connections_to_this_database() == before  # … until closed
+    assert len(set(side_by_side(backend_pid, backend_pid))) == 2  # and a new helper starts
