@@ -17,6 +17,7 @@ from clients.selectors import (
     waiting_messages,
 )
 from core.dates import day_start
+from core.parallel import side_by_side
 from programs.classes.selectors import places_unconfirmed_on
 from programs.selectors import sessions_of_the_day, sessions_unconfirmed_on
 from sales.selectors import pending_recommendations_for
@@ -111,26 +112,35 @@ def new_clients_without_intro(clients: QuerySet, today: datetime.date) -> QueryS
 
 
 def _today_sections(user, today: datetime.date) -> dict:
+    """Today's sections; the at-risk clients, the expiring cards and the complaints (the
+    longest statements) beside the others, on a second connection where ``core.parallel`` can
+    (PostgreSQL)."""
     covered = covered_manager_ids(user)  # read once: a list of ids in every statement below
     mine = clients_visible_to(user, covered)
     from staff.services import complaints_overdue_since
 
-    return {
-        "today": today,
-        "waiting": _waiting_section(mine),  # not "messages": that name is the messages framework's
-        "sessions_today": _section(sessions_of_the_day(today, mine)),
-        "unconfirmed_tomorrow": _section(sessions_unconfirmed_on(today + datetime.timedelta(days=1), mine)),
-        "unconfirmed_places_tomorrow": _section(places_unconfirmed_on(today + datetime.timedelta(days=1), mine)),
-        "overdue_since": complaints_overdue_since(),
-        "expiring_days": rules.EXPIRING_SOON_DAYS,
-        "complaints": _section(complaints_to_resolve().filter(client__in=mine)),
-        "expiring": _section(expiring_cards(today).filter(client__in=mine)),
-        "tasks": _section(tasks_due(tasks_visible_to(user, covered=covered), today)),
-        "recommendations": _section(pending_recommendations_for(mine)),
-        "at_risk": _at_risk_section(mine, today),
-        "birthdays": _section(birthdays(mine, today)),
-        "new_clients": _section(new_clients_without_intro(mine, today)),
-    }
+    tomorrow = today + datetime.timedelta(days=1)
+    sections, beside = side_by_side(
+        lambda: {
+            "today": today,
+            "waiting": _waiting_section(mine),  # not "messages": that name is the messages framework's
+            "sessions_today": _section(sessions_of_the_day(today, mine)),
+            "unconfirmed_tomorrow": _section(sessions_unconfirmed_on(tomorrow, mine)),
+            "unconfirmed_places_tomorrow": _section(places_unconfirmed_on(tomorrow, mine)),
+            "overdue_since": complaints_overdue_since(),
+            "expiring_days": rules.EXPIRING_SOON_DAYS,
+            "tasks": _section(tasks_due(tasks_visible_to(user, covered=covered), today)),
+            "recommendations": _section(pending_recommendations_for(mine)),
+            "birthdays": _section(birthdays(mine, today)),
+            "new_clients": _section(new_clients_without_intro(mine, today)),
+        },
+        lambda: {
+            "at_risk": _at_risk_section(mine.all(), today),
+            "expiring": _section(expiring_cards(today).filter(client__in=mine.all())),
+            "complaints": _section(complaints_to_resolve().filter(client__in=mine.all())),
+        },
+    )
+    return {**sections, **beside}
 
 
 # --- A client's history (the director's view from the card) -----------------------------------------

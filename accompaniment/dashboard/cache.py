@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 
+from core.parallel import side_by_side
+
 from .at_risk import at_risk_summary
 from .headline import kpis
 from .period import Period
@@ -37,15 +39,23 @@ DASHBOARD_CACHE_VERSION = "2"
 
 
 def dashboard(period: Period) -> dict:
-    """Everything the page shows for a period, in a fixed number of queries."""
-    at_risk = at_risk_summary(period)
-    return {
-        "period": period,
-        "previous": period.previous(),
-        "kpis": kpis(period),
-        "series": series(period),
-        "managers": managers_table(period, at_risk["by_manager"]),
-        "departments": departments_table(period),
-        "staff": staff_quality_summary(period),
-        "at_risk": at_risk,
-    }
+    """Everything the page shows for a period, in a fixed number of queries. The at-risk set
+    and the managers' table (about a third of the statements' time) are computed beside the
+    other figures, on a second connection where ``core.parallel`` can (PostgreSQL)."""
+
+    def at_risk_and_managers():
+        at_risk = at_risk_summary(period)
+        return at_risk, managers_table(period, at_risk["by_manager"])
+
+    data, (at_risk, managers) = side_by_side(
+        lambda: {
+            "period": period,
+            "previous": period.previous(),
+            "kpis": kpis(period),
+            "series": series(period),
+            "departments": departments_table(period),
+            "staff": staff_quality_summary(period),
+        },
+        at_risk_and_managers,
+    )
+    return {**data, "managers": managers, "at_risk": at_risk}
