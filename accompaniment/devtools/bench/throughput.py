@@ -136,19 +136,34 @@ def hammer(port: int, path: str, cookies: list[str], seconds: float) -> dict:
     elapsed = time.monotonic() - began
     if errors:
         raise CommandError(f"{path} under load: {errors[:3]}")
-    return {"requests": sum(counts), "rps": round(sum(counts) / elapsed, 1)}
+    return {"requests": sum(counts), "rps": round(sum(counts) / elapsed, 1), "elapsed": elapsed}
 
 
-def throughput(pages: list[tuple[str, str, object]], seconds: float, out) -> list[dict]:
+def throughput(pages: list[tuple[str, str, object]], seconds: float, out, rounds: int = 5) -> list[dict]:
     """Each (name, path, user) page's requests per second with USERS concurrent users (each its own
-    session of ``user``) under gunicorn with WORKERS workers, and its share of the minimal page's."""
-    rows = []
+    session of ``user``) under gunicorn with WORKERS workers, and its share of the minimal page's.
+
+    The pages are loaded side by side, as the bench's timings are: after a short untimed load of
+    each (every worker imports, compiles its templates and connects), ``rounds`` rounds load each
+    page for ``seconds`` / ``rounds``, the order reversed every other round, so that a burst of
+    the shared machine's load falls on a page and the minimal page alike."""
+    totals = {name: {"requests": 0, "elapsed": 0.0} for name, _path, _who in pages}
     with Server() as server:
-        for name, path, who in pages:
-            cookies = [session_cookie(who) for _ in range(USERS)]
-            get(server.port, path, cookies[0])  # warm the workers' caches and imports
-            out.write(f"Throughput of {name} ({USERS} users, {seconds:g} s) …")
-            rows.append({"name": name, "path": path, **hammer(server.port, path, cookies, seconds)})
+        cookies = {name: [session_cookie(who) for _ in range(USERS)] for name, _path, who in pages}
+        out.write(f"Throughput of {len(pages)} pages ({USERS} users, {rounds} rounds of {seconds / rounds:g} s each) …")
+        for name, path, _who in pages:
+            hammer(server.port, path, cookies[name], min(1.0, seconds / rounds))  # warm-up, not counted
+        for round_index in range(rounds):
+            order = pages if round_index % 2 == 0 else pages[::-1]
+            for name, path, _who in order:
+                loaded = hammer(server.port, path, cookies[name], seconds / rounds)
+                totals[name]["requests"] += loaded["requests"]
+                totals[name]["elapsed"] += loaded["elapsed"]
+    rows = [
+        {"name": name, "path": path, "requests": totals[name]["requests"],
+         "rps": round(totals[name]["requests"] / totals[name]["elapsed"], 1)}
+        for name, path, _who in pages
+    ]
     minimal = next((row["rps"] for row in rows if row["name"] == MINIMAL), None)
     for row in rows:
         row["share_of_minimal"] = round(row["rps"] / minimal, 2) if minimal else None
