@@ -229,7 +229,8 @@ def _hours(flt: CalendarFilter, columns: list) -> list[dict]:
 def _column(column, by: str) -> dict:
     if by == BY_ROOMS:
         return {"id": str(column.pk), "title": f"{column.name} ({column.capacity})",
-                "extendedProps": {"department": column.department.name if column.department_id else ""}}
+                "extendedProps": {"department": column.department.name if column.department_id else "",
+                                  "kind": column.kind}}
     return {"id": str(column.pk), "title": f"{column.first_name} {column.last_name}",
             "extendedProps": {"department": column.department.name if column.department_id else ""}}
 

@@ -129,9 +129,16 @@ def calendar(request):
     }
     services_list = []
     if may_plan:
-        services_list = [{"id": s.pk, "name": s.name, "minutes": s.duration_minutes,
+        services_list = [{"id": s.pk, "name": s.name, "minutes": s.duration_minutes, "roomKind": s.room_kind,
                           "providers": [m.pk for m in s.staff_members.all()]}
                          for s in Service.objects.filter(is_active=True).prefetch_related("staff_members")]
+    if may_plan and by == BY_ROOMS:  # the booking form's specialists: the department's, any of them
+        config["specialists"] = [
+            {"id": m.pk, "name": f"{m.first_name} {m.last_name}"}
+            for m in StaffMember.objects.filter(is_active=True, role__in=StaffMember.SPECIALIST_ROLES).filter(
+                **({"department_id": flt.department_id} if flt.department_id else {})
+            ).order_by("last_name", "first_name", "pk")
+        ]
     query = {"view": view, "date": day.isoformat(), "by": by}
     return render(request, "programs/calendar.html", {
         "config": config, "services": services_list, "departments": departments, "flt": flt, "view": view,
@@ -202,7 +209,8 @@ def calendar_cancel(request, session_pk):
 @require_POST
 @requires(PLAN_SCHEDULE)
 def calendar_book(request):
-    """Book a single session on an empty slot (``services.session_book_single``)."""
+    """Book a single session on an empty slot (``services.session_book_single``): in the clicked
+    room by room, in a free room of the kind the service needs by specialist."""
     form = CalendarBookForm(_payload(request), clients=clients_visible_to(request.user))
     if not form.is_valid():
         return _form_errors(form)
@@ -210,7 +218,7 @@ def calendar_book(request):
     try:
         session = services.session_book_single(client=data["client"], service=data["service"],
                                                specialist=data["specialist"], start=data["start"],
-                                               user=request.user)
+                                               room=data["room"], user=request.user)
     except ValidationError as error:
         return _refused(error)
     return JsonResponse({"ok": True, "session": session.pk, "message": _("%(service)s booked for %(client)s at %(when)s.") % {

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import outside_dates_message, validate_club_date, within_dates
 from core.forms import DataSelect, DateInput
-from staff.models import Service, StaffMember
+from staff.models import Room, Service, StaffMember
 from staff.rules import contraindications_conflict, not_provided_message, provides
 
 from .models import ProgramTemplate
@@ -161,7 +161,8 @@ class CalendarMoveForm(forms.Form):
 
 class CalendarBookForm(forms.Form):
     """A single session booked on an empty slot of the calendar: the client (among those the user
-    sees), the service, the specialist of the column and the start."""
+    sees), the service, the specialist (the column's, by specialist) and the start; by room, the
+    room of the column (by specialist none: a free room of the kind the service needs is found)."""
 
     client = forms.ModelChoiceField(label=_("Client"), queryset=None,
                                     error_messages={"invalid_choice": _("Choose a client from the list.")})
@@ -171,6 +172,7 @@ class CalendarBookForm(forms.Form):
         queryset=StaffMember.objects.filter(is_active=True, role__in=StaffMember.SPECIALIST_ROLES),
     )
     start = forms.DateTimeField(label=_("Start"), validators=[validate_club_date])
+    room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.filter(is_active=True), required=False)
 
     def __init__(self, *args, clients, **kwargs):
         super().__init__(*args, **kwargs)

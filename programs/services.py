@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.dates import outside_dates_message
 from clients.models import Client
-from staff.models import Service, StaffMember
+from staff.models import Room, Service, StaffMember
 from staff.rules import contraindication_check, not_provided_message, provides
 
 from .models import Program, ProgramItem, ProgramTemplate, Session
@@ -220,12 +220,13 @@ def session_mark(*, session: Session, status: str, user, notes: str = "") -> Ses
 
 @transaction.atomic
 def session_book_single(*, client: Client, service: Service, specialist: StaffMember,
-                        start: datetime.datetime, user) -> Session:
+                        start: datetime.datetime, user, room: Room | None = None) -> Session:
     """Book one session of ``service`` for ``client`` outside any personal program (a massage sold
     as a service), from the calendar: it goes into the client's *single sessions* program
     (``Program.one_off``, created on the first such booking, kept beside the personal program), as
-    its own item, and is booked by the same rules as every session (``scheduling.session_book``);
-    a refusal leaves nothing behind. The caller has checked the user sees the client."""
+    its own item, and is booked by the same rules as every session (``scheduling.session_book``:
+    in ``room`` when given — the calendar's by-room view —, else in a free room of the kind the
+    service needs); a refusal leaves nothing behind. The caller has checked the user sees the client."""
     problems = item_errors(client, ItemDraft(service=service, specialist=specialist, sessions_count=1,
                                              sessions_per_week=1))
     if problems:
@@ -243,7 +244,7 @@ def session_book_single(*, client: Client, service: Service, specialist: StaffMe
                        sessions_per_week=1, position=program.items.count())
     item.full_clean()
     item.save()
-    return session_book(item=item, start=start, user=user, specialist=specialist)
+    return session_book(item=item, start=start, user=user, specialist=specialist, room=room)
 
 
 @transaction.atomic

@@ -153,11 +153,19 @@
   // --- booking a single session on an empty slot -------------------------------------------------
   var bookModal = document.getElementById("book-modal");
   var bookForm = document.getElementById("book-form");
+  // By room the room is the column clicked (its kind narrows the services: one of that kind, or
+  // one that needs no particular room) and any specialist of the department may take the session.
+  function roomKind() {
+    var chosen = config.by === "rooms" ? document.getElementById("book-room").selectedOptions[0] : null;
+    return chosen ? chosen.dataset.kind : null;
+  }
   function fillServices(specialistId) {
     var select = document.getElementById("book-service");
+    var kind = roomKind();
     select.textContent = "";
     services.filter(function (service) {
-      return !specialistId || service.providers.indexOf(Number(specialistId)) !== -1;
+      return (!specialistId || service.providers.indexOf(Number(specialistId)) !== -1) &&
+        (kind === null || !service.roomKind || service.roomKind === kind);
     }).forEach(function (service) {
       select.append(new Option(service.name + " (" + service.minutes + ")", service.id));
     });
@@ -166,17 +174,32 @@
     if (!bookForm) { return; }
     clearErrors(bookForm);
     var specialist = document.getElementById("book-specialist");
+    var room = document.getElementById("book-room");
     specialist.textContent = "";
+    room.textContent = "";
     if (config.by === "specialists") {
       columns.forEach(function (column) { specialist.append(new Option(column.title, column.id)); });
       if (info.resource) { specialist.value = info.resource.id; }
+      room.append(new Option("", ""));
+    } else {
+      (config.specialists || []).forEach(function (member) { specialist.append(new Option(member.name, member.id)); });
+      columns.forEach(function (column) {
+        var option = new Option(column.title, column.id);
+        option.dataset.kind = (column.extendedProps || {}).kind || "";
+        room.append(option);
+      });
+      if (info.resource) { room.value = info.resource.id; }
     }
+    document.getElementById("book-room-field").classList.toggle("d-none", config.by !== "rooms");
     fillServices(specialist.value);
     document.getElementById("book-start").value = local(info.start).slice(0, 16);
     document.getElementById("book-client").value = config.clientId || "";
     bootstrap.Modal.getOrCreateInstance(bookModal).show();
   }
   if (bookForm) {
+    document.getElementById("book-room").addEventListener("change", function () {
+      fillServices(document.getElementById("book-specialist").value);
+    });
     document.getElementById("book-specialist").addEventListener("change", function (e) { fillServices(e.target.value); });
     var search = document.getElementById("book-client-search");
     var matches = document.getElementById("book-client-matches");

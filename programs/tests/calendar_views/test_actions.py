@@ -111,6 +111,51 @@ def test_a_single_session_in_the_way_is_refused_and_leaves_nothing(spa):
     assert ProgramItem.objects.count() == 2
 
 
+def test_by_room_a_single_session_is_booked_in_the_room_clicked(spa):
+    """The by-room view sends the column's room: the session takes it, though the first room of
+    the kind is free too (by specialist, without a room, the first free one is taken)."""
+    browser = browser_of(spa.users.manager)
+    data = {"client": spa.mine.pk, "service": spa.massage.pk, "specialist": spa.masseurs[0].pk}
+    in_room = post(browser, "programs:calendar-book", {**data, "start": local(MONDAY, 15), "room": spa.rooms[1].pk})
+    any_room = post(browser, "programs:calendar-book", {**data, "start": local(MONDAY, 12), "room": ""})
+    assert in_room.status_code == any_room.status_code == 200, in_room.content
+    assert Session.objects.get(pk=in_room.json()["session"]).room == spa.rooms[1]
+    assert Session.objects.get(pk=any_room.json()["session"]).room == spa.rooms[0]
+
+
+def test_by_room_a_taken_room_or_one_of_another_kind_is_refused_and_leaves_nothing(spa):
+    from staff.models import RoomKind
+    from staff.tests import factories as stf
+
+    studio = stf.RoomFactory(department=spa.department, name="Studio", kind=RoomKind.STUDIO, capacity=8)
+    # 10:00-11:15 Massage 1 and 2 are taken by the two clients' sessions; Ihor is free at 11:00.
+    taken = post(browser_of(spa.users.other), "programs:calendar-book",
+                 {"client": spa.theirs.pk, "service": spa.massage.pk, "specialist": spa.masseurs[1].pk,
+                  "start": local(MONDAY, 11, 15), "room": spa.rooms[0].pk})
+    assert taken.status_code == 200  # the room is free again at 11:15 (the buffer included)
+    refused = post(browser_of(spa.users.manager), "programs:calendar-book",
+                   {"client": spa.mine.pk, "service": spa.massage.pk, "specialist": spa.masseurs[0].pk,
+                    "start": local(MONDAY, 11, 45), "room": spa.rooms[0].pk})
+    assert refused.status_code == 409 and "Massage 1" in refused.json()["error"]
+    wrong_kind = post(browser_of(spa.users.manager), "programs:calendar-book",
+                      {"client": spa.mine.pk, "service": spa.massage.pk, "specialist": spa.masseurs[0].pk,
+                       "start": local(MONDAY, 15), "room": studio.pk})
+    assert wrong_kind.status_code == 400
+    assert wrong_kind.json()["errors"]["room"] == ["Massage needs a room of the kind: massage room."]
+    assert not Program.objects.filter(client=spa.mine, one_off=True).exists()
+
+
+def test_the_by_room_page_offers_the_departments_specialists_and_each_rooms_kind(spa, client):
+    client.force_login(spa.users.manager)
+    page = client.get(reverse("programs:calendar"), {"by": "rooms", "department": spa.department.pk})
+    assert [m["name"] for m in page.context["config"]["specialists"]] == ["Ihor Masseur", "Nina Masseur"]
+    feed = client.get(reverse("programs:calendar-events"), {**WEEK, "by": "rooms", "department": spa.department.pk})
+    assert {r["title"]: r["extendedProps"]["kind"] for r in feed.json()["resources"]} == {
+        "Massage 1 (1)": "massage", "Massage 2 (1)": "massage"}
+    by_specialist = client.get(reverse("programs:calendar"), {"department": spa.department.pk})
+    assert "specialists" not in by_specialist.context["config"]  # the columns are the specialists
+
+
 def test_booking_asks_for_each_missing_field(spa):
     response = post(browser_of(spa.users.manager), "programs:calendar-book", {"start": "tomorrow"})
     assert response.status_code == 400

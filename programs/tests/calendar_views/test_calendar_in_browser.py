@@ -5,6 +5,7 @@ phone's width."""
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 from django.utils import timezone
 
 from conftest import log_in, screenshot
@@ -15,8 +16,8 @@ from programs.tests.calendar.support import MONDAY
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def open_day(page, day=MONDAY):
-    page.goto(f"/programs/calendar/?view=day&date={day.isoformat()}")
+def open_day(page, day=MONDAY, by="specialists"):
+    page.goto(f"/programs/calendar/?view=day&date={day.isoformat()}&by={by}")
     page.locator(".ec-event:not(.ec-bg-event)").first.wait_for()
 
 
@@ -136,6 +137,33 @@ def test_a_click_on_an_empty_time_books_a_single_session(browser_page, spa):
     page.locator("#calendar-alert.alert-success").wait_for()
     single = Session.objects.get(item__program__one_off=True)
     assert (single.client, single.specialist, local_start(single)) == (spa.mine, spa.masseurs[0], "15:00")
+    assert page.js_errors == [] and page.csp_violations() == []
+
+
+def test_by_room_a_click_on_an_empty_time_books_a_single_session_in_that_room(browser_page, spa):
+    page = browser_page
+    log_in(page, "olena")
+    open_day(page, by="rooms")
+    ten = box(page.locator(".ec-event.ec-busy"))["y"]
+    hour = box(page.locator(".ec-slot").nth(1))["height"]
+    head = box(page.locator(".ec-col-head").nth(1))  # Massage 2
+    page.mouse.click(head["x"] + head["width"] / 2, ten + 5 * hour + 6)  # 15:00
+    page.locator("#book-modal.show").wait_for()
+    room = page.get_by_label("Room", exact=True)
+    expect(room).to_be_visible()
+    expect(room.locator("option:checked")).to_have_text("Massage 2 (1)")
+    specialist = page.get_by_label("Specialist", exact=True)
+    expect(specialist.locator("option")).to_have_text(["Ihor Masseur", "Nina Masseur"])  # any of the department's
+    specialist.select_option(label="Nina Masseur")
+    expect(page.get_by_label("Service", exact=True).locator("option")).to_have_text(["Massage (60)"])
+    page.locator("#book-client-search").fill("Iry")
+    page.locator("#book-client-matches button", has_text="Iryna Mine").click()
+    screenshot(page, "calendar-book-by-room")
+    page.get_by_role("button", name="Book").click()
+    page.locator("#calendar-alert.alert-success").wait_for()
+    single = Session.objects.get(item__program__one_off=True)
+    assert (single.client, single.specialist, single.room, local_start(single)) == (
+        spa.mine, spa.masseurs[0], spa.rooms[1], "15:00")
     assert page.js_errors == [] and page.csp_violations() == []
 
 
