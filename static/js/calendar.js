@@ -159,16 +159,30 @@
     var chosen = config.by === "rooms" ? document.getElementById("book-room").selectedOptions[0] : null;
     return chosen ? chosen.dataset.kind : null;
   }
-  function fillServices(specialistId) {
-    var select = document.getElementById("book-service");
-    var kind = roomKind();
-    select.textContent = "";
-    services.filter(function (service) {
+  function fitting(specialistId, kind) {
+    return services.filter(function (service) {
       return (!specialistId || service.providers.indexOf(Number(specialistId)) !== -1) &&
         (kind === null || !service.roomKind || service.roomKind === kind);
-    }).forEach(function (service) {
+    });
+  }
+  function fillServices(specialistId) {
+    var select = document.getElementById("book-service");
+    select.textContent = "";
+    fitting(specialistId, roomKind()).forEach(function (service) {
       select.append(new Option(service.name + " (" + service.minutes + ")", service.id));
     });
+  }
+  // By room: a specialist with a service for the room (the first such when the one chosen has none).
+  function fitSpecialist() {
+    var specialist = document.getElementById("book-specialist");
+    var kind = roomKind();
+    if (kind !== null && !fitting(specialist.value, kind).length) {
+      var fits = Array.prototype.find.call(specialist.options, function (option) {
+        return fitting(option.value, kind).length;
+      });
+      if (fits) { specialist.value = fits.value; }
+    }
+    fillServices(specialist.value);
   }
   function openBooking(info) {
     if (!bookForm) { return; }
@@ -191,15 +205,13 @@
       if (info.resource) { room.value = info.resource.id; }
     }
     document.getElementById("book-room-field").classList.toggle("d-none", config.by !== "rooms");
-    fillServices(specialist.value);
+    fitSpecialist();
     document.getElementById("book-start").value = local(info.start).slice(0, 16);
     document.getElementById("book-client").value = config.clientId || "";
     bootstrap.Modal.getOrCreateInstance(bookModal).show();
   }
   if (bookForm) {
-    document.getElementById("book-room").addEventListener("change", function () {
-      fillServices(document.getElementById("book-specialist").value);
-    });
+    document.getElementById("book-room").addEventListener("change", fitSpecialist);
     document.getElementById("book-specialist").addEventListener("change", function (e) { fillServices(e.target.value); });
     var search = document.getElementById("book-client-search");
     var matches = document.getElementById("book-client-matches");

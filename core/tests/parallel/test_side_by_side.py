@@ -104,3 +104,52 @@ def test_closing_the_helpers_closes_their_connections():
     close_helpers()
     assert connections_to_this_database() == before  # … until closed
     assert len(set(side_by_side(backend_pid, backend_pid))) == 2  # and a new helper starts
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_in_a_transaction_opened_by_hand_the_calls_run_in_the_callers_thread():
+    from django.db import transaction
+
+    transaction.set_autocommit(False)
+    try:
+        assert not can_run_side_by_side()
+        assert side_by_side(thread_name, thread_name) == [thread_name()] * 2
+    finally:
+        transaction.rollback()
+        transaction.set_autocommit(True)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_helper_reads_alone_and_a_request_that_finds_the_helpers_busy_too():
+    def nested():
+        return side_by_side(thread_name, thread_name)
+
+    here, (first, second) = side_by_side(thread_name, nested)
+    assert first == second != here  # a helper does not ask for helpers (it would wait for itself)
+    from core import parallel
+
+    _pool, free = parallel._helpers()
+    assert free.acquire(blocking=False)  # the one helper works for another request
+    try:
+        assert side_by_side(thread_name, thread_name) == [thread_name()] * 2
+    finally:
+        free.release()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_when_the_callers_part_fails_the_helpers_part_has_ended_before_the_error_is_raised():
+    ended = threading.Event()
+
+    def slow():
+        threading.Event().wait(0.3)
+        ended.set()
+
+    def broken():
+        raise LookupError("no such figure")
+
+    with pytest.raises(LookupError):
+        side_by_side(broken, slow)
+    assert ended.is_set()

@@ -145,6 +145,24 @@ def test_by_room_a_taken_room_or_one_of_another_kind_is_refused_and_leaves_nothi
     assert not Program.objects.filter(client=spa.mine, one_off=True).exists()
 
 
+def test_by_room_a_service_that_needs_no_room_takes_the_room_given_and_a_room_out_of_use_is_refused(spa):
+    from staff.tests import factories as stf
+
+    consultation = stf.ServiceFactory(department=spa.department, name="Consultation", duration_minutes=30,
+                                      room_kind="")
+    spa.masseurs[0].services.add(consultation)
+    browser = browser_of(spa.users.manager)
+    data = {"client": spa.mine.pk, "service": consultation.pk, "specialist": spa.masseurs[0].pk}
+    booked = post(browser, "programs:calendar-book", {**data, "start": local(MONDAY, 15), "room": spa.rooms[1].pk})
+    assert booked.status_code == 200, booked.content
+    assert Session.objects.get(pk=booked.json()["session"]).room == spa.rooms[1]
+    spa.rooms[0].is_active = False
+    spa.rooms[0].save()
+    refused = post(browser, "programs:calendar-book", {**data, "start": local(MONDAY, 16), "room": spa.rooms[0].pk})
+    assert refused.status_code == 400 and "room" in refused.json()["errors"]
+    assert Session.objects.filter(item__program__one_off=True).count() == 1
+
+
 def test_the_by_room_page_offers_the_departments_specialists_and_each_rooms_kind(spa, client):
     client.force_login(spa.users.manager)
     page = client.get(reverse("programs:calendar"), {"by": "rooms", "department": spa.department.pk})

@@ -141,6 +141,15 @@ def test_a_click_on_an_empty_time_books_a_single_session(browser_page, spa):
 
 
 def test_by_room_a_click_on_an_empty_time_books_a_single_session_in_that_room(browser_page, spa):
+    """The room clicked is the form's; the services are those of the specialist for that kind of
+    room, and a room the chosen specialist has nothing for picks one who has."""
+    from staff.models import RoomKind
+    from staff.tests import factories as stf
+
+    stf.RoomFactory(department=spa.department, name="Studio", kind=RoomKind.STUDIO, capacity=8)
+    stretching = stf.ServiceFactory(department=spa.department, name="Stretching", duration_minutes=45,
+                                    room_kind=RoomKind.STUDIO)
+    spa.masseurs[1].services.add(stretching)  # Ihor: massage and stretching; Nina: massage only
     page = browser_page
     log_in(page, "olena")
     open_day(page, by="rooms")
@@ -153,9 +162,16 @@ def test_by_room_a_click_on_an_empty_time_books_a_single_session_in_that_room(br
     expect(room).to_be_visible()
     expect(room.locator("option:checked")).to_have_text("Massage 2 (1)")
     specialist = page.get_by_label("Specialist", exact=True)
+    service = page.get_by_label("Service", exact=True)
     expect(specialist.locator("option")).to_have_text(["Ihor Masseur", "Nina Masseur"])  # any of the department's
+    expect(service.locator("option")).to_have_text(["Massage (60)"])  # Ihor's for a massage room
     specialist.select_option(label="Nina Masseur")
-    expect(page.get_by_label("Service", exact=True).locator("option")).to_have_text(["Massage (60)"])
+    room.select_option(label="Studio (8)")  # nothing of Nina's: Ihor, his stretching
+    expect(specialist.locator("option:checked")).to_have_text("Ihor Masseur")
+    expect(service.locator("option")).to_have_text(["Stretching (45)"])
+    room.select_option(label="Massage 2 (1)")
+    specialist.select_option(label="Nina Masseur")
+    expect(service.locator("option")).to_have_text(["Massage (60)"])
     page.locator("#book-client-search").fill("Iry")
     page.locator("#book-client-matches button", has_text="Iryna Mine").click()
     screenshot(page, "calendar-book-by-room")
