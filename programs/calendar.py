@@ -109,10 +109,16 @@ def calendar_columns(user, flt: CalendarFilter, *, own: StaffMember | None = Non
         return list(rooms.order_by("department__name", "name", "pk"))
     if not can(user, PLAN_SCHEDULE):
         return [own] if own is not None else []
+    return list(specialists_of(flt.department_id).select_related("department"))
+
+
+def specialists_of(department_id: int | None):
+    """The active specialists of a department (every department's without one), by department
+    and name: the by-specialist columns, and by room the booking form's specialists."""
     people = StaffMember.objects.filter(is_active=True, role__in=StaffMember.SPECIALIST_ROLES)
-    if flt.department_id:
-        people = people.filter(department=flt.department_id)
-    return list(people.select_related("department").order_by("department__name", "last_name", "first_name", "pk"))
+    if department_id:
+        people = people.filter(department=department_id)
+    return people.order_by("department__name", "last_name", "first_name", "pk")
 
 
 def calendar_sessions(user, flt: CalendarFilter, columns: list):
@@ -252,5 +258,5 @@ def calendar_feed(user, flt: CalendarFilter) -> dict:
     }
 
 
-__all__ = ["BY_ROOMS", "BY_SPECIALISTS", "CalendarFilter", "FEED_QUERIES", "calendar_feed", "calendar_filter",
+__all__ = ["BY_ROOMS", "BY_SPECIALISTS", "CalendarFilter", "FEED_QUERIES", "calendar_feed", "calendar_filter", "specialists_of",
            "week_of"]

@@ -24,7 +24,9 @@ from staff.models import Department, OpeningHours, Room, Service, StaffMember
 from staff.rules import not_provided_message, provides
 
 from . import scheduling, services
-from .calendar import BY_ROOMS, BY_SPECIALISTS, DAY, WEEK, calendar_feed, calendar_filter, own_staff_member
+from .calendar import (
+    BY_ROOMS, BY_SPECIALISTS, DAY, WEEK, calendar_feed, calendar_filter, own_staff_member, specialists_of,
+)
 from .forms import CalendarBookForm, CalendarMoveForm, SessionCancelForm
 from .models import Session
 from .selectors import programs_visible_to
@@ -133,12 +135,8 @@ def calendar(request):
                           "providers": [m.pk for m in s.staff_members.all()]}
                          for s in Service.objects.filter(is_active=True).prefetch_related("staff_members")]
     if may_plan and by == BY_ROOMS:  # the booking form's specialists: the department's, any of them
-        config["specialists"] = [
-            {"id": m.pk, "name": f"{m.first_name} {m.last_name}"}
-            for m in StaffMember.objects.filter(is_active=True, role__in=StaffMember.SPECIALIST_ROLES).filter(
-                **({"department_id": flt.department_id} if flt.department_id else {})
-            ).order_by("last_name", "first_name", "pk")
-        ]
+        config["specialists"] = [{"id": m.pk, "name": f"{m.first_name} {m.last_name}"}
+                                 for m in specialists_of(flt.department_id)]
     query = {"view": view, "date": day.isoformat(), "by": by}
     return render(request, "programs/calendar.html", {
         "config": config, "services": services_list, "departments": departments, "flt": flt, "view": view,
