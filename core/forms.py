@@ -106,6 +106,13 @@ def _widget_html(bound_field, value, css_class: str) -> str:
     attrs = bound_field.build_widget_attrs({}, widget)
     if bound_field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", bound_field.auto_id)
+    if isinstance(widget, forms.Select) and _plain_options(widget):
+        written = _options_html(widget, value)
+        if written is not None:
+            attrs = widget.build_attrs(widget.attrs, attrs)
+            if widget.allow_multiple_selected:
+                attrs["multiple"] = True
+            return f'<select name="{escape(bound_field.html_name)}"{_attributes(attrs)}>{written}</select>'
     context = widget.get_context(bound_field.html_name, value, attrs)["widget"]
     if isinstance(widget, forms.Select):
         options = []
@@ -121,6 +128,33 @@ def _widget_html(bound_field, value, css_class: str) -> str:
         return f'<select name="{escape(context["name"])}"{_attributes(context["attrs"])}>{"".join(options)}</select>'
     value = f' value="{escape(context["value"])}"' if context["value"] is not None else ""
     return f'<input type="{escape(context["type"])}" name="{escape(context["name"])}"{value}{_attributes(context["attrs"])}>'
+
+
+def _plain_options(widget) -> bool:
+    """Whether ``widget``'s options are Django's own (no ``optgroups`` or ``create_option`` of a
+    subclass, such as ``DataSelect``'s ``data-*`` attributes), with no attributes of their own."""
+    kind = type(widget)
+    return (kind.optgroups is forms.Select.optgroups and kind.create_option is forms.Select.create_option
+            and not widget.option_inherits_attrs)
+
+
+def _options_html(widget, value) -> str | None:
+    """The options as ``Select.optgroups`` and its option template write them, read straight
+    from the choices (a model choice field's iterator reads its rows here, once), or None when
+    a choice is a group (left to Django)."""
+    from django.utils.html import escape
+
+    chosen = set(widget.format_value(value))
+    selected_one = False
+    options = []
+    for option_value, label in widget.choices:
+        if isinstance(label, (list, tuple)):
+            return None
+        option_value = "" if option_value is None else str(option_value)
+        selected = (not selected_one or widget.allow_multiple_selected) and option_value in chosen
+        selected_one |= selected
+        options.append(f'<option value="{escape(option_value)}"{" selected" if selected else ""}>{escape(label)}</option>')
+    return "".join(options)
 
 
 def bootstrap_field(bound_field):

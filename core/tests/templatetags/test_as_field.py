@@ -9,7 +9,7 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 from django.test.html import parse_html
 
-from core.forms import DateInput, bootstrap_field
+from core.forms import DataSelect, DateInput, bootstrap_field
 from core.templatetags.crm import as_field
 
 
@@ -25,6 +25,8 @@ class Sample(forms.Form):
     grouped = forms.ChoiceField(label="Grouped", required=False,
                                 choices=[("", "—"), ("Fruit", [("apple", "Apple"), ("pear", "Pear")]), ("x", "X")])
     many = forms.MultipleChoiceField(label="Many", required=False, choices=[("1", "One"), ("2", "Two")])
+    priced = forms.ChoiceField(label="Priced", required=False, choices=[("", "—"), ("a", "A"), ("b", "B")],
+                               widget=DataSelect(data_by_value={"a": {"price": "5.00"}, "b": {"price": "7 & 8"}}))
     agree = forms.BooleanField(label="I agree", required=False)
     sure = forms.BooleanField(label="Sure", required=True)
     locked = forms.CharField(label="Locked", required=False, disabled=True, initial="fixed")
@@ -37,7 +39,7 @@ class Sample(forms.Form):
 
 DATA = {
     "name": '"Iryna" <script>', "note": "", "email": "a@example.com", "days": "7", "price": "12.50", "day": "2026-12-07",
-    "kind": "a", "grouped": "pear", "many": ["1", "2"], "agree": "on", "sure": "on", "styled": "x",
+    "kind": "a", "grouped": "pear", "many": ["1", "2"], "priced": "b", "agree": "on", "sure": "on", "styled": "x",
 }
 
 
@@ -65,7 +67,13 @@ def test_plain_fields_are_written_without_crispy_and_the_rest_through_it():
     form = Sample({"days": "999"})
     form.is_valid()
     written = {name for name in form.fields if bootstrap_field(form[name]) is not None}
-    assert written == {"note", "email", "price", "day", "kind", "grouped", "many", "agree", "locked", "styled",
-                       "unlabelled"}
+    assert written == {"note", "email", "price", "day", "kind", "grouped", "many", "priced", "agree", "locked",
+                       "styled", "unlabelled"}
     # Errors (name, sure, days), help text, hidden fields and other widgets are crispy's.
     assert {"name", "sure", "days", "hinted", "secret", "text"}.isdisjoint(written)
+
+
+def test_a_select_whose_options_carry_data_keeps_them():
+    written = str(as_field(Sample({"priced": "b"})["priced"]))
+    assert 'value="a" data-price="5.00"' in written
+    assert 'value="b" selected data-price="7 &amp; 8"' in written
