@@ -88,6 +88,11 @@ class ClientFilter(django_filters.FilterSet):
 
     # Filters that only order the rows (the others narrow them).
     ORDER_ONLY = frozenset({"sort"})
+    # The form's class, built by django-filter anew for each list (a field made per filter, then a
+    # class of them): built once per set of filters shown (with or without the manager). Its
+    # fields depend on nothing of a request — their labels are lazy, the managers' choices are
+    # read when the select is written — and each form works on its own copies of them.
+    _form_classes: dict[tuple[str, ...], type] = {}
 
     class Meta:
         model = Client
@@ -98,6 +103,13 @@ class ClientFilter(django_filters.FilterSet):
         self.today = timezone.localdate()
         if not can(user, SEE_ALL_CLIENTS):
             del self.filters["manager"]
+
+    def get_form_class(self):
+        key = tuple(self.filters)
+        form_class = self._form_classes.get(key)
+        if form_class is None:
+            form_class = self._form_classes[key] = super().get_form_class()
+        return form_class
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(client_search_q(value))
