@@ -28,10 +28,10 @@ _SOME_PK = 918273645  # reversed once: the card's address is the text either sid
 
 
 def client_rows(clients, today: datetime.date, *, show_manager: bool) -> SafeString:
-    """Each client of the page (annotated as ``views.client_list`` does: ``phone_as_stored``, the
-    manager's names of ``LIST_MANAGER`` and ``selectors.client_list_columns``) as a table row: name
-    and e-mail, phone, stage, manager (``show_manager``), the card that matters today with its
-    badge, the last visit."""
+    """Each client of the page (a row of ``views.LIST_ROW``: the client's columns, ``phone_as_stored``,
+    the manager's names of ``LIST_MANAGER`` and ``selectors.client_list_columns``) as a table row:
+    name and e-mail, phone, stage, manager (``show_manager``), the card that matters today with
+    its badge, the last visit."""
     phone_label, membership_label = escape(_("Phone")), escape(_("Membership"))
     no_membership = f'<span class="text-body-secondary small">{escape(_("No membership"))}</span>'
     stages = {value: escape(str(label)) for value, label in Client.Stage.choices}
@@ -49,7 +49,7 @@ def client_rows(clients, today: datetime.date, *, show_manager: bool) -> SafeStr
         membership = badges.of(client) if client.membership_end else no_membership
         rows.append(
             f'<tr><td><a class="fw-semibold" href="{card_before}{client.pk}{card_after}">'
-            f'{escape(client.full_name)}</a>'
+            f'{escape(Client.name_of(client.first_name, client.last_name))}</a>'
             f'{email}</td><td class="text-nowrap" data-label="{phone_label}">'
             f'{conditional_escape(phone_link(client.phone_as_stored))}</td>'
             f'<td class="d-none d-md-table-cell"><span class="badge rounded-pill text-bg-light border">'
@@ -74,6 +74,7 @@ class _Badges:
 
     def __init__(self, today: datetime.date, dates: "ShortDates"):
         self.today, self.dates, self.texts = today, dates, {}
+        self.expired, self.until = _("expired %(date)s"), _("until %(date)s")
 
     def of(self, client) -> str:
         end = client.membership_end
@@ -87,12 +88,12 @@ class _Badges:
     def _badge(self, end: datetime.date, days_left: int) -> str:
         date = self.dates.date(end)
         if days_left < 0:
-            badge, text = "danger", _("expired %(date)s") % {"date": date}
+            badge, text = "danger", self.expired % {"date": date}
         elif rules.is_expiring_soon(days_left):
             text = ngettext("%(days)s day left", "%(days)s days left", days_left) % {"days": days_left}
             badge = "warning"
         else:
-            badge, text = "success", _("until %(date)s") % {"date": date}
+            badge, text = "success", self.until % {"date": date}
         return f'<span class="badge text-bg-{badge}">{escape(text)}</span>'
 
 

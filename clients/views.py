@@ -40,16 +40,20 @@ from .selectors import (
 )
 
 PAGE_SIZE = 25
-# What the client list shows of a client: the rows read nothing more. The phone is read as
-# stored (``phone_as_stored``), as text: the field would parse every row's number when it is read
-# (``phone_link`` parses a number once); the manager's names beside the client's own columns
-# (``LIST_MANAGER``), not as a user instance of each row.
-LIST_COLUMNS = ("first_name", "last_name", "email", "stage", "assigned_manager")
+# What the client list shows of a client (``LIST_ROW``, read as named tuples, not as clients): the
+# phone as stored (``phone_as_stored``), as text: the field would parse every row's number when it
+# is read (``phone_link`` parses a number once); the manager's names beside the client's own
+# columns (``LIST_MANAGER``), not as a user instance of each row; the card and the last visit
+# (``selectors.client_list_columns``). The expressions are made once: ``annotate`` works on copies
+# of them, which keep what Django works out about each.
 LIST_MANAGER = {
     "manager_first_name": F("assigned_manager__first_name"),
     "manager_last_name": F("assigned_manager__last_name"),
     "manager_username": F("assigned_manager__username"),
 }
+PHONE_AS_STORED = ExpressionWrapper(F("phone"), output_field=CharField())
+LIST_ROW = ("pk", "first_name", "last_name", "email", "stage", "assigned_manager_id", "phone_as_stored",
+            *LIST_MANAGER, "membership_end", "membership_plan", "membership_card", "last_visit")
 
 
 def _card(client) -> str:
@@ -61,9 +65,7 @@ def client_list(request):
     today = timezone.localdate()
     queryset = (
         clients_visible_to(request.user)
-        .only(*LIST_COLUMNS)
-        .annotate(phone_as_stored=ExpressionWrapper(F("phone"), output_field=CharField()),
-                  **LIST_MANAGER, **client_list_columns(today))
+        .annotate(phone_as_stored=PHONE_AS_STORED, **LIST_MANAGER, **client_list_columns(today))
         .order_by("last_name", "first_name", "id")
     )
     client_filter = ClientFilter(request.GET or None, queryset=queryset, user=request.user)
@@ -76,6 +78,7 @@ def client_list(request):
         if name not in ClientFilter.ORDER_ONLY
     )
     count = None if narrowed else visible_clients_count(request.user)
+    rows = rows.values_list(*LIST_ROW, named=True)
     page = CountedPaginator(rows, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -234,7 +234,12 @@ class Client(TimeStampedModel):
 
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.first_name, self.last_name) if part)
+        return self.name_of(self.first_name, self.last_name)
+
+    @staticmethod
+    def name_of(first_name: str, last_name: str) -> str:
+        """A client's full name from their first and last names (``full_name``)."""
+        return " ".join(part for part in (first_name, last_name) if part)
 
     def age(self, on: datetime.date | None = None) -> int | None:
         if not self.birth_date:
