@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.forms.models import ModelChoiceIterator
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connections
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -48,20 +49,28 @@ class ManagerChoiceField(forms.ModelChoiceField):
 
 @functools.lru_cache(maxsize=4)
 def _managers_sql(using: str) -> tuple[str, tuple]:
-    sql, params = managers_queryset().query.get_compiler(using=using).as_sql()
+    """What a manager's option shows (``ManagerChoiceField.label_from_instance``), the columns in
+    the model's order (as ``Model.from_db`` takes them); the rest of the user is not read."""
+    queryset = managers_queryset().only("first_name", "last_name", "username")
+    sql, params = queryset.query.get_compiler(using=using).as_sql()
     return sql, tuple(params)
 
 
 class _ClubManagers(ModelChoiceIterator):
-    """``managers_queryset()`` read with its SQL compiled once per process and database: Django
-    compiling the join through the groups on every client list took more than reading it."""
+    """``managers_queryset()`` read with its SQL compiled once per process and database and its
+    rows made users directly: Django compiling the join through the groups on every client list
+    took more than reading it, and a raw queryset's machinery as much again."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         using = self.queryset.db
-        for user in get_user_model().objects.raw(*_managers_sql(using), using=using):
-            yield self.choice(user)
+        user_model = get_user_model()
+        with connections[using].cursor() as cursor:
+            cursor.execute(*_managers_sql(using))
+            columns, rows = [column[0] for column in cursor.description], cursor.fetchall()
+        for row in rows:
+            yield self.choice(user_model.from_db(using, columns, row))
 
 
 class ClubManagerChoiceField(ManagerChoiceField):
