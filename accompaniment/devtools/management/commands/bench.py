@@ -78,9 +78,9 @@ class Command(BaseCommand):
         parser.add_argument("--memberships", type=int, default=100_000,
                             help="After the full size, grow the club to this many memberships and time the real "
                                  "sweep there (default 100000; 0: not at all). The club stays that big.")
-        parser.add_argument("--throughput", type=float, default=10, metavar="SECONDS",
+        parser.add_argument("--throughput", type=float, default=30, metavar="SECONDS",
                             help="Seconds each page is asked for under gunicorn (4 workers, 4 users) at the full "
-                                 "size (default 10; 0: not measured).")
+                                 "size (default 30; 0: not measured).")
         parser.add_argument("--skip-schedule", action="store_true",
                             help="Leave out the schedule (a year of sessions) and its cases.")
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
