@@ -305,8 +305,19 @@ def _browser_tab(chromium, live_server, **options):
 
 
 def screenshot(page, name: str) -> str:
+    """The page as a full-page PNG under SCREENSHOTS (for people to look at; no test reads it).
+    Chromium now and then cannot capture a page that was just resized on a busy machine ("Unable
+    to capture screenshot"): it is asked once more after a moment."""
+    from playwright.sync_api import Error
+
     path = os.path.join(SCREENSHOTS, f"{name}.png")
-    page.screenshot(path=path, full_page=True)
+    try:
+        page.screenshot(path=path, full_page=True)
+    except Error as error:
+        if "Unable to capture screenshot" not in str(error):
+            raise
+        page.wait_for_timeout(500)
+        page.screenshot(path=path, full_page=True)
     return path
 
 

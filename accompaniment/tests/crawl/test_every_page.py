@@ -23,7 +23,7 @@ from django.db import connection, models
 from django.urls import NoReverseMatch, reverse
 
 from accompaniment.access import site_pages
-from conftest import SCREENSHOTS
+from conftest import screenshot
 from core import roles
 
 from .checks import LAYOUT_PROBLEMS, PAGE_TEXT, data_words, wrong_language_words
@@ -195,7 +195,7 @@ def look_here(page, name, url, language, allowed, problems, screenshot_as):
             page.set_viewport_size({"width": width, "height": 900})
         found += [f"{width}px: {p}" for p in page.evaluate(LAYOUT_PROBLEMS, width_name == "phone")]
         if name in MAIN_PAGES:
-            page.screenshot(path=os.path.join(SCREENSHOTS, f"crawl-{screenshot_as}-{name.replace(':', '-')}-{language}-{width}.png"), full_page=True)
+            screenshot(page, f"crawl-{screenshot_as}-{name.replace(':', '-')}-{language}-{width}")
     text = page.evaluate(PAGE_TEXT)
     if text["language"] != language:
         found.append(f"the page is in {text['language']!r}, not {language!r}")
