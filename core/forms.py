@@ -91,7 +91,7 @@ def _attributes(attrs: dict) -> str:
 def _widget_html(bound_field, value, css_class: str) -> str:
     """The widget as ``BoundField.as_widget`` renders it, with crispy's classes (the widget's
     class name, then ``css_class``) added to its own as crispy's ``crispy_field`` does."""
-    from django.utils.html import escape
+    from django.utils.html import conditional_escape, escape
 
     widget = copy.copy(bound_field.field.widget)
     classes = widget.attrs.get("class", "")
@@ -120,7 +120,7 @@ def _widget_html(bound_field, value, css_class: str) -> str:
             if group_name:
                 options.append(f'<optgroup label="{escape(group_name)}">')
             options += [
-                f'<option value="{escape(option["value"])}"{_attributes(option["attrs"])}>{escape(option["label"])}</option>'
+                f'<option value="{escape(option["value"])}"{_attributes(option["attrs"])}>{conditional_escape(option["label"])}</option>'
                 for option in group
             ]
             if group_name:
@@ -131,20 +131,22 @@ def _widget_html(bound_field, value, css_class: str) -> str:
 
 
 def _plain_options(widget) -> bool:
-    """Whether ``widget``'s options are Django's own (no ``optgroups`` or ``create_option`` of a
-    subclass, such as ``DataSelect``'s ``data-*`` attributes), with no attributes of their own."""
+    """Whether ``widget``'s options are Django's own (no ``get_context``, ``optgroups`` or
+    ``create_option`` of a subclass, such as ``DataSelect``'s ``data-*`` attributes), with no
+    attributes of their own."""
     kind = type(widget)
-    return (kind.optgroups is forms.Select.optgroups and kind.create_option is forms.Select.create_option
-            and not widget.option_inherits_attrs)
+    return (kind.get_context is forms.Select.get_context and kind.optgroups is forms.Select.optgroups
+            and kind.create_option is forms.Select.create_option and not widget.option_inherits_attrs)
 
 
 def _options_html(widget, value) -> str | None:
     """The options as ``Select.optgroups`` and its option template write them, read straight
     from the choices (a model choice field's iterator reads its rows here, once), or None when
     a choice is a group (left to Django)."""
-    from django.utils.html import escape
+    from django.utils.html import conditional_escape, escape
 
-    chosen = set(widget.format_value(value))
+    # As ``optgroups`` tests it: a list of values, or one text (``NullBooleanSelect``'s).
+    chosen = widget.format_value(value)
     selected_one = False
     options = []
     for option_value, label in widget.choices:
@@ -153,7 +155,7 @@ def _options_html(widget, value) -> str | None:
         option_value = "" if option_value is None else str(option_value)
         selected = (not selected_one or widget.allow_multiple_selected) and option_value in chosen
         selected_one |= selected
-        options.append(f'<option value="{escape(option_value)}"{" selected" if selected else ""}>{escape(label)}</option>')
+        options.append(f'<option value="{escape(option_value)}"{" selected" if selected else ""}>{conditional_escape(label)}</option>')
     return "".join(options)
 
 

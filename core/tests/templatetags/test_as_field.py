@@ -8,6 +8,7 @@ import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 from django.test.html import parse_html
+from django.utils.safestring import mark_safe
 
 from core.forms import DataSelect, DateInput, bootstrap_field
 from core.templatetags.crm import as_field
@@ -25,6 +26,8 @@ class Sample(forms.Form):
     grouped = forms.ChoiceField(label="Grouped", required=False,
                                 choices=[("", "—"), ("Fruit", [("apple", "Apple"), ("pear", "Pear")]), ("x", "X")])
     many = forms.MultipleChoiceField(label="Many", required=False, choices=[("1", "One"), ("2", "Two")])
+    known = forms.NullBooleanField(label="Known", required=False)
+    safe = forms.ChoiceField(label="Safe", required=False, choices=[("a", mark_safe("<b>A</b>")), ("b", "B & b")])
     priced = forms.ChoiceField(label="Priced", required=False, choices=[("", "—"), ("a", "A"), ("b", "B")],
                                widget=DataSelect(data_by_value={"a": {"price": "5.00"}, "b": {"price": "7 & 8"}}))
     agree = forms.BooleanField(label="I agree", required=False)
@@ -39,7 +42,7 @@ class Sample(forms.Form):
 
 DATA = {
     "name": '"Iryna" <script>', "note": "", "email": "a@example.com", "days": "7", "price": "12.50", "day": "2026-12-07",
-    "kind": "a", "grouped": "pear", "many": ["1", "2"], "priced": "b", "agree": "on", "sure": "on", "styled": "x",
+    "kind": "a", "grouped": "pear", "many": ["1", "2"], "priced": "b", "known": "true", "safe": "a", "agree": "on", "sure": "on", "styled": "x",
 }
 
 
@@ -67,8 +70,8 @@ def test_plain_fields_are_written_without_crispy_and_the_rest_through_it():
     form = Sample({"days": "999"})
     form.is_valid()
     written = {name for name in form.fields if bootstrap_field(form[name]) is not None}
-    assert written == {"note", "email", "price", "day", "kind", "grouped", "many", "priced", "agree", "locked",
-                       "styled", "unlabelled"}
+    assert written == {"note", "email", "price", "day", "kind", "grouped", "many", "priced", "known", "safe",
+                       "agree", "locked", "styled", "unlabelled"}
     # Errors (name, sure, days), help text, hidden fields and other widgets are crispy's.
     assert {"name", "sure", "days", "hinted", "secret", "text"}.isdisjoint(written)
 
@@ -77,3 +80,12 @@ def test_a_select_whose_options_carry_data_keeps_them():
     written = str(as_field(Sample({"priced": "b"})["priced"]))
     assert 'value="a" data-price="5.00"' in written
     assert 'value="b" selected data-price="7 &amp; 8"' in written
+
+
+@pytest.mark.parametrize("value", ["true", "false", "unknown", None])
+def test_a_yes_no_select_keeps_its_choice(value):
+    """``NullBooleanSelect`` writes its value as one text, not a list: the option chosen is selected."""
+    field = Sample({} if value is None else {"known": value})["known"]
+    written = str(as_field(field))
+    assert written.count(" selected") == 1
+    assert f'value="{value or "unknown"}" selected' in written
